@@ -1,0 +1,132 @@
+# fupan — build, test, install. GNU make and gcc; nothing else.
+#
+#   make            build ./fupan
+#   make deps       install the Debian packages the build and the tests need (as root or with sudo)
+#   make check      build and run every test
+#   make sanitize   the same tests built with AddressSanitizer + UndefinedBehaviorSanitizer
+#   make bench      the benchmarks (generates the benchmark export on first use)
+#   make demo       the demo output from samples/
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/fupan
+DESTDIR ?=
+
+CC      = gcc
+BUILD  ?= build
+OPT    ?= -O2 -g
+SAN    ?=
+CFLAGS_ALL = -std=c11 $(OPT) $(SAN) -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+             -Wmissing-prototypes -Wvla -fno-common -pthread $(CFLAGS)
+CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -DFP_DATADIR='"$(DATADIR)"' -Isrc \
+               $(shell pkg-config --cflags libxml-2.0 2>/dev/null) $(CPPFLAGS)
+LIBS    = -lcsv $(shell pkg-config --libs libxml-2.0 2>/dev/null) -lm -pthread
+TEST_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+# Debian packages: build, tests, and the tools the tests and benchmarks call
+DEB_PKGS = gcc make pkg-config libc6-dev libcsv-dev libxml2-dev libhpdf-dev libcairo2-dev \
+           libcmocka-dev python3 time
+
+LIB_SRC  = $(wildcard src/*.c)
+CLI_SRC  = $(wildcard src/cli/*.c)
+TEST_SRC = $(wildcard tests/test_*.c)
+LIB_OBJ  = $(LIB_SRC:src/%.c=$(BUILD)/lib/%.o)
+CLI_OBJ  = $(CLI_SRC:src/cli/%.c=$(BUILD)/cli/%.o)
+TESTS    = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BIN      = $(BUILD)/fupan
+STAMP    = $(BUILD)/.deps-ok
+
+.PHONY: all deps check sanitize bench demo install uninstall clean distclean depcheck
+
+all: fupan
+
+fupan: $(BIN)
+	@cp $(BIN) fupan
+
+# --- dependencies -----------------------------------------------------------
+
+deps:
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends $(DEB_PKGS)
+
+$(STAMP):
+	@mkdir -p $(BUILD)
+	@missing=""; \
+	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
+	pkg-config --exists libxml-2.0 2>/dev/null || missing="$$missing libxml2-dev"; \
+	[ -f /usr/include/csv.h ] || missing="$$missing libcsv-dev"; \
+	pkg-config --exists cmocka 2>/dev/null || missing="$$missing libcmocka-dev"; \
+	if [ -n "$$missing" ]; then \
+	  echo "fupan: missing build dependencies:$$missing"; \
+	  echo "fupan: run 'make deps' (it uses apt-get; as root or with sudo) and then 'make' again"; \
+	  exit 1; \
+	fi; touch $@
+
+depcheck: $(STAMP)
+
+# --- build ------------------------------------------------------------------
+
+$(BUILD)/lib/%.o: src/%.c $(STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(BUILD)/cli/%.o: src/cli/%.c $(STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(BUILD)/libfupan.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(BUILD)/libfupan.a
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libfupan.a $(LIBS)
+
+$(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libfupan.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -Itests $(CFLAGS_ALL) -Wno-missing-prototypes -MMD -MP -o $@ $< $(BUILD)/libfupan.a \
+	  $(LIBS) $(TEST_LIBS)
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TESTS:=.d)
+
+# --- tests ------------------------------------------------------------------
+
+# Every test binary prints cmocka's summary; tests/run prints the total and fails if any failed.
+check: $(BIN) $(TESTS)
+	@FUPAN_BIN=$(abspath $(BIN)) FUPAN_SRC=$(CURDIR) sh tests/run $(TESTS)
+
+sanitize:
+	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check
+
+# --- benchmarks, demo -------------------------------------------------------
+
+bench: $(BIN) $(BUILD)/csvfloor
+	@FUPAN_BIN=$(abspath $(BIN)) CSVFLOOR=$(abspath $(BUILD)/csvfloor) sh bench/run
+
+$(BUILD)/csvfloor: bench/csvfloor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< -lcsv
+
+demo: fupan
+	./fupan metrics --data samples/demo --period 2026-10 --team 华东一组 --as-of 2026-10-31 --format text
+
+# --- install ----------------------------------------------------------------
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/profiles $(DESTDIR)$(DATADIR)/fonts
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/fupan
+	install -m 644 templates/*.rng $(DESTDIR)$(DATADIR)/
+	install -m 644 templates/profiles/*.xml $(DESTDIR)$(DATADIR)/profiles/
+	@set -e; for f in templates/*.xml; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/ || true; done
+	@set -e; for f in fonts/*; do [ -f "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/fonts/ || true; done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/fupan
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build fupan
+
+distclean: clean
+	rm -rf bench/data

@@ -1,0 +1,903 @@
+/* csv_load.c — CSV files into typed columnar tables, with libcsv, on all cores.
+ *
+ * Lines come from textfile.c one at a time and are fed to csv_parse one at a
+ * time, so at every callback we know which physical line is being read: a
+ * record starts on the first line fed while libcsv is between records, which
+ * gives exact line numbers even for quoted cells that span lines.
+ *
+ * Each cell is typed and stored as it is read. Text cells are interned; a
+ * per-column cache of recent values skips the hash lookup for the runs and
+ * small vocabularies CRM exports are full of (the lines of one order repeat
+ * its customer and rep; there are three channels), and a value is checked for
+ * valid UTF-8 only the first time it is seen, when it enters the dictionary.
+ *
+ * Large files are split at line boundaries into one chunk per thread. The
+ * header is read once; each chunk is parsed by its own thread into its own
+ * table and dictionaries (the first chunk of the first file uses the shared
+ * dictionaries directly), and the other tables load at the same time. The
+ * results are then merged in file order, interning each chunk's strings in
+ * the order they first appeared, so every id is exactly what a sequential
+ * load gives. A chunk that fails, or a boundary that fell inside a quoted
+ * cell, makes that file load again sequentially: error messages always come
+ * from the sequential path and carry exact line numbers.
+ */
+#include "csv_load.h"
+
+#include "parse.h"
+#include "pool.h"
+#include "util.h"
+
+#include <csv.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* files below this size load in one piece */
+#define CHUNK_MIN_BYTES (8u << 20)
+
+#define CACHE_BYTES 56
+#define CACHE_SLOTS 256
+
+typedef struct cacheslot {
+    uint32_t id;
+    uint32_t len;      /* UINT32_MAX: empty */
+    char text[CACHE_BYTES];
+} cacheslot;
+
+/* Per text column: the previous value (runs of one order's lines) and a small direct-mapped cache
+ * (channels, categories, teams, statuses: a handful of values in random order). */
+typedef struct colcache {
+    cacheslot *last;   /* the slot that matched or was filled last; NULL before the first value */
+    cacheslot slot[CACHE_SLOTS];
+} colcache;
+
+/* The header of a file: its titles and how they map onto canonical columns. Read-only once built. */
+typedef struct hdrinfo {
+    int n;                      /* fields in the header row */
+    fp_buf names;               /* header texts, NUL-separated */
+    size_t *off;                /* offset of each text in names */
+    size_t offcap;
+    int *colmap;                /* file column -> canonical column, or -1 */
+    int filecol[FP_MAX_COLS];   /* canonical column -> file column, or -1 */
+    bool present[FP_MAX_COLS];
+    char delim;
+    bool done;
+} hdrinfo;
+
+typedef struct loader {
+    const char *name;
+    const fp_tablespec *spec;
+    const fp_profile_table *pt;
+    fp_dict *const *dicts;
+    fp_table *t;
+    fp_error *err;
+    bool failed;
+
+    hdrinfo *h;               /* being read from this file, or given (read-only) */
+    bool parse_header;        /* the first record is the header */
+
+    int field;                /* index of the next field in the current row */
+    bool row_nonempty;
+    int empty_required;       /* first required canonical column left empty in this row, or -1 */
+    int empty_required_field;
+    uint32_t row_line;        /* line the current record started on */
+    uint32_t cur_line;        /* line being fed to libcsv */
+    size_t cur_len;           /* its length in bytes */
+    uint64_t size_hint;       /* bytes of input, for sizing the table */
+    bool clean_end;           /* the input ended between records */
+
+    colcache *cache;          /* FP_MAX_COLS of them */
+} loader;
+
+static const char *header_text(const loader *l, int f)
+{
+    return f >= 0 && f < l->h->n ? l->h->names.data + l->h->off[f] : "?";
+}
+
+
+static void cell_error(loader *l, int f, int c, const char *s, size_t n, const char *what, const char *example)
+{
+    char q[200];
+    fp_quote_text(q, sizeof q, s, n, 120);
+    if (fp_utf8_valid_prefix((const unsigned char *)s, n) != n) {
+        fp_fail(l->err, FP_ERR_INPUT,
+                "%s:%u: column %d \"%s\": the text \"%s\" holds bytes that are not valid UTF-8; save the file "
+                "as UTF-8, or declare its encoding in the profile (encoding=\"gbk\")",
+                l->name, l->row_line, f + 1, header_text(l, f), q);
+    } else {
+        fp_fail(l->err, FP_ERR_INPUT, "%s:%u: column %d \"%s\" (%s): cannot read \"%s\" as %s; write e.g. %s",
+                l->name, l->row_line, f + 1, header_text(l, f), l->spec->cols[c].name, q, what, example);
+    }
+    l->failed = true;
+}
+
+/* a == b for n <= CACHE_BYTES, without a call to memcmp */
+static inline bool eq_short(const char *a, const char *b, size_t n)
+{
+    if (n >= 8) {
+        size_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            uint64_t x, y;
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return false;
+        }
+        uint64_t x, y;
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
+static inline unsigned slot_of(const char *s, size_t n)
+{
+    return ((unsigned)n * 31u + (unsigned char)s[0] * 7u + (unsigned char)s[n - 1] * 13u +
+            (unsigned char)s[n / 2] * 3u) & (CACHE_SLOTS - 1);
+}
+
+static inline void remember(cacheslot *cs, const char *s, size_t n, uint32_t id)
+{
+    memcpy(cs->text, s, n);
+    cs->len = (uint32_t)n;
+    cs->id = id;
+}
+
+static bool valid_utf8(const char *s, size_t n)
+{
+    return fp_utf8_valid_prefix((const unsigned char *)s, n) == n;
+}
+
+static uint32_t intern(loader *l, int f, int c, const char *s, size_t n)
+{
+    colcache *cc = &l->cache[c];
+    if (cc->last && n == cc->last->len && eq_short(cc->last->text, s, n))
+        return cc->last->id;
+    cacheslot *cs = n <= CACHE_BYTES ? &cc->slot[slot_of(s, n)] : NULL;
+    if (cs && cs->len == n && eq_short(cs->text, s, n)) {
+        cc->last = cs;
+        return cs->id;
+    }
+    fp_dict *d = l->dicts[l->spec->cols[c].domain];
+    uint32_t id;
+    if (!fp_dict_intern_checked(d, s, n, valid_utf8, &id)) {
+        {
+            char q[200];
+            fp_quote_text(q, sizeof q, s, n, 120);
+            fp_fail(l->err, FP_ERR_INPUT,
+                    "%s:%u: column %d \"%s\": bytes in \"%s\" are not valid UTF-8; save the file as UTF-8, or "
+                    "declare its encoding in the profile (encoding=\"gbk\")",
+                    l->name, l->row_line, f + 1, header_text(l, f), q);
+            l->failed = true;
+            return 0;
+        }
+    }
+    if (cs) {
+        remember(cs, s, n, id);
+        cc->last = cs;
+    }
+    return id;
+}
+
+static void store_missing(fp_table *t, int c, size_t r)
+{
+    switch (t->spec->cols[c].type) {
+    case FP_T_TEXT:
+        ((uint32_t *)t->col[c])[r] = 0;
+        break;
+    case FP_T_INT:
+    case FP_T_MONTH:
+        ((int32_t *)t->col[c])[r] = FP_NO_INT;
+        break;
+    case FP_T_DATE:
+        ((fp_date *)t->col[c])[r] = FP_NO_DATE;
+        break;
+    case FP_T_NUMBER:
+    case FP_T_RATE:
+        ((double *)t->col[c])[r] = NAN;
+        break;
+    case FP_T_MONEY:
+        ((int64_t *)t->col[c])[r] = FP_NO_MONEY;
+        break;
+    }
+}
+
+static void store_cell(loader *l, int f, int c, const char *raw, size_t rawn)
+{
+    fp_table *t = l->t;
+    size_t r = t->nrows;
+    const char *s = raw;
+    size_t n = rawn;
+    /* libcsv already strips blanks around unquoted cells; trim only when an end looks blank */
+    if (n && ((unsigned char)s[0] <= ' ' || (unsigned char)s[0] == 0xE3 || (unsigned char)s[n - 1] <= ' ' ||
+              (unsigned char)s[n - 1] == 0x80))
+        n = fp_trim(&s, n);
+    if (n == 0) {
+        if (l->spec->cols[c].required && l->empty_required < 0) {
+            l->empty_required = c;
+            l->empty_required_field = f;
+        }
+        store_missing(t, c, r);
+        return;
+    }
+    l->row_nonempty = true;
+    switch (l->spec->cols[c].type) {
+    case FP_T_TEXT:
+        ((uint32_t *)t->col[c])[r] = intern(l, f, c, s, n);
+        break;
+    case FP_T_DATE: {
+        fp_date d;
+        if (!fp_date_parse(s, n, &d))
+            cell_error(l, f, c, s, n, "a date", "2026-10-03, 2026/10/3 or 2026年10月3日");
+        ((fp_date *)t->col[c])[r] = d;
+        break;
+    }
+    case FP_T_MONEY: {
+        int64_t v = 0;
+        if (!fp_parse_money(s, n, l->pt->col[c].unit_exp10, &v))
+            cell_error(l, f, c, s, n, "an amount of money", "1234.50, \"1,234.50\", ¥1,234.50 or 1.2万");
+        ((int64_t *)t->col[c])[r] = v;
+        break;
+    }
+    case FP_T_NUMBER: {
+        double v = 0;
+        if (!fp_parse_number(s, n, &v))
+            cell_error(l, f, c, s, n, "a number", "12 or 3.5");
+        ((double *)t->col[c])[r] = v;
+        break;
+    }
+    case FP_T_RATE: {
+        double v = 0;
+        if (!fp_parse_discount(s, n, &v))
+            cell_error(l, f, c, s, n, "a discount", "0.05, 5% or 95折");
+        ((double *)t->col[c])[r] = v;
+        break;
+    }
+    case FP_T_INT: {
+        int64_t v = 0;
+        if (!fp_parse_int(s, n, &v) || v < -2147483647 || v > 2147483647)
+            cell_error(l, f, c, s, n, "a whole number", "3");
+        ((int32_t *)t->col[c])[r] = (int32_t)v;
+        break;
+    }
+    case FP_T_MONTH: {
+        int32_t v = 0;
+        if (!fp_parse_month(s, n, &v))
+            cell_error(l, f, c, s, n, "a month", "2026-10 or 2026年10月");
+        ((int32_t *)t->col[c])[r] = v;
+        break;
+    }
+    }
+}
+
+
+static void on_field(void *s, size_t n, void *ud)
+{
+    loader *l = ud;
+    if (l->failed)
+        return;
+    int f = l->field++;
+    hdrinfo *h = l->h;
+    if (!h->done) {
+        const char *p = s ? s : "";
+        size_t tn = fp_trim(&p, n);
+        fp_xgrow((void **)&h->off, &h->offcap, (size_t)f + 1, sizeof *h->off);
+        h->off[f] = h->names.len;
+        fp_buf_add(&h->names, p, tn);
+        fp_buf_addc(&h->names, 0);
+        return;
+    }
+    int c = f < h->n ? h->colmap[f] : -1;
+    if (c < 0) {
+        if (n)
+            l->row_nonempty = true;
+        return;
+    }
+    store_cell(l, f, c, s ? (const char *)s : "", n);
+}
+
+static bool header_matches(const char *a, const char *want)
+{
+    size_t i = 0;
+    for (; a[i] && want[i]; i++) {
+        char x = a[i], y = want[i];
+        if (x >= 'A' && x <= 'Z')
+            x = (char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (char)(y - 'A' + 'a');
+        if (x != y)
+            return false;
+    }
+    return a[i] == want[i];
+}
+
+/* Maps the header texts onto canonical columns and checks the required ones are there. */
+static void finish_header(loader *l)
+{
+    hdrinfo *h = l->h;
+    h->n = l->field;
+    h->colmap = fp_xmalloc((size_t)(h->n ? h->n : 1) * sizeof *h->colmap);
+    for (int c = 0; c < FP_MAX_COLS; c++) {
+        h->filecol[c] = -1;
+        h->present[c] = false;
+    }
+    for (int f = 0; f < h->n; f++) {
+        h->colmap[f] = -1;
+        const char *ht = header_text(l, f);
+        if (!*ht)
+            continue;
+        for (int c = 0; c < l->spec->ncols; c++) {
+            const fp_profile_column *pc = &l->pt->col[c];
+            for (int k = 0; k < pc->nheaders; k++) {
+                if (!header_matches(ht, pc->headers[k]))
+                    continue;
+                if (h->filecol[c] >= 0) {
+                    fp_fail(l->err, FP_ERR_INPUT,
+                            "%s:%u: columns %d and %d are both \"%s\", which the profile maps to \"%s\"; rename "
+                            "or delete one of them",
+                            l->name, l->row_line, h->filecol[c] + 1, f + 1, ht, l->spec->cols[c].name);
+                    l->failed = true;
+                    return;
+                }
+                h->colmap[f] = c;
+                h->filecol[c] = f;
+                h->present[c] = true;
+            }
+        }
+    }
+    for (int c = 0; c < l->spec->ncols; c++) {
+        if (!l->spec->cols[c].required || h->present[c])
+            continue;
+        const fp_profile_column *pc = &l->pt->col[c];
+        fp_buf want, have;
+        fp_buf_init(&want);
+        fp_buf_init(&have);
+        for (int k = 0; k < pc->nheaders; k++)
+            fp_buf_printf(&want, "%s\"%s\"", k ? " or " : "", pc->headers[k]);
+        for (int f = 0; f < h->n; f++)
+            fp_buf_printf(&have, "%s%s", f ? ", " : "", header_text(l, f));
+        fp_fail(l->err, FP_ERR_INPUT,
+                "%s:%u: the header has no column %s, which the profile (line %d) maps to the required column "
+                "\"%s\" (%s); the header has: %s",
+                l->name, l->row_line, want.data ? want.data : "\"?\"", pc->line, l->spec->cols[c].name,
+                l->spec->cols[c].doc, have.data ? have.data : "(nothing)");
+        fp_buf_free(&want);
+        fp_buf_free(&have);
+        l->failed = true;
+        return;
+    }
+    h->done = true;
+}
+
+static void on_row(int term, void *ud)
+{
+    (void)term;
+    loader *l = ud;
+    if (l->failed)
+        return;
+    if (!l->h->done) {
+        finish_header(l);
+        if (!l->failed && !l->t->line) {
+            /* rows are about as long as the header line: size the columns for the whole file */
+            size_t per = l->cur_len > 24 ? l->cur_len : 24;
+            fp_table_alloc(l->t, l->h->present, (size_t)(l->size_hint / per) + 1024);
+        }
+    } else if (l->row_nonempty) {
+        if (l->field != l->h->n) {
+            fp_fail(l->err, FP_ERR_INPUT,
+                    "%s:%u: this row has %d fields but the header has %d; a cell holding a comma must be quoted "
+                    "(\"1,234.50\")",
+                    l->name, l->row_line, l->field, l->h->n);
+            l->failed = true;
+            return;
+        }
+        if (l->empty_required >= 0) {
+            int c = l->empty_required;
+            fp_fail(l->err, FP_ERR_INPUT, "%s:%u: column %d \"%s\" (%s) is empty, and every row needs it", l->name,
+                    l->row_line, l->empty_required_field + 1, header_text(l, l->empty_required_field),
+                    l->spec->cols[c].name);
+            l->failed = true;
+            return;
+        }
+        l->t->line[l->t->nrows++] = l->row_line;
+        if (l->t->nrows == l->t->cap)
+            fp_table_reserve_row(l->t);
+    }
+    l->field = 0;
+    l->row_nonempty = false;
+    l->empty_required = -1;
+}
+
+static char detect_delimiter(const char *line, size_t n)
+{
+    size_t comma = 0, semi = 0, tab = 0;
+    bool q = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = line[i];
+        if (c == '"')
+            q = !q;
+        else if (!q && c == ',')
+            comma++;
+        else if (!q && c == ';')
+            semi++;
+        else if (!q && c == '\t')
+            tab++;
+    }
+    if (comma)
+        return ',';
+    if (tab)
+        return '\t';
+    if (semi)
+        return ';';
+    return ',';
+}
+
+static int is_space_tab_delim(unsigned char c)
+{
+    return c == ' ';
+}
+
+static void loader_init(loader *l, const char *name, const fp_profile_table *pt, fp_dict *const *dicts, fp_table *t,
+                        hdrinfo *h, bool parse_header, fp_error *err)
+{
+    memset(l, 0, sizeof *l);
+    l->name = name;
+    l->spec = t->spec;
+    l->pt = pt;
+    l->dicts = dicts;
+    l->t = t;
+    l->err = err;
+    l->h = h;
+    l->parse_header = parse_header;
+    l->empty_required = -1;
+    l->row_line = 1;
+    l->cache = fp_xmalloc(FP_MAX_COLS * sizeof *l->cache);
+    for (int c = 0; c < FP_MAX_COLS; c++) {
+        l->cache[c].last = NULL;
+        for (int k = 0; k < CACHE_SLOTS; k++)
+            l->cache[c].slot[k].len = UINT32_MAX;
+    }
+}
+
+static void hdr_free(hdrinfo *h)
+{
+    fp_buf_free(&h->names);
+    free(h->off);
+    free(h->colmap);
+    memset(h, 0, sizeof *h);
+}
+
+/* Feeds the lines of tf to libcsv until the end (or, when stop_after_header, until the header is read).
+ * Returns false with l->err set on a problem. */
+static bool run(loader *l, fp_textfile *tf, bool stop_after_header)
+{
+    struct csv_parser p;
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        fp_fail(l->err, FP_ERR_INTERNAL, "cannot initialise libcsv");
+        return false;
+    }
+    const char *line;
+    size_t len;
+    int r;
+    bool first = true;
+    while ((r = fp_textfile_next(tf, &line, &len, l->err)) == 1) {
+        l->cur_line = fp_textfile_lineno(tf);
+        l->cur_len = len;
+        if (first) {
+            /* the header's delimiter; chunks of a file get it from the header already read */
+            if (!l->h->delim)
+                l->h->delim = l->pt->delimiter ? l->pt->delimiter : detect_delimiter(line, len);
+            csv_set_delim(&p, (unsigned char)l->h->delim);
+            if (l->h->delim == '\t')
+                csv_set_space_func(&p, is_space_tab_delim);
+            first = false;
+        }
+        /* a record starts on this line (libcsv skips blank lines without telling us) */
+        if (p.pstate == 0 && l->field == 0)
+            l->row_line = l->cur_line;
+        if (csv_parse(&p, line, len, on_field, on_row, l) != len && !l->failed) {
+            char q[200];
+            fp_quote_text(q, sizeof q, line, len, 120);
+            fp_fail(l->err, FP_ERR_INPUT,
+                    "%s:%u: malformed quotes in %s: a quoted cell must end with \" followed by the delimiter or "
+                    "the end of the line, and a quote inside it is written \"\"",
+                    l->name, l->cur_line, q);
+            l->failed = true;
+        }
+        if (l->failed)
+            break;
+        if (stop_after_header && l->h->done)
+            break;
+    }
+    if (r < 0)
+        l->failed = true;
+    l->clean_end = p.pstate == 0 && l->field == 0;
+    if (!l->failed && !stop_after_header && csv_fini(&p, on_field, on_row, l) != 0 && !l->failed) {
+        fp_fail(l->err, FP_ERR_INPUT,
+                "%s:%u: a quoted cell that starts on this line is never closed (missing \" before the end of the "
+                "file)",
+                l->name, l->row_line);
+        l->failed = true;
+    }
+    if (!l->failed && !l->h->done && (l->parse_header || stop_after_header)) {
+        fp_fail(l->err, FP_ERR_INPUT, "%s: the file is empty; it needs a header row with the column titles", l->name);
+        l->failed = true;
+    }
+    csv_free(&p);
+    return !l->failed;
+}
+
+fp_status fp_csv_load_text(fp_textfile *tf, const char *name, const fp_profile_table *pt, fp_dict *const *dicts,
+                           fp_table *t, fp_error *err)
+{
+    hdrinfo h = {0};
+    loader l;
+    fp_table_free(t);
+    loader_init(&l, name, pt, dicts, t, &h, true, err);
+    l.size_hint = fp_textfile_size(tf);
+    bool ok = run(&l, tf, false);
+    free(l.cache);
+    hdr_free(&h);
+    if (!ok) {
+        fp_table_free(t);
+        return err && err->code != FP_OK ? err->code : FP_ERR_INPUT;
+    }
+    t->present = true;
+    free(t->path);
+    t->path = fp_xstrdup(name);
+    return FP_OK;
+}
+
+fp_status fp_csv_load(const char *path, const fp_profile_table *pt, fp_dict *const *dicts, fp_table *t,
+                      fp_error *err)
+{
+    fp_textfile *tf;
+    fp_status s = fp_textfile_open(path, pt->encoding, &tf, err);
+    if (s != FP_OK)
+        return s;
+    s = fp_csv_load_text(tf, path, pt, dicts, t, err);
+    fp_textfile_close(tf);
+    return s;
+}
+
+/* ---- parallel loading ---------------------------------------------------- */
+
+typedef struct job {
+    struct file *file;
+    int chunk;
+    uint64_t start, end;      /* byte range; whole-file jobs read from 0 with the header */
+    bool whole;
+    bool shared;              /* interns into the shared dictionaries */
+    fp_dict *own[FP_DOM_COUNT];
+    fp_table t;
+    uint32_t lines;
+    size_t rows_hint;         /* expected rows, to size the columns once */
+    bool ok, clean_end;
+    fp_error err;
+} job;
+
+typedef struct file {
+    const fp_csv_request *req;
+    hdrinfo h;
+    fp_encoding enc;
+    int njobs;
+    job *jobs;                /* into the job array */
+    bool header_ok;
+    fp_error err;
+} file;
+
+static void run_job(job *j, fp_dict *const *shared)
+{
+    file *f = j->file;
+    fp_dict *dicts[FP_DOM_COUNT];
+    for (int d = 0; d < FP_DOM_COUNT; d++)
+        dicts[d] = j->shared ? shared[d] : j->own[d];
+    fp_table_init(&j->t, f->req->t->spec);
+    fp_textfile *tf;
+    fp_error_clear(&j->err);
+    if (fp_textfile_open_range(f->req->path, f->enc, j->start, j->end, &tf, &j->err) != FP_OK) {
+        j->ok = false;
+        return;
+    }
+    fp_table_alloc(&j->t, f->h.present, j->rows_hint);
+    loader l;
+    loader_init(&l, f->req->path, f->req->pt, dicts, &j->t, &f->h, false, &j->err);
+    j->ok = run(&l, tf, false);
+    j->clean_end = l.clean_end;
+    j->lines = fp_textfile_lineno(tf);
+    free(l.cache);
+    fp_textfile_close(tf);
+}
+
+typedef struct run_ctx {
+    job **order;
+    fp_dict *const *shared;
+} run_ctx;
+
+static void run_task(int i, void *arg)
+{
+    run_ctx *rc = arg;
+    run_job(rc->order[i], rc->shared);
+}
+
+/* Reads the header of a file: encoding, delimiter, column map, and where the data starts. */
+static bool read_header(file *f, uint64_t *data_start, uint64_t *size, bool *can_split)
+{
+    const fp_csv_request *rq = f->req;
+    fp_textfile *tf;
+    *can_split = false;
+    if (fp_textfile_open(rq->path, rq->pt->encoding, &tf, &f->err) != FP_OK)
+        return false;
+    f->enc = fp_textfile_encoding(tf);
+    *size = fp_textfile_size(tf);
+    fp_table probe;
+    fp_table_init(&probe, rq->t->spec);
+    loader l;
+    loader_init(&l, rq->path, rq->pt, NULL, &probe, &f->h, true, &f->err);
+    bool ok = run(&l, tf, true);
+    free(l.cache);
+    fp_table_free(&probe);
+    if (ok && fp_textfile_lineno(tf) == 1 && f->enc != FP_ENC_UTF16) {
+        /* the header is the first line: find where it ends in the raw bytes */
+        int fd = open(rq->path, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            char buf[65536];
+            ssize_t n = pread(fd, buf, sizeof buf, 0);
+            char *nl = n > 0 ? memchr(buf, '\n', (size_t)n) : NULL;
+            if (nl) {
+                *data_start = (uint64_t)(nl - buf) + 1;
+                *can_split = true;
+            }
+            close(fd);
+        }
+    }
+    fp_textfile_close(tf);
+    return ok;
+}
+
+/* Average bytes per line in the first 64 KB after off. */
+static size_t line_bytes(const char *path, uint64_t off)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 64;
+    char buf[65536];
+    ssize_t n = pread(fd, buf, sizeof buf, (off_t)off);
+    close(fd);
+    size_t lines = 0;
+    for (ssize_t i = 0; i < n; i++)
+        lines += buf[i] == '\n';
+    return lines ? (size_t)n / lines : 64;
+}
+
+/* The offset just after the first newline at or after off (or size). */
+static uint64_t next_line_start(const char *path, uint64_t off, uint64_t size)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return size;
+    char buf[65536];
+    uint64_t pos = off;
+    while (pos < size) {
+        ssize_t n = pread(fd, buf, sizeof buf, (off_t)pos);
+        if (n <= 0)
+            break;
+        char *nl = memchr(buf, '\n', (size_t)n);
+        if (nl) {
+            close(fd);
+            return pos + (uint64_t)(nl - buf) + 1;
+        }
+        pos += (uint64_t)n;
+    }
+    close(fd);
+    return size;
+}
+
+/* Appending chunk j's rows to table t (which holds the rows before it): each text domain's strings are
+ * interned into the shared dictionaries (one task per domain), then each column is copied or remapped
+ * (one task per column). Both steps run on all threads. */
+typedef struct merge_ctx {
+    fp_table *t;
+    job *j;
+    fp_dict *const *shared;
+    uint32_t base;
+    size_t n0;
+    int ndom;
+    int dom[FP_DOM_COUNT];
+    uint32_t *map[FP_DOM_COUNT];
+} merge_ctx;
+
+static void merge_domain(int i, void *arg)
+{
+    merge_ctx *m = arg;
+    int d = m->dom[i];
+    fp_dict_merge(m->shared[d], m->j->own[d], m->map[d]);
+}
+
+static void merge_column(int c, void *arg)
+{
+    merge_ctx *m = arg;
+    fp_table *t = m->t;
+    const fp_table *src = &m->j->t;
+    size_t n1 = src->nrows;
+    if (c == t->spec->ncols) { /* the line numbers */
+        for (size_t r = 0; r < n1; r++)
+            t->line[m->n0 + r] = src->line[r] + m->base;
+        return;
+    }
+    if (!t->col[c])
+        return;
+    const fp_colspec *cs = &t->spec->cols[c];
+    size_t es = fp_coltype_size(cs->type);
+    char *dst = (char *)t->col[c] + m->n0 * es;
+    if (cs->type == FP_T_TEXT && !m->j->shared) {
+        const uint32_t *map = m->map[cs->domain];
+        const uint32_t *from = src->col[c];
+        uint32_t *to = (uint32_t *)dst;
+        for (size_t r = 0; r < n1; r++)
+            to[r] = map[from[r]];
+    } else {
+        memcpy(dst, src->col[c], n1 * es);
+    }
+}
+
+static void merge_job(fp_table *t, job *j, fp_dict *const *shared, uint32_t base, int nthreads)
+{
+    merge_ctx m = {.t = t, .j = j, .shared = shared, .base = base, .n0 = t->nrows};
+    const fp_tablespec *spec = t->spec;
+    if (!j->shared) {
+        bool seen[FP_DOM_COUNT] = {0};
+        for (int c = 0; c < spec->ncols; c++) {
+            if (!t->col[c] || spec->cols[c].type != FP_T_TEXT || seen[spec->cols[c].domain])
+                continue;
+            int d = spec->cols[c].domain;
+            seen[d] = true;
+            m.map[d] = fp_xmalloc(fp_dict_size(j->own[d]) * sizeof(uint32_t));
+            /* largest dictionary first */
+            int k = m.ndom++;
+            while (k > 0 && fp_dict_size(j->own[m.dom[k - 1]]) < fp_dict_size(j->own[d])) {
+                m.dom[k] = m.dom[k - 1];
+                k--;
+            }
+            m.dom[k] = d;
+        }
+        fp_parallel_for(m.ndom, nthreads, merge_domain, &m);
+    }
+    fp_table_reserve(t, t->nrows + j->t.nrows + 1);
+    fp_parallel_for(spec->ncols + 1, nthreads, merge_column, &m);
+    t->nrows += j->t.nrows;
+    for (int d = 0; d < FP_DOM_COUNT; d++)
+        free(m.map[d]);
+}
+
+fp_status fp_csv_load_all(const fp_csv_request *req, int nreq, fp_dict *const *dicts, int nthreads, fp_error *err)
+{
+    if (nthreads < 1)
+        nthreads = 1;
+    file *files = fp_xcalloc((size_t)(nreq ? nreq : 1), sizeof *files);
+    int njobs = 0;
+    job *jobs = fp_xcalloc((size_t)(nreq * nthreads + 1), sizeof *jobs);
+    fp_status status = FP_OK;
+
+    /* plan: read each header; split the large files */
+    for (int i = 0; i < nreq; i++) {
+        file *f = &files[i];
+        f->req = &req[i];
+        uint64_t data_start = 0, size = 0;
+        bool can_split;
+        f->header_ok = read_header(f, &data_start, &size, &can_split);
+        if (!f->header_ok)
+            continue;
+        f->jobs = &jobs[njobs];
+        int k = 1;
+        if (can_split && nthreads > 1 && size >= CHUNK_MIN_BYTES) {
+            k = nthreads;
+            if ((uint64_t)k > size / (CHUNK_MIN_BYTES / 2))
+                k = (int)(size / (CHUNK_MIN_BYTES / 2));
+        }
+        uint64_t prev = can_split ? data_start : 0;
+        size_t per = can_split ? line_bytes(req[i].path, data_start) : 64;
+        if (per < 16)
+            per = 16;
+        for (int c = 0; c < k; c++) {
+            job *j = &jobs[njobs++];
+            j->file = f;
+            j->chunk = c;
+            j->whole = !can_split;
+            j->start = prev;
+            j->end = c == k - 1 ? size : next_line_start(req[i].path, data_start + (size - data_start) * (uint64_t)(c + 1) / (uint64_t)k, size);
+            if (j->end < j->start)
+                j->end = j->start;
+            prev = j->end;
+            /* with some room to spare; the first chunk's table becomes the file's, so it is sized for all */
+            j->rows_hint = (size_t)((c == 0 ? size - j->start : j->end - j->start) / per) * 11 / 10 + 1024;
+            f->njobs++;
+        }
+    }
+
+    /* the first job in merge order interns into the shared dictionaries; the others into their own */
+    for (int i = 0; i < njobs; i++) {
+        jobs[i].shared = i == 0 && !jobs[i].whole;
+        if (!jobs[i].shared && !jobs[i].whole)
+            for (int d = 0; d < FP_DOM_COUNT; d++)
+                jobs[i].own[d] = fp_dict_new();
+    }
+    /* jobs that read a whole file (UTF-16, odd headers) run in the merge phase, sequentially */
+    job **order = fp_xmalloc((size_t)(njobs ? njobs : 1) * sizeof *order);
+    int nrun = 0;
+    for (int i = 0; i < njobs; i++)
+        if (!jobs[i].whole)
+            order[nrun++] = &jobs[i];
+    for (int a = 1; a < nrun; a++) /* insertion sort by size, largest first */
+        for (int b = a; b > 0 && order[b]->end - order[b]->start > order[b - 1]->end - order[b - 1]->start; b--) {
+            job *tmp = order[b];
+            order[b] = order[b - 1];
+            order[b - 1] = tmp;
+        }
+    run_ctx rc = {order, dicts};
+    fp_parallel_for(nrun, nthreads, run_task, &rc);
+
+    /* merge, in file order */
+    for (int i = 0; i < nreq && status == FP_OK; i++) {
+        file *f = &files[i];
+        fp_table *t = req[i].t;
+        if (!f->header_ok) {
+            if (err)
+                *err = f->err;
+            status = f->err.code != FP_OK ? f->err.code : FP_ERR_INPUT;
+            break;
+        }
+        bool good = true;
+        for (int c = 0; c < f->njobs; c++) {
+            job *j = &f->jobs[c];
+            if (j->whole || !j->ok || (c < f->njobs - 1 && !j->clean_end))
+                good = false;
+        }
+        fp_table_free(t);
+        if (good) {
+            uint32_t base = 1; /* the header line */
+            int c0 = 0;
+            if (f->jobs[0].shared) {
+                /* the first chunk interned into the shared dictionaries: adopt its table as it is */
+                *t = f->jobs[0].t;
+                fp_table_init(&f->jobs[0].t, t->spec);
+                for (size_t r = 0; r < t->nrows; r++)
+                    t->line[r] += base;
+                base += f->jobs[0].lines;
+                c0 = 1;
+            } else {
+                fp_table_alloc(t, f->h.present, 1024);
+            }
+            for (int c = c0; c < f->njobs; c++) {
+                merge_job(t, &f->jobs[c], dicts, base, nthreads);
+                base += f->jobs[c].lines;
+            }
+            t->present = true;
+            free(t->path);
+            t->path = fp_xstrdup(req[i].path);
+        } else {
+            /* sequentially: exact error messages, and correct results across odd boundaries */
+            status = fp_csv_load(req[i].path, req[i].pt, dicts, t, err);
+        }
+    }
+    for (int i = 0; i < njobs; i++) {
+        fp_table_free(&jobs[i].t);
+        for (int d = 0; d < FP_DOM_COUNT; d++)
+            fp_dict_free(jobs[i].own[d]);
+    }
+    for (int i = 0; i < nreq; i++)
+        hdr_free(&files[i].h);
+    free(order);
+    free(jobs);
+    free(files);
+    return status;
+}

@@ -1,0 +1,67 @@
+/* util.h — memory, growable buffers and small string helpers used everywhere.
+ *
+ * Out-of-memory policy (chosen once, for the whole program): the x*alloc
+ * functions print a message and abort. Nothing else in fupan checks for NULL
+ * from an allocation.
+ */
+#ifndef FP_UTIL_H
+#define FP_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+void *fp_xmalloc(size_t n);
+void *fp_xcalloc(size_t count, size_t size);
+void *fp_xrealloc(void *p, size_t n);
+/* Grows *p (an array of elem bytes each, *cap elements) to hold at least need elements. */
+void fp_xgrow(void **p, size_t *cap, size_t need, size_t elem);
+char *fp_xstrdup(const char *s);
+char *fp_xstrndup(const char *s, size_t n);
+
+/* Large arrays (table columns, dictionary storage): mapped with transparent huge pages where the
+ * system allows, so filling a 100 MB column costs a few hundred page faults instead of 25,000.
+ * Sizes are in bytes; fp_big_free needs the size the block has now. */
+void *fp_big_alloc(size_t n);
+void *fp_big_realloc(void *p, size_t old_n, size_t new_n);
+void fp_big_free(void *p, size_t n);
+
+/* A growable byte buffer, always NUL-terminated once anything was added. */
+typedef struct fp_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} fp_buf;
+
+void fp_buf_init(fp_buf *b);
+void fp_buf_free(fp_buf *b);
+void fp_buf_reset(fp_buf *b);
+void fp_buf_reserve(fp_buf *b, size_t extra);
+void fp_buf_add(fp_buf *b, const void *p, size_t n);
+void fp_buf_adds(fp_buf *b, const char *s);
+void fp_buf_addc(fp_buf *b, char c);
+void fp_buf_printf(fp_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Returns the buffer's contents (caller frees) and leaves b empty. */
+char *fp_buf_steal(fp_buf *b);
+
+/* Strips ASCII white space and U+3000 (ideographic space) at both ends; returns the new length. */
+size_t fp_trim(const char **s, size_t n);
+bool fp_streq(const char *a, const char *b);
+bool fp_mem_eq(const char *a, size_t an, const char *b);
+
+/* UTF-8 helpers. */
+/* Length of the valid UTF-8 prefix of p[0..n). Rejects overlongs and surrogates. */
+size_t fp_utf8_valid_prefix(const unsigned char *p, size_t n);
+/* Decodes one code point at *p (valid UTF-8 assumed), advancing *p. */
+uint32_t fp_utf8_next(const char **p);
+/* Display width in terminal columns (CJK wide characters count 2). */
+size_t fp_utf8_width(const char *s);
+/* Number of code points. */
+size_t fp_utf8_len(const char *s);
+size_t fp_utf8_len_n(const char *s, size_t n);
+
+/* Escapes a short piece of user text for an error message: at most max bytes, control and invalid
+ * bytes shown as \xNN. Writes into out (size outsz). */
+void fp_quote_text(char *out, size_t outsz, const char *s, size_t n, size_t max);
+
+#endif
