@@ -1,0 +1,77 @@
+/* main.c — `fupan COMMAND [OPTIONS]`: dispatches to the commands. Exit codes
+ * are listed in docs/cli.md: 0 success, 1 the input is wrong, 2 the command
+ * line is wrong, 3 a file could not be read or written, 70 an internal error. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char USAGE[] =
+    "fupan — sales review reports (复盘) from CRM exports\n"
+    "\n"
+    "usage: fupan COMMAND [OPTIONS]\n"
+    "\n"
+    "commands:\n"
+    "  metrics   compute the metrics of a team, region, rep or the company for a period\n"
+    "\n"
+    "Run 'fupan COMMAND --help' for the options of a command.\n"
+    "  --help      show this help\n"
+    "  --version   show the version\n";
+
+int fp_cli_fail(const fp_error *err)
+{
+    fprintf(stderr, "fupan: %s\n", err->msg);
+    return fp_exit_code(err->code);
+}
+
+int fp_cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "fupan %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nsee 'fupan %s --help'\n", cmd);
+    return 2;
+}
+
+int fp_cli_write_stdout(const fp_buf *b)
+{
+    size_t off = 0;
+    while (off < b->len) {
+        ssize_t w = write(STDOUT_FILENO, b->data + off, b->len - off);
+        if (w < 0) {
+            perror("fupan: cannot write the output");
+            return 3;
+        }
+        off += (size_t)w;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(USAGE, stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        if (argc > 2 && !strcmp(argv[2], "metrics")) {
+            char *args[] = {argv[0], "--help", NULL};
+            return fp_cmd_metrics(2, args);
+        }
+        fputs(USAGE, stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+        printf("fupan %s\n", FP_VERSION);
+        return 0;
+    }
+    if (!strcmp(cmd, "metrics"))
+        return fp_cmd_metrics(argc - 1, argv + 1);
+    fprintf(stderr, "fupan: unknown command \"%s\"\n\n%s", cmd, USAGE);
+    return 2;
+}
