@@ -779,8 +779,11 @@ static void merge_job(fp_table *t, job *j, fp_dict *const *shared, uint32_t base
         free(m.map[d]);
 }
 
-fp_status fp_csv_load_all(const fp_csv_request *req, int nreq, fp_dict *const *dicts, int nthreads, fp_error *err)
+fp_status fp_csv_load_all(const fp_csv_request *req, int nreq, fp_dict *const *dicts, int nthreads, size_t chunk_min,
+                          fp_error *err)
 {
+    if (chunk_min == 0)
+        chunk_min = CHUNK_MIN_BYTES;
     if (nthreads < 1)
         nthreads = 1;
     file *files = fp_xcalloc((size_t)(nreq ? nreq : 1), sizeof *files);
@@ -799,10 +802,10 @@ fp_status fp_csv_load_all(const fp_csv_request *req, int nreq, fp_dict *const *d
             continue;
         f->jobs = &jobs[njobs];
         int k = 1;
-        if (can_split && nthreads > 1 && size >= CHUNK_MIN_BYTES) {
+        if (can_split && nthreads > 1 && size >= chunk_min) {
             k = nthreads;
-            if ((uint64_t)k > size / (CHUNK_MIN_BYTES / 2))
-                k = (int)(size / (CHUNK_MIN_BYTES / 2));
+            if ((uint64_t)k > size / (chunk_min / 2))
+                k = (int)(size / (chunk_min / 2));
         }
         uint64_t prev = can_split ? data_start : 0;
         size_t per = can_split ? line_bytes(req[i].path, data_start) : 64;

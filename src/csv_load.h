@@ -34,10 +34,11 @@ typedef struct fp_csv_request {
     fp_table *t;
 } fp_csv_request;
 
-/* Loads several files on nthreads threads, splitting large ones into chunks. The result — every row,
- * every dictionary id, every message — is the same as loading them one after the other with
- * fp_csv_load, in the order given. On an error, the message is the one the first failing file in
- * that order gives. */
-fp_status fp_csv_load_all(const fp_csv_request *req, int nreq, fp_dict *const *dicts, int nthreads, fp_error *err);
+/* Loads several files on nthreads threads, splitting files of chunk_min bytes or more (0: 8 MB) into
+ * one chunk per thread. The result — every row, every dictionary id, every message — is the same as
+ * loading them one after the other with fp_csv_load, in the order given. On an error, the message is
+ * the one the first failing file in that order gives. */
+fp_status fp_csv_load_all(const fp_csv_request *req, int nreq, fp_dict *const *dicts, int nthreads, size_t chunk_min,
+                          fp_error *err);
 
 #endif

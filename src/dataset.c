@@ -261,7 +261,7 @@ fp_status fp_dataset_load(const char *dir, const fp_profile *prof, int nthreads,
         req[nreq++] = (fp_csv_request){path, pt, &ds->table[t]};
     }
     if (s == FP_OK)
-        s = fp_csv_load_all(req, nreq, ds->dict, nthreads, err);
+        s = fp_csv_load_all(req, nreq, ds->dict, nthreads, 0, err);
     for (int t = 0; t < FP_TBL_COUNT; t++)
         free(paths[t]);
     if (s == FP_OK)

@@ -412,16 +412,36 @@ fp_status fp_profile_load(const char *path, const char *schema_path, fp_profile 
     fp_profile *prof = fp_xcalloc(1, sizeof *prof);
     prof->path = fp_xstrdup(path);
 
-    xmlSetStructuredErrorFunc(&pr, xml_error);
-    xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING);
-    xmlSetStructuredErrorFunc(NULL, NULL);
-    if (!doc) {
-        if (!pr.count)
-            problem(&pr, 0, "cannot parse the profile as XML");
-    } else if (doc->intSubset || doc->extSubset) {
-        problem(&pr, doc->intSubset ? (int)xmlGetLineNo((xmlNodePtr)doc->intSubset) : 0,
-                "a <!DOCTYPE> is not allowed in a profile (fupan never loads DTDs or entities); remove it");
+    /* read it ourselves: a DOCTYPE (the door to entities and external files) is refused before libxml2
+     * sees anything */
+    FILE *fh = fopen(path, "rb");
+    if (!fh) {
+        fp_profile_free(prof);
+        fp_buf_free(&pr.text);
+        return fp_fail(err, FP_ERR_IO, "%s: cannot read the profile", path);
+    }
+    char *text = fp_xmalloc((size_t)st.st_size + 1);
+    size_t got = fread(text, 1, (size_t)st.st_size, fh);
+    fclose(fh);
+    text[got] = 0;
+    const char *dt = strstr(text, "<!DOCTYPE");
+    xmlDocPtr doc = NULL;
+    if (dt || memchr(text, 0, got)) {
+        int line = 1;
+        for (const char *q = text; dt && q < dt; q++)
+            line += *q == '\n';
+        problem(&pr, dt ? line : 0, dt ? "a <!DOCTYPE> is not allowed in a profile (fupan never loads DTDs or "
+                                         "entities); remove it"
+                                       : "the profile holds a NUL byte; is it really an XML file?");
     } else {
+        xmlSetStructuredErrorFunc(&pr, xml_error);
+        doc = xmlReadMemory(text, (int)got, path, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING);
+        xmlSetStructuredErrorFunc(NULL, NULL);
+        if (!doc && !pr.count)
+            problem(&pr, 0, "cannot parse the profile as XML");
+    }
+    free(text);
+    if (doc && !pr.count) {
         walk(&pr, prof, xmlDocGetRootElement(doc));
         if (!pr.count && schema_path)
             validate_schema(&pr, doc, schema_path);

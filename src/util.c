@@ -355,6 +355,9 @@ void fp_quote_text(char *out, size_t outsz, const char *s, size_t n, size_t max)
     if (n > max) {
         n = max;
         cut = true;
+        /* cut before a whole character, not inside one */
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
     }
     size_t i = 0;
     while (i < n) {

@@ -1,0 +1,93 @@
+/* Tests of dict.c: dense ids, lookups, checked interning, merging in order. */
+#include "testutil.h"
+#include "dict.h"
+
+static void ids_are_dense_and_stable(void **state)
+{
+    (void)state;
+    fp_dict *d = fp_dict_new();
+    assert_int_equal(fp_dict_size(d), 1);            /* id 0 is "" */
+    assert_string_equal(fp_dict_str(d, 0), "");
+    uint32_t a = fp_dict_intern(d, "华东一组", strlen("华东一组"));
+    uint32_t b = fp_dict_intern(d, "华北一组", strlen("华北一组"));
+    assert_int_equal(a, 1);
+    assert_int_equal(b, 2);
+    assert_int_equal(fp_dict_intern(d, "华东一组", strlen("华东一组")), 1);
+    assert_int_equal(fp_dict_intern(d, "", 0), 0);
+    uint32_t id;
+    assert_true(fp_dict_find(d, "华北一组", strlen("华北一组"), &id));
+    assert_int_equal(id, 2);
+    assert_false(fp_dict_find(d, "华南", strlen("华南"), &id));
+    assert_int_equal(fp_dict_strlen(d, 1), strlen("华东一组"));
+    /* prefixes and embedded NULs are different strings */
+    assert_int_not_equal(fp_dict_intern(d, "华东", strlen("华东")), 1);
+    assert_int_not_equal(fp_dict_intern(d, "a\0b", 3), fp_dict_intern(d, "a", 1));
+    fp_dict_free(d);
+}
+
+static void many_strings_survive_rehashing(void **state)
+{
+    (void)state;
+    fp_dict *d = fp_dict_new();
+    char buf[32];
+    for (int i = 0; i < 200000; i++) {
+        snprintf(buf, sizeof buf, "SO%09d", i);
+        assert_int_equal(fp_dict_intern(d, buf, strlen(buf)), (uint32_t)i + 1);
+    }
+    for (int i = 0; i < 200000; i += 997) {
+        snprintf(buf, sizeof buf, "SO%09d", i);
+        assert_string_equal(fp_dict_str(d, (uint32_t)i + 1), buf);
+        uint32_t id;
+        assert_true(fp_dict_find(d, buf, strlen(buf), &id));
+        assert_int_equal(id, (uint32_t)i + 1);
+    }
+    fp_dict_free(d);
+}
+
+static bool no_x(const char *s, size_t n)
+{
+    return memchr(s, 'x', n) == NULL;
+}
+
+static void checked_interning(void **state)
+{
+    (void)state;
+    fp_dict *d = fp_dict_new();
+    uint32_t id;
+    assert_true(fp_dict_intern_checked(d, "abc", 3, no_x, &id));
+    assert_int_equal(id, 1);
+    assert_false(fp_dict_intern_checked(d, "axc", 3, no_x, &id));
+    assert_int_equal(fp_dict_size(d), 2); /* nothing added */
+    fp_dict_free(d);
+}
+
+static void merge_keeps_first_appearance_order(void **state)
+{
+    (void)state;
+    fp_dict *a = fp_dict_new(), *b = fp_dict_new();
+    fp_dict_intern(a, "x", 1);
+    fp_dict_intern(a, "y", 1);
+    fp_dict_intern(b, "z", 1);
+    fp_dict_intern(b, "x", 1);
+    fp_dict_intern(b, "w", 1);
+    uint32_t map[4];
+    fp_dict_merge(a, b, map);
+    assert_int_equal(map[0], 0);
+    assert_int_equal(map[1], 3); /* z is new: next id after x, y */
+    assert_int_equal(map[2], 1); /* x was there */
+    assert_int_equal(map[3], 4);
+    assert_string_equal(fp_dict_str(a, 4), "w");
+    fp_dict_free(a);
+    fp_dict_free(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(ids_are_dense_and_stable),
+        cmocka_unit_test(many_strings_survive_rehashing),
+        cmocka_unit_test(checked_interning),
+        cmocka_unit_test(merge_keeps_first_appearance_order),
+    };
+    return cmocka_run_group_tests_name("dict", tests, NULL, NULL);
+}

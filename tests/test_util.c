@@ -1,0 +1,115 @@
+/* Tests of util.c: trimming, UTF-8 checks and widths, quoting for messages, buffers, big blocks. */
+#include "testutil.h"
+#include "util.h"
+
+static void trim_ascii_and_ideographic_space(void **state)
+{
+    (void)state;
+    const char *s = "  \t abc \r\n";
+    size_t n = fp_trim(&s, strlen(s));
+    assert_int_equal(n, 3);
+    assert_memory_equal(s, "abc", 3);
+    const char *w = "\xE3\x80\x80销售\xE3\x80\x80 ";
+    n = fp_trim(&w, strlen(w));
+    assert_int_equal(n, 6);
+    assert_memory_equal(w, "销售", 6);
+    const char *e = "   ";
+    assert_int_equal(fp_trim(&e, 3), 0);
+}
+
+static void utf8_validity(void **state)
+{
+    (void)state;
+    const char *ok = "销售管理 sales 2026";
+    assert_int_equal(fp_utf8_valid_prefix((const unsigned char *)ok, strlen(ok)), strlen(ok));
+    /* GBK bytes of 销售 are not UTF-8 */
+    const unsigned char gbk[] = {'a', 0xCF, 0xFA, 0xCA, 0xDB};
+    assert_int_equal(fp_utf8_valid_prefix(gbk, sizeof gbk), 1);
+    /* overlong encoding of '/' and a surrogate are refused */
+    const unsigned char overlong[] = {0xC0, 0xAF};
+    assert_int_equal(fp_utf8_valid_prefix(overlong, 2), 0);
+    const unsigned char surrogate[] = {0xED, 0xA0, 0x80};
+    assert_int_equal(fp_utf8_valid_prefix(surrogate, 3), 0);
+    /* a character outside the BMP is fine */
+    const char *ext = "\xF0\xA0\x80\x80";
+    assert_int_equal(fp_utf8_valid_prefix((const unsigned char *)ext, 4), 4);
+    /* a truncated sequence stops before it */
+    assert_int_equal(fp_utf8_valid_prefix((const unsigned char *)"ab\xE9\x94", 4), 2);
+}
+
+static void widths_and_lengths(void **state)
+{
+    (void)state;
+    assert_int_equal(fp_utf8_width("abc"), 3);
+    assert_int_equal(fp_utf8_width("销售abc"), 7);
+    assert_int_equal(fp_utf8_width("（全角）"), 8);
+    assert_int_equal(fp_utf8_len("销售abc"), 5);
+    assert_int_equal(fp_utf8_len_n("销售abc", 6), 2);
+    const char *p = "销";
+    assert_int_equal(fp_utf8_next(&p), 0x9500);
+}
+
+static void quote_text_escapes_and_cuts(void **state)
+{
+    (void)state;
+    char out[64];
+    fp_quote_text(out, sizeof out, "a\tb", 3, 100);
+    assert_string_equal(out, "a\\x09b");
+    const char bad[] = {'x', (char)0xCF, (char)0xFA};
+    fp_quote_text(out, sizeof out, bad, 3, 100);
+    assert_string_equal(out, "x\\xCF\\xFA");
+    fp_quote_text(out, sizeof out, "销售管理总结", strlen("销售管理总结"), 7);
+    /* cut after 7 bytes would split 管: keeps whole characters and marks the cut */
+    assert_string_equal(out, "销售...");
+    char tiny[6];
+    fp_quote_text(tiny, sizeof tiny, "销售管理", strlen("销售管理"), 100);
+    assert_true(fp_utf8_valid_prefix((const unsigned char *)tiny, strlen(tiny)) == strlen(tiny));
+}
+
+static void buffers(void **state)
+{
+    (void)state;
+    fp_buf b;
+    fp_buf_init(&b);
+    for (int i = 0; i < 1000; i++)
+        fp_buf_printf(&b, "%d,", i);
+    assert_int_equal(b.len, strlen(b.data));
+    assert_true(strncmp(b.data, "0,1,2,", 6) == 0);
+    fp_buf_reset(&b);
+    assert_int_equal(b.len, 0);
+    fp_buf_adds(&b, "销售");
+    char *s = fp_buf_steal(&b);
+    assert_string_equal(s, "销售");
+    assert_null(b.data);
+    free(s);
+}
+
+static void big_blocks_grow_and_keep_contents(void **state)
+{
+    (void)state;
+    size_t n = 3u << 20;
+    unsigned char *p = fp_big_alloc(100);
+    memset(p, 7, 100);
+    p = fp_big_realloc(p, 100, n);
+    assert_int_equal(p[99], 7);
+    memset(p, 9, n);
+    p = fp_big_realloc(p, n, 2 * n);
+    assert_int_equal(p[n - 1], 9);
+    assert_int_equal((uintptr_t)p % (2u << 20), 0); /* aligned for huge pages */
+    p = fp_big_realloc(p, 2 * n, 50);
+    assert_int_equal(p[49], 9);
+    fp_big_free(p, 50);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(trim_ascii_and_ideographic_space),
+        cmocka_unit_test(utf8_validity),
+        cmocka_unit_test(widths_and_lengths),
+        cmocka_unit_test(quote_text_escapes_and_cuts),
+        cmocka_unit_test(buffers),
+        cmocka_unit_test(big_blocks_grow_and_keep_contents),
+    };
+    return cmocka_run_group_tests_name("util", tests, NULL, NULL);
+}
