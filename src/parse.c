@@ -31,6 +31,11 @@ static void skip_blank(const char **p, const char *end)
         (*p)++;
 }
 
+static inline bool isdig(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
 /* Reads [+-]digits[,digits…][.digits] at *p. Thousands separators must sit between digits. */
 static bool read_decimal(const char **pp, const char *end, decimal *d)
 {
@@ -43,7 +48,8 @@ static bool read_decimal(const char **pp, const char *end, decimal *d)
         p++;
     }
     int dropped = 0; /* integer digits that did not fit */
-    bool any = false;
+    bool any = false, grouped = false;
+    int run = 0;     /* digits since the start or the last comma */
     while (p < end) {
         if (*p >= '0' && *p <= '9') {
             if (d->mant < 100000000000000000ull) {
@@ -52,13 +58,24 @@ static bool read_decimal(const char **pp, const char *end, decimal *d)
                 dropped++;
             }
             any = true;
+            run++;
             p++;
-        } else if (*p == ',' && any && p + 1 < end && p[1] >= '0' && p[1] <= '9') {
+        } else if (*p == ',') {
+            /* a thousands separator: 1-3 digits before the first, exactly 3 after each ("1,5" is
+             * a decimal comma, which would silently read as 15) */
+            if (!any || (grouped ? run != 3 : run > 3))
+                return false;
+            if (end - p < 4 || !isdig(p[1]) || !isdig(p[2]) || !isdig(p[3]) || (end - p > 4 && isdig(p[4])))
+                return false;
+            grouped = true;
+            run = 0;
             p++;
         } else {
             break;
         }
     }
+    if (grouped && run != 3)
+        return false;
     d->exp10 = dropped;
     if (p < end && *p == '.') {
         p++;

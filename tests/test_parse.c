@@ -30,12 +30,16 @@ static void money_forms(void **state)
     assert_int_equal(money("33.3", 4), 33300000);  /* a column in 万元 */
     assert_int_equal(money("2万", 4), 2000000);    /* the cell's own unit wins */
     assert_int_equal(money("123456789012.34", 0), 12345678901234ll);
+    assert_int_equal(money("12,345,678.9", 0), 1234567890);
+    assert_int_equal(money("999,999", 0), 99999900);
 }
 
 static void money_refusals(void **state)
 {
     (void)state;
-    const char *bad[] = {"", "abc", "12x3", "1,2,3.4.5", "--5", "(5", "5)", "¥", "1.2.3", "1e5", ",123", "12,"};
+    const char *bad[] = {"",       "abc",   "12x3",    "1,2,3.4.5", "--5",    "(5",     "5)",
+                         "¥",      "1.2.3", "1e5",     ",123",      "12,",    "1,5",    "1,50",
+                         "1,2345", "12,34", "1234,567", "1,234,5",  "1,234.5,6"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         int64_t v;
         if (fp_parse_money(bad[i], strlen(bad[i]), 0, &v))
