@@ -24,10 +24,6 @@ CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -DFP_DATADIR='"$(DATADIR)"' -Isrc \
 LIBS    = -lcsv $(shell pkg-config --libs libxml-2.0 2>/dev/null) -lm -pthread
 TEST_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
-# Debian packages: build, tests, and the tools the tests and benchmarks call
-DEB_PKGS = gcc make pkg-config libc6-dev libcsv-dev libxml2-dev libhpdf-dev libcairo2-dev \
-           libcmocka-dev python3 time
-
 LIB_SRC  = $(wildcard src/*.c)
 CLI_SRC  = $(wildcard src/cli/*.c)
 TEST_SRC = $(wildcard tests/test_*.c)
@@ -46,9 +42,9 @@ fupan: $(BIN)
 
 # --- dependencies -----------------------------------------------------------
 
+# the package list is tools/debian-packages.txt
 deps:
-	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends $(DEB_PKGS)
+	sh tools/setup.sh
 
 $(STAMP):
 	@mkdir -p $(BUILD)
@@ -93,7 +89,8 @@ $(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libfupan.a
 
 # Every test binary prints cmocka's summary; tests/run prints the total and fails if any failed.
 check: $(BIN) $(TESTS)
-	@FUPAN_BIN=$(abspath $(BIN)) FUPAN_SRC=$(CURDIR) sh tests/run $(TESTS)
+	@FUPAN_BIN=$(abspath $(BIN)) FUPAN_SRC=$(CURDIR) FUPAN_BUILD=$(BUILD) FUPAN_DATADIR=$(CURDIR)/templates \
+	  sh tests/run $(TESTS)
 
 sanitize:
 	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \

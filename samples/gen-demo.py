@@ -272,7 +272,9 @@ def main():
                                       ("无需求", 0.1)])])
 
     problems = {
-        "华东一组": [("大客户回款周期偏长", "月末前逐一核对应收账款并约定回款日")],
+        "华东一组": [("大客户回款周期偏长", "月末前逐一核对应收账款并约定回款日"),
+                   ("重点客户拜访频次不足", "制定重点客户月度拜访计划,每周跟踪执行"),
+                   ("方案类商机转化慢", "售前与销售联合拜访,两周内给出方案")],
         "华东二组": [("新人业绩爬坡慢", "安排老带新辅导,每周复盘一次"), ("线上渠道转化率低", "优化产品页面,开展直播培训")],
         "华北一组": [("销售额连续未达成目标", "重新梳理重点客户清单,经理每周陪访"), ("折扣过高侵蚀利润", "设置折扣审批门槛,超过 15% 需经理审批"),
                    ("客户满意度下降", "交付延迟的客户逐一回访并跟进交付"), ("核心销售离职", "交接客户并安排专人维护")],
@@ -295,7 +297,9 @@ def main():
                 owner = rng.choice(owners)
                 due = dt.date(y, m, 28) + dt.timedelta(days=rng.choice([14, 21, 30, 45]))
                 done = due + dt.timedelta(days=rng.randint(-12, 15))
-                if done <= END and rng.random() < 0.75:
+                # old actions were mostly closed; recent ones are still being worked on
+                p_done = 0.95 if due < END - dt.timedelta(days=120) else 0.7
+                if done <= END and rng.random() < p_done:
                     status, done_s = "已完成", date_cn(done)
                 else:
                     status, done_s = ("逾期" if due < EXPORTED else "进行中"), ""

@@ -979,7 +979,8 @@ fp_status fp_metrics_compute(const fp_dataset *ds, const fp_query *q, fp_metrics
                 in[p] = p == sc.id;
         /* distinct customers per rep from the (rep, customer) pairs of the period's orders */
         int64_t *rep_cust = fp_xcalloc(nperson, sizeof *rep_cust);
-        qsort(pairs, npairs, sizeof *pairs, cmp_u64);
+        if (npairs)
+            qsort(pairs, npairs, sizeof *pairs, cmp_u64);
         for (size_t i = 0; i < npairs; i++)
             if (i == 0 || pairs[i] != pairs[i - 1])
                 rep_cust[pairs[i] >> 32]++;

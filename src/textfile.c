@@ -199,7 +199,7 @@ static fp_status start(fp_textfile *f, fp_encoding enc, bool detect, fp_error *e
     } else if (enc == FP_ENC_AUTO) {
         size_t ok = fp_utf8_valid_prefix(r, (size_t)n);
         /* a block cut in the middle of a character is still UTF-8 */
-        bool cut = !f->eof && (size_t)n - ok < 4 && r[ok] >= 0xC2;
+        bool cut = !f->eof && ok < (size_t)n && (size_t)n - ok < 4 && r[ok] >= 0xC2;
         enc = (ok == (size_t)n || cut) ? FP_ENC_UTF8 : FP_ENC_GB18030;
     }
     f->enc = enc;

@@ -88,6 +88,15 @@ TU_UNUSED static char *tu_read(const char *path)
     return s;
 }
 
+/* Reads a file of the source tree (caller frees). */
+TU_UNUSED static char *tu_read_src(const char *rel)
+{
+    char *p = tu_path(rel);
+    char *s = tu_read(p);
+    free(p);
+    return s;
+}
+
 /* Runs a shell command line; captures stdout and stderr (caller frees); returns the exit status. */
 TU_UNUSED static int tu_run(const char *cmdline, char **out, char **err)
 {
