@@ -188,29 +188,6 @@ static uint32_t intern(loader *l, int f, int c, const char *s, size_t n)
     return id;
 }
 
-static void store_missing(fp_table *t, int c, size_t r)
-{
-    switch (t->spec->cols[c].type) {
-    case FP_T_TEXT:
-        ((uint32_t *)t->col[c])[r] = 0;
-        break;
-    case FP_T_INT:
-    case FP_T_MONTH:
-        ((int32_t *)t->col[c])[r] = FP_NO_INT;
-        break;
-    case FP_T_DATE:
-        ((fp_date *)t->col[c])[r] = FP_NO_DATE;
-        break;
-    case FP_T_NUMBER:
-    case FP_T_RATE:
-        ((double *)t->col[c])[r] = NAN;
-        break;
-    case FP_T_MONEY:
-        ((int64_t *)t->col[c])[r] = FP_NO_MONEY;
-        break;
-    }
-}
-
 static void store_cell(loader *l, int f, int c, const char *raw, size_t rawn)
 {
     fp_table *t = l->t;
@@ -226,7 +203,7 @@ static void store_cell(loader *l, int f, int c, const char *raw, size_t rawn)
             l->empty_required = c;
             l->empty_required_field = f;
         }
-        store_missing(t, c, r);
+        fp_table_set_missing(t, c, r);
         return;
     }
     l->row_nonempty = true;

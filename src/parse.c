@@ -255,6 +255,15 @@ bool fp_parse_money(const char *s0, size_t n, int unit_exp10, int64_t *fen)
     return true;
 }
 
+/* The whole (trimmed) cell as one decimal. */
+static bool read_whole(const char *s0, size_t n, decimal *d)
+{
+    const char *s = s0;
+    n = fp_trim(&s, n);
+    const char *p = s, *end = s + n;
+    return read_decimal(&p, end, d) && p == end;
+}
+
 bool fp_parse_number(const char *s0, size_t n, double *out)
 {
     int64_t fv;
@@ -264,11 +273,8 @@ bool fp_parse_number(const char *s0, size_t n, double *out)
         *out = (double)fv / INV_POW10[fd];
         return true;
     }
-    const char *s = s0;
-    n = fp_trim(&s, n);
-    const char *p = s, *end = s + n;
     decimal d;
-    if (!read_decimal(&p, end, &d) || p != end)
+    if (!read_whole(s0, n, &d))
         return false;
     *out = to_double(&d);
     return true;
@@ -282,11 +288,8 @@ bool fp_parse_int(const char *s0, size_t n, int64_t *out)
         *out = fv;
         return true;
     }
-    const char *s = s0;
-    n = fp_trim(&s, n);
-    const char *p = s, *end = s + n;
     decimal d;
-    if (!read_decimal(&p, end, &d) || p != end)
+    if (!read_whole(s0, n, &d))
         return false;
     /* 12.0 is an integer, 12.5 is not */
     int64_t v;

@@ -275,19 +275,6 @@ void fp_calendar_sort(fp_calendar *c)
     }
 }
 
-static bool contains(const fp_date *a, size_t n, fp_date d)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (a[mid] < d)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && a[lo] == d;
-}
-
 /* index of the first element >= d */
 static size_t lower(const fp_date *a, size_t n, fp_date d)
 {
@@ -300,6 +287,12 @@ static size_t lower(const fp_date *a, size_t n, fp_date d)
             hi = mid;
     }
     return lo;
+}
+
+static bool contains(const fp_date *a, size_t n, fp_date d)
+{
+    size_t i = lower(a, n, d);
+    return i < n && a[i] == d;
 }
 
 static bool weekday(fp_date d)

@@ -214,27 +214,30 @@ void fp_table_add_column(fp_table *t, int c)
         t->cap = 1;
     if (!t->line)
         t->line = fp_big_alloc(t->cap * sizeof *t->line);
-    size_t n = t->cap;
-    t->col[c] = fp_big_alloc(n * fp_coltype_size(ty));
-    for (size_t r = 0; r < n; r++) {
-        switch (ty) {
-        case FP_T_TEXT:
-            ((uint32_t *)t->col[c])[r] = 0;
-            break;
-        case FP_T_INT:
-        case FP_T_MONTH:
-            ((int32_t *)t->col[c])[r] = FP_NO_INT;
-            break;
-        case FP_T_DATE:
-            ((fp_date *)t->col[c])[r] = FP_NO_DATE;
-            break;
-        case FP_T_NUMBER:
-        case FP_T_RATE:
-            ((double *)t->col[c])[r] = NAN;
-            break;
-        case FP_T_MONEY:
-            ((int64_t *)t->col[c])[r] = FP_NO_MONEY;
-            break;
-        }
+    t->col[c] = fp_big_alloc(t->cap * fp_coltype_size(ty));
+    for (size_t r = 0; r < t->cap; r++)
+        fp_table_set_missing(t, c, r);
+}
+
+void fp_table_set_missing(fp_table *t, int c, size_t r)
+{
+    switch (t->spec->cols[c].type) {
+    case FP_T_TEXT:
+        ((uint32_t *)t->col[c])[r] = 0;
+        break;
+    case FP_T_INT:
+    case FP_T_MONTH:
+        ((int32_t *)t->col[c])[r] = FP_NO_INT;
+        break;
+    case FP_T_DATE:
+        ((fp_date *)t->col[c])[r] = FP_NO_DATE;
+        break;
+    case FP_T_NUMBER:
+    case FP_T_RATE:
+        ((double *)t->col[c])[r] = NAN;
+        break;
+    case FP_T_MONEY:
+        ((int64_t *)t->col[c])[r] = FP_NO_MONEY;
+        break;
     }
 }

@@ -146,6 +146,8 @@ void fp_table_alloc(fp_table *t, const bool *present, size_t initial_rows);
 void fp_table_reserve_row(fp_table *t);
 /* Makes room for cap rows in all. */
 void fp_table_reserve(fp_table *t, size_t cap);
+/* Stores the missing value of column c's type in row r. */
+void fp_table_set_missing(fp_table *t, int c, size_t r);
 /* Adds an absent column, filled with missing values (used for derived columns). */
 void fp_table_add_column(fp_table *t, int col);
 size_t fp_coltype_size(fp_coltype t);
