@@ -280,3 +280,28 @@ fp_value *fp_metrics_value(const fp_metrics *m)
     fp_v_set(root, "data", data);
     return root;
 }
+
+fp_value *fp_metrics_schema(void)
+{
+    fp_metrics m;
+    memset(&m, 0, sizeof m);
+    fp_item item = {.name = "", .extra = ""};
+    fp_rep_row rep = {.name = "", .team = ""};
+    fp_count count = {.name = ""};
+    fp_action_row act = {.id = "", .team = "", .problem = "", .action = "", .owner = "", .status = ""};
+    m.scope_name = "";
+    m.scope_team = m.scope_region = "";
+    m.period = fp_period_make(FP_MONTH, 2026, 1);
+    m.prev_period = m.yoy_period = m.period;
+    for (int k = 0; k < FP_TREND_N; k++)
+        m.trend[k].period = m.period;
+    m.channels = m.categories = m.products = m.regions = m.teams = m.top_customers = &item;
+    m.nchannels = m.ncategories = m.nproducts = m.nregions = m.nteams = m.ntop_customers = 1;
+    m.reps = &rep;
+    m.nreps = 1;
+    m.comments = m.activity_types = m.activity_results = &count;
+    m.ncomments = m.nactivity_types = m.nactivity_results = 1;
+    m.actions = &act;
+    m.nactions = 1;
+    return fp_metrics_value(&m);
+}

@@ -138,29 +138,6 @@ static int unit_exp(const char *u)
     return -1;
 }
 
-/* Levenshtein distance on bytes, for "did you mean" hints. */
-static int distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64)
-        return 99;
-    int d[65][65];
-    for (size_t i = 0; i <= la; i++)
-        d[i][0] = (int)i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = (int)j;
-    for (size_t i = 1; i <= la; i++)
-        for (size_t j = 1; j <= lb; j++) {
-            int c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (d[i - 1][j] + 1 < c)
-                c = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < c)
-                c = d[i][j - 1] + 1;
-            d[i][j] = c;
-        }
-    return d[la][lb];
-}
-
 static void column_list(fp_buf *b, const fp_tablespec *spec)
 {
     for (int i = 0; i < spec->ncols; i++)
@@ -188,7 +165,7 @@ static void read_column(problems *pr, fp_profile_table *t, const fp_tablespec *s
         const char *best = NULL;
         int bd = 3;
         for (int i = 0; i < spec->ncols; i++) {
-            int d = distance(name, spec->cols[i].name);
+            int d = fp_edit_distance(name, spec->cols[i].name);
             if (d < bd) {
                 bd = d;
                 best = spec->cols[i].name;
@@ -350,7 +327,7 @@ static void walk(problems *pr, fp_profile *prof, xmlNodePtr root)
         const char *best = NULL;
         int bd = 3;
         for (int i = 0; i < FP_TBL_COUNT; i++) {
-            int d = distance(cn, fp_table_spec((fp_table_id)i)->name);
+            int d = fp_edit_distance(cn, fp_table_spec((fp_table_id)i)->name);
             if (d < bd) {
                 bd = d;
                 best = fp_table_spec((fp_table_id)i)->name;

@@ -60,6 +60,9 @@ size_t fp_utf8_width(const char *s);
 size_t fp_utf8_len(const char *s);
 size_t fp_utf8_len_n(const char *s, size_t n);
 
+/* Levenshtein distance of two short strings (bytes), for "did you mean" hints; 99 for long ones. */
+int fp_edit_distance(const char *a, const char *b);
+
 /* Escapes a short piece of user text for an error message: at most max bytes, control and invalid
  * bytes shown as \xNN. Writes into out (size outsz). */
 void fp_quote_text(char *out, size_t outsz, const char *s, size_t n, size_t max);

@@ -1,0 +1,1028 @@
+/* expr.c — tokenizer, precedence-climbing parser, checker and evaluator of
+ * template expressions (see expr.h for the language). */
+#include "expr.h"
+
+#include "util.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 64
+#define MAX_SRC 4096
+
+typedef enum { E_NUM, E_STR, E_BOOL, E_NULL, E_NAME, E_FIELD, E_INDEX, E_NEG, E_NOT, E_BIN, E_CALL } ekind;
+
+enum {
+    OP_OR = 1,
+    OP_AND,
+    OP_EQ,
+    OP_NE,
+    OP_LT,
+    OP_LE,
+    OP_GT,
+    OP_GE,
+    OP_ADD,
+    OP_SUB,
+    OP_MUL,
+    OP_DIV,
+    OP_MOD
+};
+
+typedef struct node node;
+struct node {
+    ekind k;
+    int op;
+    int col;
+    double n;
+    char *s;        /* string literal, name, field or function name */
+    node *a, *b;
+    node **args;
+    int nargs;
+};
+
+struct fp_expr {
+    char *src;
+    node *root;
+};
+
+/* ---- tokens ---- */
+
+typedef enum { T_END, T_NUM, T_STR, T_ID, T_OP, T_ERR } ttype;
+
+typedef struct lexer {
+    const char *src, *p;
+    ttype t;
+    int col;          /* 1-based column of the current token, in characters */
+    double num;
+    fp_buf text;      /* identifier or string */
+    char op[3];
+    fp_error *err;
+    bool failed;
+    int depth;
+} lexer;
+
+static int column(const lexer *lx, const char *at)
+{
+    return (int)fp_utf8_len_n(lx->src, (size_t)(at - lx->src)) + 1;
+}
+
+static void lfail(lexer *lx, int col, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void lfail(lexer *lx, int col, const char *fmt, ...)
+{
+    if (lx->failed)
+        return;
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fp_fail(lx->err, FP_ERR_INPUT, "column %d: %s", col, msg);
+    lx->failed = true;
+    lx->t = T_ERR;
+}
+
+static bool idstart(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static void next(lexer *lx)
+{
+    if (lx->failed)
+        return;
+    while (*lx->p == ' ' || *lx->p == '\t' || *lx->p == '\n' || *lx->p == '\r')
+        lx->p++;
+    const char *s = lx->p;
+    lx->col = column(lx, s);
+    fp_buf_reset(&lx->text);
+    if (!*s) {
+        lx->t = T_END;
+        return;
+    }
+    if ((*s >= '0' && *s <= '9') || (*s == '.' && s[1] >= '0' && s[1] <= '9')) {
+        char *end;
+        lx->num = strtod(s, &end); /* "C" locale: fupan never calls setlocale */
+        lx->p = end;
+        lx->t = T_NUM;
+        return;
+    }
+    if (idstart(*s)) {
+        while (idstart(*lx->p) || (*lx->p >= '0' && *lx->p <= '9'))
+            lx->p++;
+        fp_buf_add(&lx->text, s, (size_t)(lx->p - s));
+        lx->t = T_ID;
+        return;
+    }
+    if (*s == '"' || *s == '\'') {
+        char q = *s;
+        const char *p = s + 1;
+        while (*p && *p != q) {
+            if (*p == '\\' && p[1]) {
+                p++;
+                fp_buf_addc(&lx->text, *p == 'n' ? '\n' : *p);
+            } else {
+                fp_buf_addc(&lx->text, *p);
+            }
+            p++;
+        }
+        if (*p != q) {
+            lfail(lx, lx->col, "the text starting here has no closing %c", q);
+            return;
+        }
+        if (!lx->text.data)
+            fp_buf_adds(&lx->text, "");
+        lx->p = p + 1;
+        lx->t = T_STR;
+        return;
+    }
+    static const char *ops2[] = {"==", "!=", "<=", ">=", "&&", "||"};
+    for (int i = 0; i < 6; i++)
+        if (!strncmp(s, ops2[i], 2)) {
+            memcpy(lx->op, ops2[i], 3);
+            lx->p += 2;
+            lx->t = T_OP;
+            return;
+        }
+    if (strchr("+-*/%<>!().[],", *s)) {
+        lx->op[0] = *s;
+        lx->op[1] = 0;
+        lx->p++;
+        lx->t = T_OP;
+        return;
+    }
+    if (*s == '=') {
+        lfail(lx, lx->col, "\"=\" is not an operator; compare with \"==\"");
+        return;
+    }
+    char q[32];
+    fp_quote_text(q, sizeof q, s, strlen(s), 4);
+    lfail(lx, lx->col, "unexpected \"%s\"", q);
+}
+
+static bool is_op(const lexer *lx, const char *op)
+{
+    return lx->t == T_OP && !strcmp(lx->op, op);
+}
+
+static bool is_kw(const lexer *lx, const char *kw)
+{
+    return lx->t == T_ID && !strcmp(lx->text.data, kw);
+}
+
+/* ---- parser ---- */
+
+static node *mk(ekind k, int col)
+{
+    node *n = fp_xcalloc(1, sizeof *n);
+    n->k = k;
+    n->col = col;
+    return n;
+}
+
+static void free_node(node *n)
+{
+    if (!n)
+        return;
+    free_node(n->a);
+    free_node(n->b);
+    for (int i = 0; i < n->nargs; i++)
+        free_node(n->args[i]);
+    free(n->args);
+    free(n->s);
+    free(n);
+}
+
+static node *parse_expr(lexer *lx, int minprec);
+
+static const char *describe(const lexer *lx)
+{
+    switch (lx->t) {
+    case T_END:
+        return "the end";
+    case T_NUM:
+        return "a number";
+    case T_STR:
+        return "a text";
+    case T_ID:
+        return "a name";
+    case T_OP:
+        return lx->op;
+    case T_ERR:
+        return "an error";
+    }
+    return "?";
+}
+
+static node *parse_primary(lexer *lx)
+{
+    if (lx->failed)
+        return NULL;
+    if (++lx->depth > MAX_DEPTH) {
+        lfail(lx, lx->col, "the expression is nested too deeply");
+        return NULL;
+    }
+    node *n = NULL;
+    int col = lx->col;
+    if (lx->t == T_NUM) {
+        n = mk(E_NUM, col);
+        n->n = lx->num;
+        next(lx);
+    } else if (lx->t == T_STR) {
+        n = mk(E_STR, col);
+        n->s = fp_xstrdup(lx->text.data);
+        next(lx);
+    } else if (is_kw(lx, "true") || is_kw(lx, "false")) {
+        n = mk(E_BOOL, col);
+        n->n = is_kw(lx, "true");
+        next(lx);
+    } else if (is_kw(lx, "null")) {
+        n = mk(E_NULL, col);
+        next(lx);
+    } else if (is_kw(lx, "not") || is_op(lx, "!")) {
+        next(lx);
+        n = mk(E_NOT, col);
+        n->a = parse_expr(lx, 3);
+    } else if (is_op(lx, "-")) {
+        next(lx);
+        n = mk(E_NEG, col);
+        n->a = parse_expr(lx, 7);
+    } else if (is_op(lx, "(")) {
+        next(lx);
+        n = parse_expr(lx, 1);
+        if (!is_op(lx, ")"))
+            lfail(lx, lx->col, "expected \")\", found %s", describe(lx));
+        next(lx);
+    } else if (lx->t == T_ID) {
+        char *name = fp_xstrdup(lx->text.data);
+        next(lx);
+        if (is_op(lx, "(")) {
+            n = mk(E_CALL, col);
+            n->s = name;
+            next(lx);
+            while (!lx->failed && !is_op(lx, ")")) {
+                n->args = fp_xrealloc(n->args, (size_t)(n->nargs + 1) * sizeof *n->args);
+                n->args[n->nargs++] = parse_expr(lx, 1);
+                if (is_op(lx, ","))
+                    next(lx);
+                else if (!is_op(lx, ")"))
+                    lfail(lx, lx->col, "expected \",\" or \")\" in the call of %s, found %s", n->s, describe(lx));
+            }
+            next(lx);
+        } else {
+            n = mk(E_NAME, col);
+            n->s = name;
+        }
+    } else {
+        lfail(lx, col, "expected a value, found %s", describe(lx));
+        return NULL;
+    }
+    /* postfix: .field [index] */
+    while (!lx->failed && n) {
+        if (is_op(lx, ".")) {
+            next(lx);
+            if (lx->t != T_ID) {
+                lfail(lx, lx->col, "expected a field name after \".\", found %s", describe(lx));
+                break;
+            }
+            node *f = mk(E_FIELD, lx->col);
+            f->a = n;
+            f->s = fp_xstrdup(lx->text.data);
+            n = f;
+            next(lx);
+        } else if (is_op(lx, "[")) {
+            next(lx);
+            node *ix = mk(E_INDEX, lx->col);
+            ix->a = n;
+            ix->b = parse_expr(lx, 1);
+            n = ix;
+            if (!is_op(lx, "]"))
+                lfail(lx, lx->col, "expected \"]\", found %s", describe(lx));
+            next(lx);
+        } else {
+            break;
+        }
+    }
+    lx->depth--;
+    return n;
+}
+
+static int binop(const lexer *lx, int *prec)
+{
+    static const struct {
+        const char *s;
+        int op, prec;
+    } t[] = {{"||", OP_OR, 1}, {"&&", OP_AND, 2}, {"==", OP_EQ, 4}, {"!=", OP_NE, 4}, {"<", OP_LT, 4},
+             {"<=", OP_LE, 4}, {">", OP_GT, 4},   {">=", OP_GE, 4},  {"+", OP_ADD, 5}, {"-", OP_SUB, 5},
+             {"*", OP_MUL, 6}, {"/", OP_DIV, 6},  {"%", OP_MOD, 6}};
+    if (is_kw(lx, "or")) {
+        *prec = 1;
+        return OP_OR;
+    }
+    if (is_kw(lx, "and")) {
+        *prec = 2;
+        return OP_AND;
+    }
+    if (lx->t != T_OP)
+        return 0;
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++)
+        if (!strcmp(lx->op, t[i].s)) {
+            *prec = t[i].prec;
+            return t[i].op;
+        }
+    return 0;
+}
+
+static node *parse_expr(lexer *lx, int minprec)
+{
+    node *left = parse_primary(lx);
+    int prec, op;
+    while (!lx->failed && left && (op = binop(lx, &prec)) && prec >= minprec) {
+        int col = lx->col;
+        next(lx);
+        node *right = parse_expr(lx, prec + 1);
+        node *b = mk(E_BIN, col);
+        b->op = op;
+        b->a = left;
+        b->b = right;
+        left = b;
+    }
+    return left;
+}
+
+fp_status fp_expr_parse(const char *src, fp_expr **out, fp_error *err)
+{
+    *out = NULL;
+    if (strlen(src) > MAX_SRC)
+        return fp_fail(err, FP_ERR_INPUT, "the expression is longer than %d bytes", MAX_SRC);
+    lexer lx = {.src = src, .p = src, .err = err};
+    fp_buf_init(&lx.text);
+    next(&lx);
+    if (!lx.failed && lx.t == T_END)
+        lfail(&lx, 1, "the expression is empty");
+    node *root = lx.failed ? NULL : parse_expr(&lx, 1);
+    if (!lx.failed && lx.t != T_END)
+        lfail(&lx, lx.col, "unexpected %s after a complete expression", describe(&lx));
+    if (!lx.failed && !root)
+        lfail(&lx, 1, "the expression is empty");
+    fp_buf_free(&lx.text);
+    if (lx.failed) {
+        free_node(root);
+        return FP_ERR_INPUT;
+    }
+    fp_expr *e = fp_xcalloc(1, sizeof *e);
+    e->src = fp_xstrdup(src);
+    e->root = root;
+    *out = e;
+    return FP_OK;
+}
+
+void fp_expr_free(fp_expr *e)
+{
+    if (!e)
+        return;
+    free_node(e->root);
+    free(e->src);
+    free(e);
+}
+
+const char *fp_expr_source(const fp_expr *e)
+{
+    return e->src;
+}
+
+bool fp_expr_is_path(const fp_expr *e)
+{
+    const node *n = e->root;
+    while (n->k == E_FIELD || n->k == E_INDEX)
+        n = n->a;
+    return n->k == E_NAME;
+}
+
+/* ---- evaluation ---- */
+
+static fp_ev ev_null(void)
+{
+    fp_ev v = {.type = FP_V_NULL};
+    return v;
+}
+
+static fp_ev ev_num(double d, fp_numkind k)
+{
+    if (!isfinite(d))
+        return ev_null();
+    fp_ev v = {.type = FP_V_NUM, .n = d, .kind = k};
+    return v;
+}
+
+static fp_ev ev_bool(bool b)
+{
+    fp_ev v = {.type = FP_V_BOOL, .b = b};
+    return v;
+}
+
+static fp_ev ev_of(const fp_value *x)
+{
+    fp_ev v = {.type = fp_v_type(x)};
+    switch (v.type) {
+    case FP_V_NULL:
+        break;
+    case FP_V_BOOL:
+        v.b = fp_v_as_bool(x);
+        break;
+    case FP_V_NUM:
+        v.n = fp_v_as_num(x);
+        v.kind = fp_v_numkind(x);
+        break;
+    case FP_V_STR:
+        v.s = fp_v_as_str(x);
+        break;
+    case FP_V_ARR:
+    case FP_V_OBJ:
+        v.v = x;
+        break;
+    }
+    return v;
+}
+
+void fp_ev_free(fp_ev *v)
+{
+    free(v->owned);
+    v->owned = NULL;
+}
+
+bool fp_ev_truthy(const fp_ev *v)
+{
+    switch (v->type) {
+    case FP_V_NULL:
+        return false;
+    case FP_V_BOOL:
+        return v->b;
+    case FP_V_NUM:
+        return v->n != 0;
+    case FP_V_STR:
+        return v->s && *v->s;
+    case FP_V_ARR:
+    case FP_V_OBJ:
+        return fp_v_len(v->v) > 0;
+    }
+    return false;
+}
+
+fp_value *fp_ev_to_value(const fp_ev *v)
+{
+    switch (v->type) {
+    case FP_V_NULL:
+        return fp_v_null();
+    case FP_V_BOOL:
+        return fp_v_bool(v->b);
+    case FP_V_NUM:
+        return fp_v_num(v->n, v->kind);
+    case FP_V_STR:
+        return fp_v_str(v->s);
+    case FP_V_ARR:
+    case FP_V_OBJ:
+        break;
+    }
+    return fp_v_null(); /* containers are not copied */
+}
+
+static const fp_value *lookup(const fp_scope *sc, const char *name)
+{
+    for (; sc; sc = sc->outer) {
+        if (sc->name && !strcmp(sc->name, name))
+            return sc->value;
+        if (sc->fields) {
+            const fp_value *v = fp_v_get(sc->fields, name);
+            if (v)
+                return v;
+        }
+    }
+    return NULL;
+}
+
+static fp_ev eval(const node *n, const fp_scope *sc, int depth);
+
+static void text_of(const fp_ev *v, fp_buf *b)
+{
+    switch (v->type) {
+    case FP_V_NULL:
+        break;
+    case FP_V_BOOL:
+        fp_buf_adds(b, v->b ? "true" : "false");
+        break;
+    case FP_V_NUM:
+        fp_json_number(v->n, v->kind, b);
+        break;
+    case FP_V_STR:
+        fp_buf_adds(b, v->s);
+        break;
+    case FP_V_ARR:
+    case FP_V_OBJ:
+        break;
+    }
+}
+
+static fp_numkind add_kind(fp_numkind a, fp_numkind b)
+{
+    if (a == FP_NUM_MONEY || b == FP_NUM_MONEY)
+        return FP_NUM_MONEY;
+    if (a == b)
+        return a;
+    return FP_NUM_PLAIN;
+}
+
+static fp_ev arith(int op, const fp_ev *x, const fp_ev *y)
+{
+    if (op == OP_ADD && (x->type == FP_V_STR || y->type == FP_V_STR)) {
+        fp_buf b;
+        fp_buf_init(&b);
+        text_of(x, &b);
+        text_of(y, &b);
+        fp_ev v = {.type = FP_V_STR};
+        v.owned = fp_buf_steal(&b);
+        v.s = v.owned;
+        return v;
+    }
+    if (x->type != FP_V_NUM || y->type != FP_V_NUM)
+        return ev_null();
+    double a = x->n, b = y->n;
+    switch (op) {
+    case OP_ADD:
+        return ev_num(a + b, add_kind(x->kind, y->kind));
+    case OP_SUB:
+        return ev_num(a - b, add_kind(x->kind, y->kind));
+    case OP_MUL:
+        return ev_num(a * b, x->kind == FP_NUM_MONEY || y->kind == FP_NUM_MONEY ? FP_NUM_MONEY
+                             : x->kind == FP_NUM_RATIO && y->kind == FP_NUM_RATIO ? FP_NUM_RATIO
+                             : x->kind == FP_NUM_COUNT && y->kind == FP_NUM_COUNT ? FP_NUM_COUNT
+                                                                                  : FP_NUM_PLAIN);
+    case OP_DIV:
+        if (b == 0)
+            return ev_null();
+        return ev_num(a / b, x->kind == y->kind && (x->kind == FP_NUM_MONEY || x->kind == FP_NUM_COUNT)
+                                 ? FP_NUM_RATIO
+                             : x->kind == FP_NUM_MONEY ? FP_NUM_MONEY
+                                                       : FP_NUM_PLAIN);
+    case OP_MOD:
+        if (b == 0)
+            return ev_null();
+        return ev_num(fmod(a, b), x->kind);
+    }
+    return ev_null();
+}
+
+static int compare(const fp_ev *x, const fp_ev *y, bool *ok)
+{
+    *ok = true;
+    if (x->type == FP_V_NUM && y->type == FP_V_NUM)
+        return (x->n > y->n) - (x->n < y->n);
+    if (x->type == FP_V_STR && y->type == FP_V_STR)
+        return strcmp(x->s, y->s);
+    if (x->type == FP_V_BOOL && y->type == FP_V_BOOL)
+        return (int)x->b - (int)y->b;
+    *ok = false;
+    return 0;
+}
+
+static fp_ev binary(const node *n, const fp_scope *sc, int depth)
+{
+    if (n->op == OP_AND || n->op == OP_OR) {
+        fp_ev a = eval(n->a, sc, depth);
+        bool ta = fp_ev_truthy(&a);
+        fp_ev_free(&a);
+        if (n->op == OP_AND && !ta)
+            return ev_bool(false);
+        if (n->op == OP_OR && ta)
+            return ev_bool(true);
+        fp_ev b = eval(n->b, sc, depth);
+        bool tb = fp_ev_truthy(&b);
+        fp_ev_free(&b);
+        return ev_bool(tb);
+    }
+    fp_ev a = eval(n->a, sc, depth), b = eval(n->b, sc, depth);
+    fp_ev r;
+    if (n->op >= OP_EQ && n->op <= OP_GE) {
+        bool ok;
+        int c = compare(&a, &b, &ok);
+        if (n->op == OP_EQ || n->op == OP_NE) {
+            bool eq = ok ? c == 0 : (a.type == FP_V_NULL && b.type == FP_V_NULL);
+            r = ev_bool(n->op == OP_EQ ? eq : !eq);
+        } else if (!ok) {
+            r = ev_bool(false); /* a comparison with null or a mismatch is false */
+        } else {
+            r = ev_bool(n->op == OP_LT ? c < 0 : n->op == OP_LE ? c <= 0 : n->op == OP_GT ? c > 0 : c >= 0);
+        }
+    } else {
+        r = arith(n->op, &a, &b);
+    }
+    fp_ev_free(&a);
+    fp_ev_free(&b);
+    return r;
+}
+
+/* evaluates f for each element of a list (its fields in scope) */
+typedef struct agg {
+    double sum, best;
+    long count, nums;
+    fp_numkind kind;
+    const fp_value *best_el, *first_el, *last_el;
+} agg;
+
+static void aggregate(const fp_value *list, const node *f, const fp_scope *sc, int depth, bool as_cond, int want,
+                      agg *g)
+{
+    memset(g, 0, sizeof *g);
+    g->kind = FP_NUM_PLAIN;
+    size_t n = fp_v_len(list);
+    for (size_t i = 0; i < n; i++) {
+        const fp_value *el = fp_v_at(list, i);
+        fp_scope inner = {.outer = sc, .fields = el};
+        if (!f) {
+            g->count++;
+            if (!g->first_el)
+                g->first_el = el;
+            g->last_el = el;
+            continue;
+        }
+        fp_ev v = eval(f, &inner, depth + 1);
+        if (as_cond) {
+            if (fp_ev_truthy(&v)) {
+                g->count++;
+                if (!g->first_el)
+                    g->first_el = el;
+                g->last_el = el;
+            }
+        } else if (v.type == FP_V_NUM) {
+            g->sum += v.n;
+            if (g->nums == 0)
+                g->kind = v.kind;
+            if (g->nums == 0 || (want > 0 ? v.n > g->best : v.n < g->best)) {
+                g->best = v.n;
+                g->best_el = el;
+            }
+            g->nums++;
+        }
+        fp_ev_free(&v);
+    }
+}
+
+static const char *const FUNCS[] = {"min", "max", "abs", "round", "len", "if", "sum", "avg",
+                                    "count", "first", "last", "top", NULL};
+
+static fp_ev call(const node *n, const fp_scope *sc, int depth)
+{
+    const char *f = n->s;
+    int na = n->nargs;
+    if (!strcmp(f, "if")) {
+        if (na != 3)
+            return ev_null();
+        fp_ev c = eval(n->args[0], sc, depth);
+        bool t = fp_ev_truthy(&c);
+        fp_ev_free(&c);
+        return eval(n->args[t ? 1 : 2], sc, depth);
+    }
+    /* list functions: the first argument is a list, the second is evaluated per element */
+    bool listfn = !strcmp(f, "sum") || !strcmp(f, "avg") || !strcmp(f, "count") || !strcmp(f, "first") ||
+                  !strcmp(f, "last") || !strcmp(f, "top");
+    fp_ev a0 = na > 0 ? eval(n->args[0], sc, depth) : ev_null();
+    if ((!strcmp(f, "min") || !strcmp(f, "max")) && a0.type == FP_V_ARR && na == 2)
+        listfn = true;
+    if (listfn) {
+        if (a0.type != FP_V_ARR) {
+            fp_ev_free(&a0);
+            return !strcmp(f, "count") ? ev_num(0, FP_NUM_COUNT) : ev_null();
+        }
+        bool cond = !strcmp(f, "count") || !strcmp(f, "first") || !strcmp(f, "last");
+        int want = !strcmp(f, "min") ? -1 : 1;
+        agg g;
+        aggregate(a0.v, na > 1 ? n->args[1] : NULL, sc, depth, cond, want, &g);
+        if (!strcmp(f, "count"))
+            return ev_num((double)g.count, FP_NUM_COUNT);
+        if (!strcmp(f, "first"))
+            return g.first_el ? ev_of(g.first_el) : ev_null();
+        if (!strcmp(f, "last"))
+            return g.last_el ? ev_of(g.last_el) : ev_null();
+        if (!strcmp(f, "top"))
+            return g.best_el ? ev_of(g.best_el) : ev_null();
+        if (!g.nums)
+            return ev_null();
+        if (!strcmp(f, "sum"))
+            return ev_num(g.sum, g.kind);
+        if (!strcmp(f, "avg"))
+            return ev_num(g.sum / (double)g.nums, g.kind == FP_NUM_COUNT ? FP_NUM_PLAIN : g.kind);
+        return ev_num(g.best, g.kind); /* min, max */
+    }
+    fp_ev r = ev_null();
+    if (!strcmp(f, "min") || !strcmp(f, "max")) {
+        bool any = false;
+        for (int i = 0; i < na; i++) {
+            fp_ev v = i == 0 ? a0 : eval(n->args[i], sc, depth);
+            if (v.type == FP_V_NUM && (!any || (f[1] == 'i' ? v.n < r.n : v.n > r.n))) {
+                r = ev_num(v.n, v.kind);
+                any = true;
+            }
+            if (i)
+                fp_ev_free(&v);
+        }
+    } else if (!strcmp(f, "abs")) {
+        if (a0.type == FP_V_NUM)
+            r = ev_num(fabs(a0.n), a0.kind);
+    } else if (!strcmp(f, "round")) {
+        int digits = 0;
+        if (na > 1) {
+            fp_ev d = eval(n->args[1], sc, depth);
+            if (d.type == FP_V_NUM)
+                digits = (int)d.n;
+            fp_ev_free(&d);
+        }
+        if (digits < -12)
+            digits = -12;
+        if (digits > 12)
+            digits = 12;
+        if (a0.type == FP_V_NUM) {
+            double p = pow(10, digits);
+            r = ev_num(round(a0.n * p) / p, a0.kind);
+        }
+    } else if (!strcmp(f, "len")) {
+        if (a0.type == FP_V_STR)
+            r = ev_num((double)fp_utf8_len(a0.s), FP_NUM_COUNT);
+        else if (a0.type == FP_V_ARR || a0.type == FP_V_OBJ)
+            r = ev_num((double)fp_v_len(a0.v), FP_NUM_COUNT);
+    }
+    fp_ev_free(&a0);
+    return r;
+}
+
+static fp_ev eval(const node *n, const fp_scope *sc, int depth)
+{
+    if (!n || depth > MAX_DEPTH * 4)
+        return ev_null();
+    switch (n->k) {
+    case E_NUM:
+        return ev_num(n->n, n->n == floor(n->n) ? FP_NUM_COUNT : FP_NUM_PLAIN);
+    case E_STR: {
+        fp_ev v = {.type = FP_V_STR, .s = n->s};
+        return v;
+    }
+    case E_BOOL:
+        return ev_bool(n->n != 0);
+    case E_NULL:
+        return ev_null();
+    case E_NAME: {
+        const fp_value *v = lookup(sc, n->s);
+        return v ? ev_of(v) : ev_null();
+    }
+    case E_FIELD: {
+        fp_ev base = eval(n->a, sc, depth + 1);
+        fp_ev r = base.type == FP_V_OBJ ? ev_of(fp_v_get(base.v, n->s)) : ev_null();
+        fp_ev_free(&base);
+        return r;
+    }
+    case E_INDEX: {
+        fp_ev base = eval(n->a, sc, depth + 1), ix = eval(n->b, sc, depth + 1);
+        fp_ev r = ev_null();
+        if (base.type == FP_V_ARR && ix.type == FP_V_NUM) {
+            long i = (long)floor(ix.n), len = (long)fp_v_len(base.v);
+            if (i < 0)
+                i += len;
+            if (i >= 0 && i < len)
+                r = ev_of(fp_v_at(base.v, (size_t)i));
+        }
+        fp_ev_free(&base);
+        fp_ev_free(&ix);
+        return r;
+    }
+    case E_NEG: {
+        fp_ev a = eval(n->a, sc, depth + 1);
+        fp_ev r = a.type == FP_V_NUM ? ev_num(-a.n, a.kind) : ev_null();
+        fp_ev_free(&a);
+        return r;
+    }
+    case E_NOT: {
+        fp_ev a = eval(n->a, sc, depth + 1);
+        bool t = fp_ev_truthy(&a);
+        fp_ev_free(&a);
+        return ev_bool(!t);
+    }
+    case E_BIN:
+        return binary(n, sc, depth + 1);
+    case E_CALL:
+        return call(n, sc, depth + 1);
+    }
+    return ev_null();
+}
+
+fp_ev fp_expr_eval(const fp_expr *e, const fp_scope *scope)
+{
+    return eval(e->root, scope, 0);
+}
+
+/* ---- checking against the shape of the data ---- */
+
+typedef struct checker {
+    const fp_expr *e;
+    fp_error *err;
+    bool failed;
+} checker;
+
+static void names_in(const fp_scope *sc, fp_buf *b, size_t limit)
+{
+    size_t k = 0;
+    for (; sc && k < limit; sc = sc->outer) {
+        if (sc->name)
+            fp_buf_printf(b, "%s%s", k++ ? ", " : "", sc->name);
+        for (size_t i = 0; sc->fields && i < fp_v_len(sc->fields) && k < limit; i++)
+            fp_buf_printf(b, "%s%s", k++ ? ", " : "", fp_v_key(sc->fields, i));
+    }
+}
+
+static const char *suggest(const char *name, const fp_scope *sc, const fp_value *obj)
+{
+    const char *best = NULL;
+    int bd = 3;
+    for (; sc || obj; sc = sc ? sc->outer : NULL) {
+        const fp_value *o = obj ? obj : sc->fields;
+        for (size_t i = 0; o && i < fp_v_len(o); i++) {
+            int d = fp_edit_distance(name, fp_v_key(o, i));
+            if (d < bd) {
+                bd = d;
+                best = fp_v_key(o, i);
+            }
+        }
+        if (sc && sc->name) {
+            int d = fp_edit_distance(name, sc->name);
+            if (d < bd) {
+                bd = d;
+                best = sc->name;
+            }
+        }
+        if (obj)
+            break;
+    }
+    return best;
+}
+
+static void cfail(checker *c, const node *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void cfail(checker *c, const node *n, const char *fmt, ...)
+{
+    if (c->failed)
+        return;
+    char msg[1500];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fp_fail(c->err, FP_ERR_INPUT, "column %d: %s", n->col, msg);
+    c->failed = true;
+}
+
+/* returns the schema value of n: an object, array or scalar placeholder; NULL when unknown */
+static const fp_value *check(checker *c, const node *n, const fp_scope *sc);
+
+static const fp_value *check_call(checker *c, const node *n, const fp_scope *sc)
+{
+    bool known = false;
+    for (int i = 0; FUNCS[i]; i++)
+        known = known || !strcmp(FUNCS[i], n->s);
+    if (!known) {
+        fp_buf b;
+        fp_buf_init(&b);
+        for (int i = 0; FUNCS[i]; i++)
+            fp_buf_printf(&b, "%s%s", i ? ", " : "", FUNCS[i]);
+        cfail(c, n, "unknown function %s(); the functions are %s", n->s, b.data);
+        fp_buf_free(&b);
+        return NULL;
+    }
+    bool listfn = !strcmp(n->s, "sum") || !strcmp(n->s, "avg") || !strcmp(n->s, "count") ||
+                  !strcmp(n->s, "first") || !strcmp(n->s, "last") || !strcmp(n->s, "top");
+    int lo = 1, hi = 16;
+    if (!strcmp(n->s, "if"))
+        lo = hi = 3;
+    else if (!strcmp(n->s, "abs") || !strcmp(n->s, "len"))
+        lo = hi = 1;
+    else if (!strcmp(n->s, "round"))
+        hi = 2;
+    else if (!strcmp(n->s, "sum") || !strcmp(n->s, "avg") || !strcmp(n->s, "top"))
+        lo = hi = 2;
+    else if (listfn)
+        hi = 2;
+    if (n->nargs < lo || n->nargs > hi) {
+        char want[32];
+        if (lo == hi)
+            snprintf(want, sizeof want, "%d", lo);
+        else
+            snprintf(want, sizeof want, "%d to %d", lo, hi);
+        cfail(c, n, "%s() takes %s argument%s, not %d", n->s, want, hi == 1 ? "" : "s", n->nargs);
+        return NULL;
+    }
+    const fp_value *first = check(c, n->args[0], sc);
+    if (c->failed)
+        return NULL;
+    bool over_list = listfn || ((!strcmp(n->s, "min") || !strcmp(n->s, "max")) && n->nargs == 2 &&
+                                fp_v_type(first) == FP_V_ARR);
+    if (over_list) {
+        if (first && fp_v_type(first) != FP_V_ARR) {
+            cfail(c, n->args[0], "%s() wants a list (like reps or channels) first", n->s);
+            return NULL;
+        }
+        const fp_value *el = first ? fp_v_at(first, 0) : NULL;
+        fp_scope inner = {.outer = sc, .fields = el};
+        for (int i = 1; i < n->nargs; i++)
+            check(c, n->args[i], el ? &inner : sc);
+        if (!strcmp(n->s, "first") || !strcmp(n->s, "last") || !strcmp(n->s, "top"))
+            return el;
+        return NULL;
+    }
+    for (int i = 1; i < n->nargs; i++)
+        check(c, n->args[i], sc);
+    return NULL;
+}
+
+static const fp_value *check(checker *c, const node *n, const fp_scope *sc)
+{
+    if (c->failed || !n)
+        return NULL;
+    switch (n->k) {
+    case E_NUM:
+    case E_STR:
+    case E_BOOL:
+    case E_NULL:
+        return NULL;
+    case E_NAME: {
+        const fp_value *v = lookup(sc, n->s);
+        if (v)
+            return v;
+        fp_buf b;
+        fp_buf_init(&b);
+        names_in(sc, &b, 40);
+        const char *s = suggest(n->s, sc, NULL);
+        if (s)
+            cfail(c, n, "unknown name \"%s\"; did you mean \"%s\"? (names here: %s …)", n->s, s, b.data);
+        else
+            cfail(c, n, "unknown name \"%s\"; the names here are: %s …", n->s, b.data ? b.data : "");
+        fp_buf_free(&b);
+        return NULL;
+    }
+    case E_FIELD: {
+        const fp_value *base = check(c, n->a, sc);
+        if (c->failed || !base)
+            return NULL;
+        if (fp_v_type(base) == FP_V_ARR) {
+            cfail(c, n, "\"%s\" is read from a list: pick an element (list[0].%s), or use sum(list, %s), "
+                        "count(list, …) or a table",
+                  n->s, n->s, n->s);
+            return NULL;
+        }
+        if (fp_v_type(base) != FP_V_OBJ) {
+            cfail(c, n, "\".%s\": what comes before it has no fields", n->s);
+            return NULL;
+        }
+        const fp_value *v = fp_v_get(base, n->s);
+        if (v)
+            return v;
+        fp_buf b;
+        fp_buf_init(&b);
+        for (size_t i = 0; i < fp_v_len(base); i++)
+            fp_buf_printf(&b, "%s%s", i ? ", " : "", fp_v_key(base, i));
+        const char *s = suggest(n->s, NULL, base);
+        if (s)
+            cfail(c, n, "unknown field \"%s\"; did you mean \"%s\"? (fields: %s)", n->s, s, b.data);
+        else
+            cfail(c, n, "unknown field \"%s\"; the fields are: %s", n->s, b.data);
+        fp_buf_free(&b);
+        return NULL;
+    }
+    case E_INDEX: {
+        const fp_value *base = check(c, n->a, sc);
+        check(c, n->b, sc);
+        if (c->failed || !base)
+            return NULL;
+        if (fp_v_type(base) != FP_V_ARR) {
+            cfail(c, n, "[…] picks an element of a list, and this is not one");
+            return NULL;
+        }
+        return fp_v_at(base, 0);
+    }
+    case E_NEG:
+    case E_NOT:
+        check(c, n->a, sc);
+        return NULL;
+    case E_BIN:
+        check(c, n->a, sc);
+        check(c, n->b, sc);
+        return NULL;
+    case E_CALL:
+        return check_call(c, n, sc);
+    }
+    return NULL;
+}
+
+fp_status fp_expr_check(const fp_expr *e, const fp_scope *schema, fp_error *err)
+{
+    checker c = {.e = e, .err = err};
+    check(&c, e->root, schema);
+    return c.failed ? FP_ERR_INPUT : FP_OK;
+}

@@ -1,0 +1,59 @@
+/* font_subset.h — the fonts a document uses, and a TrueType font made for one document.
+ *
+ * A fontset is a fallback chain: the first font that has a character draws
+ * it. fp_subset_make writes a new TrueType font holding exactly the
+ * characters a document uses, every glyph a simple glyph (composites
+ * flattened, glyphs from fallback fonts scaled to one unit size), so libharu
+ * can embed it and keep every glyph. Characters outside the Basic
+ * Multilingual Plane are given Private Use code points in that font (libharu's
+ * UTF-8 encoder only handles the BMP), and the subset says which code to
+ * write for each character and which real character it stands for, so the
+ * PDF's ToUnicode map can give the real text back. Characters no font has
+ * are drawn as an empty box and listed, so the caller can warn.
+ */
+#ifndef FP_FONT_SUBSET_H
+#define FP_FONT_SUBSET_H
+
+#include "error.h"
+#include "font.h"
+#include "util.h"
+
+#include <stdatomic.h>
+
+#define FP_MAX_FONTS 4
+
+typedef struct fp_fontset {
+    fp_font *font[FP_MAX_FONTS];
+    int n;
+    /* per BMP code point, filled on first use (any thread): 0 unknown, else 1 + font << 16 | advance */
+    _Atomic uint32_t *bmp;
+} fp_fontset;
+
+/* Loads the fonts of a fontset: paths of TrueType files, "file.ttc:1" for face 1 of a collection. */
+fp_status fp_fontset_load(const char *const *paths, int n, fp_fontset **out, fp_error *err);
+void fp_fontset_free(fp_fontset *fs);
+/* Which font draws cp (index into fs->font) and its glyph; false when none has it. */
+bool fp_fontset_find(const fp_fontset *fs, uint32_t cp, int *font, uint16_t *gid);
+/* Advance width of cp in thousandths of an em (the width of the missing-glyph box when no font has it). */
+int fp_fontset_advance(fp_fontset *fs, uint32_t cp);
+/* Ascent and descent of the first font, in thousandths of an em. */
+int fp_fontset_ascent(const fp_fontset *fs);
+int fp_fontset_descent(const fp_fontset *fs);
+
+typedef struct fp_subset {
+    fp_buf ttf;          /* the TrueType file */
+    size_t n;            /* characters in it */
+    uint32_t *cp;        /* sorted code points */
+    uint16_t *code;      /* the code to write for cp[i]: cp[i] itself, or a Private Use code */
+    uint32_t *missing;   /* code points no font has (drawn as a box) */
+    size_t nmissing;
+    char name[32];       /* its PostScript name */
+} fp_subset;
+
+/* Builds the font for the code points cps[0..n) (any order, duplicates allowed). */
+fp_status fp_subset_make(const fp_fontset *fs, const uint32_t *cps, size_t n, fp_subset *out, fp_error *err);
+void fp_subset_free(fp_subset *s);
+/* The code to write for cp, 0 when cp is not in the subset. */
+uint16_t fp_subset_code(const fp_subset *s, uint32_t cp);
+
+#endif

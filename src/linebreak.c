@@ -1,0 +1,127 @@
+/* linebreak.c — break opportunities by character class, and greedy line filling. */
+#include "linebreak.h"
+
+enum cls { C_ALNUM, C_SPACE, C_OPEN, C_CLOSE, C_IDEO, C_BREAK };
+
+static bool member(uint32_t cp, const uint32_t *set)
+{
+    for (; *set; set++)
+        if (*set == cp)
+            return true;
+    return false;
+}
+
+/* characters a line may not start with */
+static const uint32_t CLOSE[] = {
+    ',', '.', ';', ':', '!', '?', ')', ']', '}', '%', 0x2019 /* ’ */, 0x201D /* ” */, 0x2026 /* … */,
+    0x2030 /* ‰ */, 0x2103 /* ℃ */, 0x3001 /* 、 */, 0x3002 /* 。 */, 0x3009 /* 〉 */, 0x300B /* 》 */,
+    0x300D /* 」 */, 0x300F /* 』 */, 0x3011 /* 】 */, 0x3015 /* 〕 */, 0x3017, 0x3019, 0x301B, 0x301E, 0x301F,
+    0x3005 /* 々 */, 0x309D, 0x309E, 0x30FC /* ー */, 0x30FD, 0x30FE, 0x30FB /* ・ */, 0xFF01 /* ！ */,
+    0xFF09 /* ） */, 0xFF0C /* ， */, 0xFF0E /* ． */, 0xFF1A /* ： */, 0xFF1B /* ； */, 0xFF1F /* ？ */,
+    0xFF3D /* ］ */, 0xFF5D /* ｝ */, 0xFF5E /* ～ */, 0xFF05 /* ％ */, 0x00BB /* » */, 0x00B0 /* ° */, 0};
+
+/* characters a line may not end with */
+static const uint32_t OPEN[] = {'(', '[', '{', 0x2018 /* ‘ */, 0x201C /* “ */, 0x3008 /* 〈 */, 0x300A /* 《 */,
+                                0x300C /* 「 */, 0x300E /* 『 */, 0x3010 /* 【 */, 0x3014 /* 〔 */, 0x3016, 0x3018,
+                                0x301A, 0x301D, 0xFF08 /* （ */, 0xFF3B /* ［ */, 0xFF5B /* ｛ */, 0x00AB /* « */,
+                                0x00A5 /* ¥ */, 0xFFE5 /* ￥ */, '$', 0};
+
+static enum cls cls(uint32_t cp)
+{
+    if (cp == '\n')
+        return C_BREAK;
+    if (cp == ' ' || cp == '\t')
+        return C_SPACE;
+    if (member(cp, CLOSE))
+        return C_CLOSE;
+    if (member(cp, OPEN))
+        return C_OPEN;
+    if ((cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+        (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFFEF) || (cp >= 0x20000 && cp <= 0x3FFFF))
+        return C_IDEO;
+    return C_ALNUM;
+}
+
+static bool wide(uint32_t cp)
+{
+    return cp >= 0x2E80;
+}
+
+bool fp_lb_can_break(uint32_t prev, uint32_t a, uint32_t b)
+{
+    enum cls ca = cls(a), cb = cls(b);
+    if (ca == C_BREAK)
+        return true;
+    if (cb == C_CLOSE || cb == C_SPACE || cb == C_BREAK)
+        return false; /* 避头: never before closing punctuation; spaces stay with the line before */
+    if (ca == C_OPEN)
+        return false; /* 避尾: never after opening punctuation */
+    if (ca == C_SPACE)
+        return true;
+    if (ca == C_IDEO || cb == C_IDEO)
+        return true;
+    if (ca == C_CLOSE)
+        return wide(a); /* after ，。 yes; after the "," of 1,234 no */
+    if (cb == C_OPEN)
+        return wide(b) || (b == '(' && prev == 0); /* before （《 yes; inside f(x) no */
+    /* two alphanumerics: only after a hyphen inside a word */
+    return a == '-' && cls(prev) == C_ALNUM && prev != '-' && !(b >= '0' && b <= '9');
+}
+
+size_t fp_linebreak(const fp_lb_item *it, size_t n, int64_t max_w, fp_lb_line *lines)
+{
+    size_t nl = 0, start = 0;
+    while (start < n || nl == 0) {
+        /* skip spaces at the start of a line (not the first) */
+        if (nl > 0)
+            while (start < n && cls(it[start].cp) == C_SPACE)
+                start++;
+        if (start >= n && nl > 0)
+            break;
+        int64_t w = 0;
+        size_t i = start, brk = 0; /* brk: the best break so far (0: none) */
+        int64_t brk_w = 0;
+        bool forced = false;
+        for (; i < n; i++) {
+            if (it[i].cp == '\n') {
+                forced = true;
+                break;
+            }
+            /* a break before item i, if allowed */
+            if (i > start && fp_lb_can_break(i >= 2 ? it[i - 2].cp : 0, it[i - 1].cp, it[i].cp)) {
+                brk = i;
+                brk_w = w;
+            }
+            int64_t nw = w + it[i].w;
+            if (nw > max_w && i > start && cls(it[i].cp) != C_SPACE)
+                break;
+            w = nw;
+        }
+        size_t end;
+        if (forced || i >= n) {
+            end = i;
+        } else if (brk > start) {
+            end = brk;
+            w = brk_w;
+        } else {
+            /* nothing fits but a run longer than the line: cut it, keeping at least one character */
+            end = i > start ? i : start + 1;
+            w = 0;
+            for (size_t k = start; k < end; k++)
+                w += it[k].w;
+        }
+        /* spaces at the end of the line do not count */
+        size_t vis = end;
+        while (vis > start && cls(it[vis - 1].cp) == C_SPACE) {
+            vis--;
+            w -= it[vis].w;
+        }
+        lines[nl++] = (fp_lb_line){start, vis, w};
+        start = forced ? end + 1 : end;
+        if (forced && start >= n) {
+            lines[nl++] = (fp_lb_line){start, start, 0}; /* a final newline makes an empty last line */
+            break;
+        }
+    }
+    return nl;
+}

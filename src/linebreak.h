@@ -1,0 +1,34 @@
+/* linebreak.h — where lines may break in mixed Chinese, Latin and numbers, and greedy filling.
+ *
+ * Chinese text may break between any two characters, except that no line may
+ * start with closing punctuation (，。、；：？！）》」』” …) and none may end with
+ * opening punctuation (（《「『“ …) — the 避头尾 (kinsoku) rules. Latin words,
+ * numbers ("1,234.50", "94.3%", "¥856") and other runs without spaces stay
+ * whole; they break at spaces, after a hyphen inside a word, and next to a
+ * Chinese character. A run longer than a whole line is cut where it must be.
+ * Widths are in any unit the caller likes (fupan uses thousandths of a point).
+ */
+#ifndef FP_LINEBREAK_H
+#define FP_LINEBREAK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct fp_lb_item {
+    uint32_t cp;   /* code point; '\n' forces a break */
+    int32_t w;     /* advance width */
+} fp_lb_item;
+
+typedef struct fp_lb_line {
+    size_t start, end;  /* items [start, end) are on the line, spaces at its end excluded */
+    int64_t width;      /* their width */
+} fp_lb_line;
+
+/* May a line break between a and b? prev is the character before a (0 at the start). */
+bool fp_lb_can_break(uint32_t prev, uint32_t a, uint32_t b);
+/* Breaks items into lines no wider than max_w. lines must have room for n + 1 entries; returns how
+ * many were used (at least 1, even for no items). */
+size_t fp_linebreak(const fp_lb_item *items, size_t n, int64_t max_w, fp_lb_line *lines);
+
+#endif
