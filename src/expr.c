@@ -1020,9 +1020,16 @@ static const fp_value *check(checker *c, const node *n, const fp_scope *sc)
     return NULL;
 }
 
-fp_status fp_expr_check(const fp_expr *e, const fp_scope *schema, fp_error *err)
+fp_status fp_expr_check_shape(const fp_expr *e, const fp_scope *schema, const fp_value **shape, fp_error *err)
 {
     checker c = {.e = e, .err = err};
-    check(&c, e->root, schema);
+    const fp_value *v = check(&c, e->root, schema);
+    if (shape)
+        *shape = c.failed ? NULL : v;
     return c.failed ? FP_ERR_INPUT : FP_OK;
+}
+
+fp_status fp_expr_check(const fp_expr *e, const fp_scope *schema, fp_error *err)
+{
+    return fp_expr_check_shape(e, schema, NULL, err);
 }

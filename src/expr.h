@@ -59,6 +59,9 @@ bool fp_expr_is_path(const fp_expr *e);
 /* Checks names against a schema: a value tree with the shape of the data (every array holding one
  * element). Returns FP_ERR_INPUT with a message naming the unknown name and the known ones. */
 fp_status fp_expr_check(const fp_expr *e, const fp_scope *schema_scope, fp_error *err);
+/* The same, also giving the shape of the result: the schema node of a path (a list, an object, a
+ * field), or NULL for computed values. */
+fp_status fp_expr_check_shape(const fp_expr *e, const fp_scope *schema_scope, const fp_value **shape, fp_error *err);
 
 fp_ev fp_expr_eval(const fp_expr *e, const fp_scope *scope);
 void fp_ev_free(fp_ev *v);

@@ -1,10 +1,13 @@
 /* format.c — money, counts and percentages, without the C locale's help. */
 #include "format.h"
 
+#include "date.h"
 #include "table.h"
+#include "value.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define DASH "—"
@@ -88,4 +91,180 @@ void fp_fmt_percent(double r, int decimals, bool sign, fp_buf *out)
     else if (p < 0 && rounded > 0)
         fp_buf_addc(out, '-');
     fp_buf_printf(out, "%.*f%%", decimals, rounded);
+}
+
+/* ---- named formats ---- */
+
+static const struct {
+    const char *name;
+    fp_fmt_kind kind;
+} FMTS[] = {{"auto", FP_FMT_AUTO},       {"money", FP_FMT_MONEY},     {"yuan", FP_FMT_YUAN},
+            {"wan", FP_FMT_WAN},         {"int", FP_FMT_INT},         {"number", FP_FMT_NUMBER},
+            {"percent", FP_FMT_PERCENT}, {"signed", FP_FMT_SIGNED},   {"pp", FP_FMT_PP},
+            {"arrow", FP_FMT_ARROW},     {"date", FP_FMT_DATE},       {"date_zh", FP_FMT_DATE_ZH},
+            {"date_en", FP_FMT_DATE_EN}, {"text", FP_FMT_TEXT}};
+
+bool fp_fmt_parse(const char *spec, fp_fmt *out, char *why, size_t whyn)
+{
+    char name[32];
+    const char *colon = strchr(spec, ':');
+    size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
+    out->kind = FP_FMT_AUTO;
+    out->digits = -1;
+    if (n == 0 || n >= sizeof name)
+        goto bad;
+    memcpy(name, spec, n);
+    name[n] = 0;
+    for (size_t i = 0; i < sizeof FMTS / sizeof *FMTS; i++) {
+        if (strcmp(FMTS[i].name, name))
+            continue;
+        out->kind = FMTS[i].kind;
+        if (colon) {
+            const char *d = colon + 1;
+            if (!(*d >= '0' && *d <= '9') || (d[1] && !(d[1] >= '0' && d[1] <= '9' && !d[2]))) {
+                if (why)
+                    snprintf(why, whyn, "the decimals after \"%s:\" must be a number from 0 to 99", name);
+                return false;
+            }
+            out->digits = atoi(d);
+        }
+        return true;
+    }
+bad:
+    if (why) {
+        fp_buf b;
+        fp_buf_init(&b);
+        for (size_t i = 0; i < sizeof FMTS / sizeof *FMTS; i++)
+            fp_buf_printf(&b, "%s%s", i ? ", " : "", FMTS[i].name);
+        snprintf(why, whyn, "unknown format \"%s\"; the formats are %s (some take decimals: percent:1)", spec,
+                 b.data);
+        fp_buf_free(&b);
+    }
+    return false;
+}
+
+const char *fp_fmt_name(fp_fmt_kind k)
+{
+    for (size_t i = 0; i < sizeof FMTS / sizeof *FMTS; i++)
+        if (FMTS[i].kind == k)
+            return FMTS[i].name;
+    return "?";
+}
+
+static int64_t to_fen(double yuan)
+{
+    return (int64_t)llround(yuan * 100.0);
+}
+
+/* money with an English compact unit: ¥856.00, ¥45.6K, ¥1.23M, ¥1.23B */
+static void money_en(double v, int digits, fp_buf *out)
+{
+    double a = fabs(v);
+    if (v < 0)
+        fp_buf_addc(out, '-');
+    fp_buf_adds(out, "¥");
+    if (a < 10000) {
+        fp_fmt_number(a, digits < 0 ? 2 : digits, out);
+        return;
+    }
+    const char *u = a < 1e6 ? "K" : a < 1e9 ? "M" : "B";
+    double d = a < 1e6 ? 1e3 : a < 1e9 ? 1e6 : 1e9;
+    fp_fmt_number(a / d, digits < 0 ? 2 : digits, out);
+    fp_buf_adds(out, u);
+}
+
+void fp_format_number(double v, int numkind, fp_fmt fmt, fp_lang lang, fp_buf *out)
+{
+    if (!isfinite(v)) {
+        fp_buf_adds(out, DASH);
+        return;
+    }
+    fp_fmt_kind k = fmt.kind;
+    if (k == FP_FMT_AUTO)
+        k = numkind == FP_NUM_MONEY   ? FP_FMT_MONEY
+            : numkind == FP_NUM_RATIO ? FP_FMT_PERCENT
+            : numkind == FP_NUM_COUNT ? FP_FMT_INT
+                                      : FP_FMT_NUMBER;
+    int dg = fmt.digits;
+    switch (k) {
+    case FP_FMT_MONEY:
+        if (lang == FP_LANG_EN) {
+            money_en(v, dg, out);
+        } else if (dg < 0 || dg == 2) {
+            fp_fmt_money(to_fen(v), FP_MONEY_AUTO, out);
+        } else {
+            /* the unit follows the size; the decimals are the template's */
+            double a = fabs(v);
+            double d = a < 10000 ? 1 : a < 1e8 ? 1e4 : 1e8;
+            fp_fmt_number(v / d, dg, out);
+            fp_buf_adds(out, a < 10000 ? "元" : a < 1e8 ? "万元" : "亿元");
+        }
+        break;
+    case FP_FMT_YUAN:
+        if (lang == FP_LANG_EN)
+            fp_buf_adds(out, "¥");
+        fp_fmt_number(v, dg < 0 ? 2 : dg, out);
+        if (lang == FP_LANG_ZH)
+            fp_buf_adds(out, "元");
+        break;
+    case FP_FMT_WAN:
+        fp_fmt_number(v / 10000.0, dg < 0 ? 2 : dg, out);
+        break;
+    case FP_FMT_INT:
+        fp_fmt_number(v, 0, out);
+        break;
+    case FP_FMT_NUMBER:
+        fp_fmt_number(v, dg < 0 ? 2 : dg, out);
+        break;
+    case FP_FMT_PERCENT:
+        fp_fmt_percent(v, dg < 0 ? 1 : dg, false, out);
+        break;
+    case FP_FMT_SIGNED:
+        fp_fmt_percent(v, dg < 0 ? 1 : dg, true, out);
+        break;
+    case FP_FMT_PP: {
+        fp_buf tmp;
+        fp_buf_init(&tmp);
+        fp_fmt_percent(v, dg < 0 ? 1 : dg, true, &tmp);
+        tmp.data[--tmp.len] = 0; /* drop the % sign */
+        fp_buf_adds(out, tmp.data);
+        fp_buf_adds(out, lang == FP_LANG_EN ? " pp" : "个百分点");
+        fp_buf_free(&tmp);
+        break;
+    }
+    case FP_FMT_ARROW: {
+        double r = round(fabs(v) * 100 * pow(10, dg < 0 ? 1 : dg));
+        fp_buf_adds(out, r == 0 ? "–" : v > 0 ? "▲" : "▼");
+        fp_fmt_percent(fabs(v), dg < 0 ? 1 : dg, false, out);
+        break;
+    }
+    case FP_FMT_AUTO:
+    case FP_FMT_DATE:
+    case FP_FMT_DATE_ZH:
+    case FP_FMT_DATE_EN:
+    case FP_FMT_TEXT:
+        fp_json_number(v, (fp_numkind)numkind, out);
+        break;
+    }
+}
+
+void fp_format_text(const char *s, fp_fmt fmt, fp_lang lang, fp_buf *out)
+{
+    (void)lang;
+    fp_date d;
+    if ((fmt.kind == FP_FMT_DATE || fmt.kind == FP_FMT_DATE_ZH || fmt.kind == FP_FMT_DATE_EN) &&
+        fp_date_parse(s, strlen(s), &d)) {
+        int y, m, dd;
+        fp_date_to_ymd(d, &y, &m, &dd);
+        static const char *MON[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+        if (fmt.kind == FP_FMT_DATE_ZH)
+            fp_buf_printf(out, "%d年%d月%d日", y, m, dd);
+        else if (fmt.kind == FP_FMT_DATE_EN)
+            fp_buf_printf(out, "%d %s %d", dd, MON[m - 1], y);
+        else
+            fp_buf_printf(out, "%04d-%02d-%02d", y, m, dd);
+        return;
+    }
+    fp_buf_adds(out, s);
 }

@@ -23,4 +23,37 @@ void fp_fmt_percent(double r, int decimals, bool sign, fp_buf *out);
 /* A plain number with the given decimals and thousands separators. */
 void fp_fmt_number(double d, int decimals, fp_buf *out);
 
+/* Named formats of template placeholders: {sales|money}, {mom|signed}, {attainment|percent:0}. */
+typedef enum fp_fmt_kind {
+    FP_FMT_AUTO,     /* by the value's kind: money, percent, whole number, number */
+    FP_FMT_MONEY,    /* 856.00元, 123.46万元, 1.23亿元 */
+    FP_FMT_YUAN,     /* 1,234,567.89元 */
+    FP_FMT_WAN,      /* 123.46 (in 万元, for a column headed 万元) */
+    FP_FMT_INT,      /* 12,345 */
+    FP_FMT_NUMBER,   /* 4.17 */
+    FP_FMT_PERCENT,  /* 94.3% */
+    FP_FMT_SIGNED,   /* +5.2% */
+    FP_FMT_PP,       /* +3.1个百分点: a difference of two fractions, in percentage points */
+    FP_FMT_ARROW,    /* ▲5.2% ▼3.0% */
+    FP_FMT_DATE,     /* 2026-10-03 */
+    FP_FMT_DATE_ZH,  /* 2026年10月3日 */
+    FP_FMT_DATE_EN,  /* 3 Oct 2026 */
+    FP_FMT_TEXT      /* as it is */
+} fp_fmt_kind;
+
+typedef struct fp_fmt {
+    fp_fmt_kind kind;
+    int digits;      /* decimals; -1: the format's default */
+} fp_fmt;
+
+typedef enum fp_lang { FP_LANG_ZH, FP_LANG_EN } fp_lang;
+
+/* Parses "percent" or "percent:1"; false (with the known names in why) when unknown. */
+bool fp_fmt_parse(const char *spec, fp_fmt *out, char *why, size_t whyn);
+const char *fp_fmt_name(fp_fmt_kind k);
+/* A number of the given kind (value.h's fp_numkind, as an int) in a format. NAN prints "—". */
+void fp_format_number(double v, int numkind, fp_fmt fmt, fp_lang lang, fp_buf *out);
+/* A text value in a format (dates are reformatted, anything else copied). */
+void fp_format_text(const char *s, fp_fmt fmt, fp_lang lang, fp_buf *out);
+
 #endif

@@ -5,6 +5,23 @@
 #include "fupan.h"
 
 int fp_cmd_metrics(int argc, char **argv);
+int fp_cmd_render(int argc, char **argv);
+int fp_cmd_check(int argc, char **argv);
+
+/* the data options several commands share */
+typedef struct fp_cli_data {
+    const char *data, *profile, *period, *as_of;
+    fp_query q;
+    int nscope, threads;
+} fp_cli_data;
+
+/* Takes a data option by long name; returns 0 when taken, -1 when the name is not a data option, or an
+ * exit code (2) for a bad value. */
+int fp_cli_data_opt(fp_cli_data *r, const char *cmd, const char *name, const char *arg);
+/* Checks and completes the data options after parsing; 0 or an exit code. */
+int fp_cli_data_check(fp_cli_data *r, const char *cmd);
+/* Loads the profile and the data directory; 0 or an exit code (the message printed). */
+int fp_cli_load(fp_cli_data *r, fp_profile **prof, fp_dataset **ds);
 void fp_metrics_text(const fp_metrics *m, fp_buf *out);
 
 /* Prints "fupan: message" to stderr and returns the exit code of the status. */

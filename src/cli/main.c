@@ -15,6 +15,8 @@ static const char USAGE[] =
     "\n"
     "commands:\n"
     "  metrics   compute the metrics of a team, region, rep or the company for a period\n"
+    "  render    write the report of a template as PDF and HTML\n"
+    "  check     check templates (and profiles) and report every problem with its line\n"
     "\n"
     "Run 'fupan COMMAND --help' for the options of a command.\n"
     "  --help      show this help\n"
@@ -59,9 +61,14 @@ int main(int argc, char **argv)
     }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-        if (argc > 2 && !strcmp(argv[2], "metrics")) {
-            char *args[] = {argv[0], "--help", NULL};
-            return fp_cmd_metrics(2, args);
+        if (argc > 2) {
+            char *args[] = {argv[2], "--help", NULL};
+            if (!strcmp(argv[2], "metrics"))
+                return fp_cmd_metrics(2, args);
+            if (!strcmp(argv[2], "render"))
+                return fp_cmd_render(2, args);
+            if (!strcmp(argv[2], "check"))
+                return fp_cmd_check(2, args);
         }
         fputs(USAGE, stdout);
         return 0;
@@ -72,6 +79,10 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "metrics"))
         return fp_cmd_metrics(argc - 1, argv + 1);
+    if (!strcmp(cmd, "render"))
+        return fp_cmd_render(argc - 1, argv + 1);
+    if (!strcmp(cmd, "check"))
+        return fp_cmd_check(argc - 1, argv + 1);
     fprintf(stderr, "fupan: unknown command \"%s\"\n\n%s", cmd, USAGE);
     return 2;
 }

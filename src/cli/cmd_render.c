@@ -1,0 +1,260 @@
+/* cmd_render.c — `fupan render`: a template, a data directory and a scope become report files. */
+#include "cli.h"
+
+#include "expand.h"
+#include "notes.h"
+#include "output.h"
+#include "render.h"
+#include "template.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char HELP[] =
+    "usage: fupan render --template FILE|NAME --data DIR --period P\n"
+    "                    [--team NAME | --region NAME | --rep NAME] [--profile FILE|NAME]\n"
+    "                    [--notes FILE] [--format pdf,html] [--out DIR] [--as-of DATE] [--author NAME]\n"
+    "\n"
+    "Writes the report of a template for the company, a region, a team or a rep, as PDF and HTML.\n"
+    "\n"
+    "  --template T      a template file, or the name of a shipped one: monthly\n"
+    "  --data DIR        the folder with the CSV export; --profile as for `fupan metrics`\n"
+    "  --period P        2026-W43, 2026-10, 2026-Q4 or 2026 (the template says which kinds it supports)\n"
+    "  --team NAME       one team; --region NAME one region; --rep NAME one rep; none: the company\n"
+    "  --notes FILE      the manager's notes, whose parts the template places (templates/README.md)\n"
+    "  --format F        pdf, html, or pdf,html (default)\n"
+    "  --out DIR         where to write OUT/<scope>-<period>.pdf and .html (default: the current folder)\n"
+    "  --as-of DATE      the last day counted (default: today)\n"
+    "  --author NAME     the author printed on the report (default: the notes' author)\n"
+    "  --help            this help\n"
+    "\n"
+    "Files are written to a temporary name and renamed, so a failure never leaves half a report.\n"
+    "With SOURCE_DATE_EPOCH set, the report date and the PDF's creation date come from it.\n"
+    "Exit codes: 0 ok, 1 bad data or template, 2 bad command line, 3 cannot write.\n";
+
+/* the report date: SOURCE_DATE_EPOCH (UTC), else today */
+static void report_date(char *out, time_t *created)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    time_t t = time(NULL);
+    struct tm tm;
+    if (sde && *sde) {
+        char *end;
+        long long v = strtoll(sde, &end, 10);
+        if (!*end && v >= 0) {
+            t = (time_t)v;
+            *created = t;
+            gmtime_r(&t, &tm);
+            fp_date_format(fp_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday), out);
+            return;
+        }
+    }
+    *created = (time_t)-1;
+    localtime_r(&t, &tm);
+    fp_date_format(fp_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday), out);
+}
+
+/* template by path, or by name from the shipped ones */
+static int template_path(const char *arg, char *out, size_t n, fp_error *err)
+{
+    FILE *f = fopen(arg, "rb");
+    if (f) {
+        fclose(f);
+        snprintf(out, n, "%s", arg);
+        return 0;
+    }
+    if (!strchr(arg, '/')) {
+        char rel[PATH_MAX];
+        const char *dot = strrchr(arg, '.');
+        snprintf(rel, sizeof rel, "%s%s", arg, dot && !strcmp(dot, ".xml") ? "" : ".xml");
+        if (fp_datafile(rel, out, n, NULL) == FP_OK && (f = fopen(out, "rb")) != NULL) {
+            fclose(f);
+            return 0;
+        }
+    }
+    fp_fail(err, FP_ERR_NOTFOUND, "%s: no such template file, and no shipped template of that name (shipped: monthly)",
+            arg);
+    return fp_cli_fail(err);
+}
+
+int fp_cmd_render(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"data", required_argument, 0, 'L'},    {"profile", required_argument, 0, 'L'},
+        {"period", required_argument, 0, 'L'},  {"team", required_argument, 0, 'L'},
+        {"region", required_argument, 0, 'L'},  {"rep", required_argument, 0, 'L'},
+        {"as-of", required_argument, 0, 'L'},   {"threads", required_argument, 0, 'L'},
+        {"template", required_argument, 0, 't'}, {"notes", required_argument, 0, 'n'},
+        {"format", required_argument, 0, 'f'},  {"out", required_argument, 0, 'o'},
+        {"author", required_argument, 0, 'a'},  {"help", no_argument, 0, 'h'},
+        {"version", no_argument, 0, 'V'},       {0, 0, 0, 0}};
+    fp_cli_data r = {.q = {.scope = FP_SCOPE_COMPANY}};
+    const char *tmpl = NULL, *notes_path = NULL, *format = "pdf,html", *out = ".", *author = NULL;
+    optind = 1;
+    opterr = 0;
+    int c, li = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, &li)) != -1) {
+        switch (c) {
+        case 'L': {
+            int rc = fp_cli_data_opt(&r, "render", opts[li].name, optarg);
+            if (rc)
+                return rc;
+            break;
+        }
+        case 't':
+            tmpl = optarg;
+            break;
+        case 'n':
+            notes_path = optarg;
+            break;
+        case 'f':
+            format = optarg;
+            break;
+        case 'o':
+            out = optarg;
+            break;
+        case 'a':
+            author = optarg;
+            break;
+        case 'h':
+            fputs(HELP, stdout);
+            return 0;
+        case 'V':
+            printf("fupan %s\n", FP_VERSION);
+            return 0;
+        case ':':
+            return fp_cli_usage("render", "%s needs a value", argv[optind - 1]);
+        default:
+            return fp_cli_usage("render", "unknown option \"%s\"", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return fp_cli_usage("render", "unexpected argument \"%s\"", argv[optind]);
+    if (!tmpl)
+        return fp_cli_usage("render", "--template is required (a file, or a shipped name such as monthly)");
+    bool want_pdf = false, want_html = false;
+    for (const char *p = format; *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == 3 && !strncmp(p, "pdf", 3))
+            want_pdf = true;
+        else if (len == 4 && !strncmp(p, "html", 4))
+            want_html = true;
+        else
+            return fp_cli_usage("render", "--format is pdf, html or pdf,html, not \"%s\"", format);
+        p += len + (comma ? 1 : 0);
+    }
+    int rc = fp_cli_data_check(&r, "render");
+    if (rc)
+        return rc;
+
+    fp_error err = {0};
+    char tpath[PATH_MAX], schema[PATH_MAX];
+    if ((rc = template_path(tmpl, tpath, sizeof tpath, &err)) != 0)
+        return rc;
+    if (fp_datafile("template.rng", schema, sizeof schema, &err) != FP_OK)
+        return fp_cli_fail(&err);
+    fp_template *t = NULL;
+    fp_notes *notes = NULL;
+    fp_profile *prof = NULL;
+    fp_dataset *ds = NULL;
+    fp_metrics *m = NULL;
+    fp_value *mv = NULL;
+    fp_doc *doc = NULL;
+    fp_fontset *fonts = NULL;
+    if (fp_template_load(tpath, schema, &t, &err) != FP_OK) {
+        rc = fp_cli_fail(&err);
+        goto out;
+    }
+    /* the periods the template is for */
+    const fp_tattr *pa = &t->root->a[FP_A_PERIODS];
+    if (pa->set && !strstr(pa->raw, fp_period_kind_name(r.q.period.kind))) {
+        rc = fp_cli_usage("render", "the template %s is for periods of kind %s, and %s is a %s", tpath, pa->raw,
+                          r.period, fp_period_kind_name(r.q.period.kind));
+        goto out;
+    }
+    if (notes_path && fp_notes_load(notes_path, &notes, &err) != FP_OK) {
+        rc = fp_cli_fail(&err);
+        goto out;
+    }
+    if ((rc = fp_cli_load(&r, &prof, &ds)) != 0)
+        goto out;
+    if (fp_metrics_compute(ds, &r.q, &m, &err) != FP_OK) {
+        rc = fp_cli_fail(&err);
+        goto out;
+    }
+    mv = fp_metrics_value(m);
+    char date[16];
+    time_t created;
+    report_date(date, &created);
+    fp_expand_opts eo = {.date = date, .author = author};
+    if (fp_expand(t, mv, notes, &eo, &doc, &err) != FP_OK) {
+        rc = fp_cli_fail(&err);
+        goto out;
+    }
+    if (fp_make_dir(out, &err) != FP_OK) {
+        rc = fp_cli_fail(&err);
+        goto out;
+    }
+    /* OUT/<scope>-<period>.pdf */
+    char label[32], base[256], safe[200];
+    fp_period_label(&r.q.period, label, sizeof label);
+    snprintf(base, sizeof base, "%s-%s", r.q.scope == FP_SCOPE_COMPANY ? "全公司" : r.q.name, label);
+    fp_safe_name(base, safe, sizeof safe);
+    fp_buf warnings;
+    fp_buf_init(&warnings);
+    fp_render_opts ro = {.created = created, .warnings = &warnings};
+    if (want_pdf) {
+        char fontdir[PATH_MAX];
+        if (fp_datafile("fonts", fontdir, sizeof fontdir, &err) != FP_OK) {
+            rc = fp_cli_fail(&err);
+            fp_buf_free(&warnings);
+            goto out;
+        }
+        char f1[PATH_MAX + 32], f2[PATH_MAX + 32];
+        snprintf(f1, sizeof f1, "%s/wqy-microhei.ttc:0", fontdir);
+        snprintf(f2, sizeof f2, "%s/DroidSansFallbackFull.ttf", fontdir);
+        const char *paths[] = {f1, f2};
+        if (fp_fontset_load(paths, 2, &fonts, &err) != FP_OK) {
+            rc = fp_cli_fail(&err);
+            fp_buf_free(&warnings);
+            goto out;
+        }
+        ro.fonts = fonts;
+    }
+    struct {
+        bool want;
+        const char *ext;
+        fp_status (*fn)(const fp_doc *, const fp_render_opts *, fp_buf *, fp_error *);
+    } kinds[] = {{want_pdf, "pdf", fp_render_pdf}, {want_html, "html", fp_render_html}};
+    for (int k = 0; k < 2 && rc == 0; k++) {
+        if (!kinds[k].want)
+            continue;
+        fp_buf b;
+        fp_buf_init(&b);
+        char name[240];
+        snprintf(name, sizeof name, "%s.%s", safe, kinds[k].ext);
+        if (kinds[k].fn(doc, &ro, &b, &err) != FP_OK || fp_write_atomic(out, name, b.data, b.len, &err) != FP_OK)
+            rc = fp_cli_fail(&err);
+        else
+            printf("%s/%s\n", out, name);
+        fp_buf_free(&b);
+    }
+    if (warnings.len)
+        fprintf(stderr, "%s", warnings.data);
+    fp_buf_free(&warnings);
+out:
+    fp_fontset_free(fonts);
+    fp_doc_free(doc);
+    fp_v_free(mv);
+    fp_metrics_free(m);
+    fp_dataset_free(ds);
+    fp_profile_free(prof);
+    fp_notes_free(notes);
+    fp_template_free(t);
+    return rc;
+}

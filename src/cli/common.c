@@ -1,0 +1,76 @@
+/* common.c — what the commands that read a data directory share: the data options
+ * (--data --profile --period --team --region --rep --as-of --threads), loading, and computing. */
+#include "cli.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int fp_cli_data_opt(fp_cli_data *r, const char *cmd, const char *name, const char *arg)
+{
+    if (!strcmp(name, "data"))
+        r->data = arg;
+    else if (!strcmp(name, "profile"))
+        r->profile = arg;
+    else if (!strcmp(name, "period"))
+        r->period = arg;
+    else if (!strcmp(name, "as-of"))
+        r->as_of = arg;
+    else if (!strcmp(name, "team") || !strcmp(name, "region") || !strcmp(name, "rep")) {
+        r->q.scope = name[0] == 't' ? FP_SCOPE_TEAM : name[1] == 'e' && name[2] == 'g' ? FP_SCOPE_REGION : FP_SCOPE_REP;
+        r->q.name = arg;
+        r->nscope++;
+    } else if (!strcmp(name, "threads")) {
+        r->threads = atoi(arg);
+        if (r->threads < 1 || r->threads > 256)
+            return fp_cli_usage(cmd, "--threads wants a number from 1 to 256, not \"%s\"", arg);
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+int fp_cli_data_check(fp_cli_data *r, const char *cmd)
+{
+    if (!r->data)
+        return fp_cli_usage(cmd, "--data DIR is required: the folder with the CSV export");
+    if (!r->period)
+        return fp_cli_usage(cmd, "--period is required (2026-10, 2026-Q4, 2026-W43 or 2026)");
+    if (r->nscope > 1)
+        return fp_cli_usage(cmd, "give at most one of --team, --region and --rep");
+    fp_error err = {0};
+    if (fp_period_parse(r->period, &r->q.period, &err) != FP_OK)
+        return fp_cli_usage(cmd, "%s", err.msg);
+    r->q.as_of = fp_date_today();
+    if (r->as_of && !fp_date_parse(r->as_of, strlen(r->as_of), &r->q.as_of))
+        return fp_cli_usage(cmd, "--as-of wants a date like 2026-10-31, not \"%s\"", r->as_of);
+    return 0;
+}
+
+int fp_cli_load(fp_cli_data *r, fp_profile **prof, fp_dataset **ds)
+{
+    fp_error err = {0};
+    char profile_path[PATH_MAX], schema[PATH_MAX];
+    *prof = NULL;
+    *ds = NULL;
+    if (r->profile) {
+        if (fp_profile_path(r->profile, profile_path, sizeof profile_path, &err) != FP_OK)
+            return fp_cli_fail(&err);
+    } else {
+        snprintf(profile_path, sizeof profile_path, "%s/profile.xml", r->data);
+    }
+    if (fp_datafile("profile.rng", schema, sizeof schema, &err) != FP_OK)
+        return fp_cli_fail(&err);
+    if (fp_profile_load(profile_path, schema, prof, &err) != FP_OK) {
+        if (!r->profile && err.code == FP_ERR_NOTFOUND)
+            fp_fail(&err, FP_ERR_NOTFOUND,
+                    "%s has no profile.xml; say how its files map with --profile FILE, or --profile crm-export "
+                    "for the layout gen-crm-export writes",
+                    r->data);
+        return fp_cli_fail(&err);
+    }
+    if (fp_dataset_load(r->data, *prof, r->threads > 0 ? r->threads : fp_ncpus(), ds, &err) != FP_OK)
+        return fp_cli_fail(&err);
+    return 0;
+}

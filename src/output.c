@@ -1,0 +1,130 @@
+/* output.c — safe names and atomic writes (see output.h). */
+#include "output.h"
+
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void fp_safe_name(const char *in, char *out, size_t n)
+{
+    size_t o = 0;
+    const char *p = in ? in : "";
+    /* no leading dots or blanks: no hidden files, no ".." */
+    while (*p == '.' || *p == ' ')
+        p++;
+    while (*p && o + 5 < n && o < 120) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20 || c == 0x7F || strchr("/\\:*?\"<>|", c)) {
+            out[o++] = '_';
+            p++;
+            continue;
+        }
+        if (c >= 0x80) {
+            size_t ok = fp_utf8_valid_prefix((const unsigned char *)p, strlen(p) < 4 ? strlen(p) : 4);
+            size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+            if (ok < len) {
+                out[o++] = '_';
+                p++;
+                continue;
+            }
+            if (o + len + 1 > n || o + len > 120)
+                break;
+            memcpy(out + o, p, len);
+            o += len;
+            p += len;
+            continue;
+        }
+        out[o++] = (char)c;
+        p++;
+    }
+    while (o > 0 && (out[o - 1] == ' ' || out[o - 1] == '.'))
+        o--;
+    out[o] = 0;
+    if (!o)
+        snprintf(out, n, "report");
+    /* names Windows reserves, with or without an extension */
+    static const char *reserved[] = {"CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6",
+                                     "COM7", "COM8", "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6",
+                                     "LPT7", "LPT8", "LPT9", NULL};
+    for (int i = 0; reserved[i]; i++) {
+        size_t rl = strlen(reserved[i]);
+        if (!strncasecmp(out, reserved[i], rl) && (out[rl] == 0 || out[rl] == '.' || out[rl] == '-') &&
+            strlen(out) + 2 < n) {
+            memmove(out + 1, out, strlen(out) + 1);
+            out[0] = '_';
+            break;
+        }
+    }
+}
+
+fp_status fp_make_dir(const char *dir, fp_error *err)
+{
+    char path[4096];
+    if (strlen(dir) >= sizeof path)
+        return fp_fail(err, FP_ERR_USAGE, "the output folder name is too long");
+    snprintf(path, sizeof path, "%s", dir);
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = 0;
+        if (mkdir(path, 0777) != 0 && errno != EEXIST)
+            return fp_fail(err, FP_ERR_IO, "%s: cannot create the folder: %s", path, strerror(errno));
+        *p = '/';
+    }
+    if (mkdir(path, 0777) != 0 && errno != EEXIST)
+        return fp_fail(err, FP_ERR_IO, "%s: cannot create the folder: %s", path, strerror(errno));
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+        return fp_fail(err, FP_ERR_IO, "%s: not a folder", path);
+    return FP_OK;
+}
+
+fp_status fp_write_atomic(const char *dir, const char *name, const void *data, size_t n, fp_error *err)
+{
+    char tmp[4096], final[4096];
+    if ((size_t)snprintf(final, sizeof final, "%s/%s", dir, name) >= sizeof final ||
+        (size_t)snprintf(tmp, sizeof tmp, "%s/.fupan-XXXXXX", dir) >= sizeof tmp)
+        return fp_fail(err, FP_ERR_USAGE, "%s/%s: the path is too long", dir, name);
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return fp_fail(err, FP_ERR_IO, "%s: cannot write a file there: %s", dir, strerror(errno));
+    const char *p = data;
+    size_t left = n;
+    while (left) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = errno;
+            close(fd);
+            unlink(tmp);
+            return fp_fail(err, FP_ERR_IO, "%s: cannot write: %s", final, strerror(e));
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    if (fsync(fd) != 0 || fchmod(fd, 0644) != 0) {
+        int e = errno;
+        close(fd);
+        unlink(tmp);
+        return fp_fail(err, FP_ERR_IO, "%s: cannot write: %s", final, strerror(e));
+    }
+    if (close(fd) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return fp_fail(err, FP_ERR_IO, "%s: cannot write: %s", final, strerror(e));
+    }
+    if (rename(tmp, final) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return fp_fail(err, FP_ERR_IO, "%s: cannot put the file in place: %s", final, strerror(e));
+    }
+    return FP_OK;
+}

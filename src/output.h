@@ -1,0 +1,25 @@
+/* output.h — writing reports safely.
+ *
+ * File names come from team, region and rep names, which come from the data:
+ * fp_safe_name turns any of them into one file name that cannot leave the
+ * output folder (no "/", no "..", no control characters, none of the names
+ * Windows reserves such as CON). fp_write_atomic writes to a temporary file in
+ * the same folder, flushes it to disk, and renames it into place, so a failure
+ * (a full disk, an interruption) never leaves a half-written report; the
+ * temporary file is removed on any error.
+ */
+#ifndef FP_OUTPUT_H
+#define FP_OUTPUT_H
+
+#include "error.h"
+
+#include <stddef.h>
+
+/* At most 120 bytes of a file name from any text; never empty. */
+void fp_safe_name(const char *in, char *out, size_t n);
+/* Writes data to dir/name atomically. dir must exist. */
+fp_status fp_write_atomic(const char *dir, const char *name, const void *data, size_t n, fp_error *err);
+/* Creates dir (and its parents) when missing. */
+fp_status fp_make_dir(const char *dir, fp_error *err);
+
+#endif

@@ -1,0 +1,35 @@
+/* render.h — the document tree into files: one renderer per output format.
+ *
+ *   render_html.c   one self-contained HTML file
+ *   render_pdf.c    PDF through libharu, with a subset font made for the document
+ *
+ * Renderers read the tree (doc.h) and nothing else: no CSV, no XML, no
+ * metrics. They write into a buffer; writing files atomically is the
+ * caller's job (output.c).
+ */
+#ifndef FP_RENDER_H
+#define FP_RENDER_H
+
+#include "doc.h"
+#include "error.h"
+#include "font_subset.h"
+#include "util.h"
+
+#include <time.h>
+
+typedef struct fp_render_opts {
+    /* charts as SVG for HTML; NULL draws a labelled placeholder box */
+    void (*chart_svg)(const fp_chart_doc *c, void *ctx, fp_buf *out);
+    void *chart_ctx;
+    /* the fonts the PDF draws with (required for PDF) */
+    fp_fontset *fonts;
+    /* the PDF's creation date; (time_t)-1 for now (SOURCE_DATE_EPOCH makes it fixed) */
+    time_t created;
+    /* warnings (characters no font has …), one a line; may be NULL */
+    fp_buf *warnings;
+} fp_render_opts;
+
+fp_status fp_render_html(const fp_doc *d, const fp_render_opts *o, fp_buf *out, fp_error *err);
+fp_status fp_render_pdf(const fp_doc *d, const fp_render_opts *o, fp_buf *out, fp_error *err);
+
+#endif
