@@ -103,6 +103,10 @@ def months():
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
 
 
+def first_day_of(person):
+    return max(person["hired"], START)
+
+
 def month_days(y, m):
     first = dt.date(y, m, 1)
     nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
@@ -140,9 +144,13 @@ def main():
     customers = []
     for p in people:
         region = team_info[p["team"]][1]
-        for _ in range(28 if p["role"] == "销售代表" else 18):
+        # an existing book of customers, then one or two won each month
+        base, won = (14, 30) if p["role"] == "销售代表" else (9, 16)
+        first_day = max(p["hired"], START)
+        for k in range(base + won):
             name = rng.choice(CITIES[region]) + "".join(rng.sample(WORDS, 2)) + rng.choice(KINDS)
-            start = max(p["hired"], START) + dt.timedelta(days=rng.randrange(0, 600))
+            start = first_day if k < base else first_day + dt.timedelta(
+                days=rng.randrange(20, max(21, (END - first_day).days)))
             customers.append({"id": f"KH{len(customers) + 10001}", "name": name, "owner": p,
                               "since": start, "size": rng.lognormvariate(0, 0.6), "loyal": rng.random() < 0.5})
     whale = next(c for c in customers if c["owner"]["name"] == "黄晓明")
@@ -171,11 +179,17 @@ def main():
             own = [c for c in by_owner[p["name"]] if c["since"] <= mdays[-1]] or by_owner[p["name"]][:3]
             days = [x for x in mdays if x >= p["hired"] and (not p["left"] or x <= p["left"])]
             dw = [day_weight(x) for x in days]
+            # customers won this month place their first order this month
+            fresh = [c for c in own if c["since"] >= mdays[0] and c["since"] > first_day_of(p)]
             spent = 0.0
             while spent < budget:
                 order_no += 1
                 day = rng.choices(days, weights=dw)[0]
-                cust = rng.choices(own, weights=[c["size"] * (2.0 if c["loyal"] else 1.0) for c in own])[0]
+                if fresh:
+                    cust = fresh.pop()
+                    day = max(day, cust["since"])
+                else:
+                    cust = rng.choices(own, weights=[c["size"] * (2.0 if c["loyal"] else 1.0) for c in own])[0]
                 channel = pick(CHANNELS)
                 status = pick([("已成交", 0.93), ("已取消", 0.04), ("已退款", 0.03)])
                 n = 1 + (rng.random() < 0.4) + (rng.random() < 0.15)
@@ -273,13 +287,15 @@ def main():
 
     problems = {
         "华东一组": [("大客户回款周期偏长", "月末前逐一核对应收账款并约定回款日"),
-                   ("重点客户拜访频次不足", "制定重点客户月度拜访计划,每周跟踪执行"),
-                   ("方案类商机转化慢", "售前与销售联合拜访,两周内给出方案")],
-        "华东二组": [("新人业绩爬坡慢", "安排老带新辅导,每周复盘一次"), ("线上渠道转化率低", "优化产品页面,开展直播培训")],
-        "华北一组": [("销售额连续未达成目标", "重新梳理重点客户清单,经理每周陪访"), ("折扣过高侵蚀利润", "设置折扣审批门槛,超过 15% 需经理审批"),
+                   ("重点客户拜访频次不足", "制定重点客户月度拜访计划，每周跟踪执行"),
+                   ("方案类商机转化慢", "售前与销售联合拜访，两周内给出方案"),
+                   ("线上询盘响应慢", "设置线上询盘 2 小时响应制度，日报通报"),
+                   ("老客户复购下降", "梳理半年未复购客户名单，逐一回访并推送续费方案")],
+        "华东二组": [("新人业绩爬坡慢", "安排老带新辅导，每周复盘一次"), ("线上渠道转化率低", "优化产品页面，开展直播培训")],
+        "华北一组": [("销售额连续未达成目标", "重新梳理重点客户清单，经理每周陪访"), ("折扣过高侵蚀利润", "设置折扣审批门槛，超过 15% 需经理审批"),
                    ("客户满意度下降", "交付延迟的客户逐一回访并跟进交付"), ("核心销售离职", "交接客户并安排专人维护")],
-        "华南一组": [("对单一大客户依赖过高", "开发三家同规模新客户,分散风险"), ("解决方案类产品占比低", "联合售前做行业方案推介会")],
-        "西南一组": [("新团队客户基础薄弱", "每周安排两次陌生拜访,建立线索池"), ("产品知识不足", "组织产品知识培训与考核")],
+        "华南一组": [("对单一大客户依赖过高", "开发三家同规模新客户，分散风险"), ("解决方案类产品占比低", "联合售前做行业方案推介会")],
+        "西南一组": [("新团队客户基础薄弱", "每周安排两次陌生拜访，建立线索池"), ("产品知识不足", "组织产品知识培训与考核")],
     }
     with open(os.path.join(out, "改进跟踪.csv"), "w", newline="", encoding=enc) as fh:
         w = csv.writer(fh, lineterminator="\r\n")

@@ -208,7 +208,8 @@ static void target_for(const scope_ctx *sc, const fp_period *p, int64_t *per_tea
             continue;
         double wk = w[mi - m0];
         uint32_t team = tteam[r], rep = trep[r];
-        double s = (double)sales[r] * wk;
+        /* each row's share rounded to the fen, so every scope sums the same whole fen */
+        double s = (double)llround((double)sales[r] * wk);
         double n = newc && !isnan(newc[r]) ? newc[r] * wk : NAN;
         double o = ord && !isnan(ord[r]) ? ord[r] * wk : NAN;
         if (rep) {

@@ -89,6 +89,32 @@ fp_status fp_datafile(const char *rel, char *out, size_t n, fp_error *err)
     return FP_OK;
 }
 
+fp_status fp_fontdir(char *out, size_t n, fp_error *err)
+{
+    const char *env = getenv("FUPAN_FONTDIR");
+    if (env && *env) {
+        if (!is_dir(env))
+            return fp_fail(err, FP_ERR_NOTFOUND, "FUPAN_FONTDIR=%s is not a folder", env);
+        snprintf(out, n, "%s", env);
+        return FP_OK;
+    }
+    char dir[PATH_MAX];
+    fp_status s = fp_datadir(dir, sizeof dir, err);
+    if (s != FP_OK)
+        return s;
+    /* installed: DATADIR/fonts; a source tree: templates/../fonts */
+    static const char *const rel[] = {"fonts", "../fonts"};
+    for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
+        char cand[PATH_MAX + 16];
+        snprintf(cand, sizeof cand, "%s/%s", dir, rel[i]);
+        if (is_dir(cand) && strlen(cand) < n) {
+            snprintf(out, n, "%s", cand);
+            return FP_OK;
+        }
+    }
+    return fp_fail(err, FP_ERR_NOTFOUND, "cannot find fupan's fonts (no fonts/ next to %s); set FUPAN_FONTDIR", dir);
+}
+
 fp_status fp_profile_path(const char *arg, char *out, size_t n, fp_error *err)
 {
     if (is_file(arg)) {

@@ -14,6 +14,8 @@
 
 /* Writes the data directory into out. */
 fp_status fp_datadir(char *out, size_t n, fp_error *err);
+/* the fonts folder: $FUPAN_FONTDIR, else DATADIR/fonts (installed), else DATADIR/../fonts (source tree) */
+fp_status fp_fontdir(char *out, size_t n, fp_error *err);
 /* out = datadir/rel. */
 fp_status fp_datafile(const char *rel, char *out, size_t n, fp_error *err);
 /* Resolves --profile: an existing file, or the name of a shipped profile (crm-export). */

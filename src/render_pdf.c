@@ -1,9 +1,1041 @@
-/* render_pdf.c — placeholder replaced below */
+/* render_pdf.c — the document tree as PDF, drawn with libharu.
+ *
+ * Fonts. The characters of the whole document are collected first; a
+ * TrueType font holding exactly those (font_subset.c: composites flattened,
+ * fallback fonts merged) is handed to libharu from memory, so every glyph
+ * survives libharu's own subsetting. libharu's UTF-8 encoder writes each
+ * character's code point as its CID; the ToUnicode map it would attach uses a
+ * cidrange, which is not allowed there (poppler warns, some viewers garble
+ * copied text), so it is replaced by one with bfchar/bfrange entries for the
+ * characters used, mapping the Private Use codes of characters outside the
+ * BMP back to the real characters.
+ *
+ * Layout. A cursor moves down the page; every block measures itself with the
+ * glyph widths of the font and starts a new page when it does not fit:
+ * paragraphs break lines by linebreak.c's rules, headings keep with what
+ * follows, KPI rows and table rows are never split, long tables repeat their
+ * header row on each page, wide tables shrink their type and then wrap. The
+ * running header and the footer (第 X 页 / 共 Y 页) are drawn last, when the
+ * page count is known. Headings are bold by stroking the glyph outline as
+ * they are filled.
+ */
 #include "render.h"
+
+#include "font_subset.h"
+#include "linebreak.h"
+#include "util.h"
+
+#include <hpdf.h>
+#include <hpdf_doc.h>
+#include <hpdf_fontdef.h>
+#include <hpdf_objects.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct rgb {
+    float r, g, b;
+} rgb;
+
+static const rgb INK = {0.12f, 0.16f, 0.20f}, MUTED = {0.42f, 0.47f, 0.52f}, LINE = {0.85f, 0.87f, 0.89f},
+                 SOFT = {0.957f, 0.965f, 0.973f}, ACCENT = {0.12f, 0.37f, 0.66f}, GOOD = {0.10f, 0.50f, 0.22f},
+                 WARN = {0.63f, 0.36f, 0.0f}, BAD = {0.77f, 0.17f, 0.11f}, WHITE = {1, 1, 1},
+                 ZEBRA = {0.98f, 0.984f, 0.988f};
+
+static rgb tone_rgb(fp_tone t, rgb dflt)
+{
+    switch (t) {
+    case FP_TONE_NONE:
+        return dflt;
+    case FP_TONE_GOOD:
+        return GOOD;
+    case FP_TONE_WARN:
+        return WARN;
+    case FP_TONE_BAD:
+        return BAD;
+    case FP_TONE_MUTED:
+        return MUTED;
+    case FP_TONE_ACCENT:
+        return ACCENT;
+    }
+    return dflt;
+}
+
+static rgb tint(rgb c, float k)
+{
+    return (rgb){1 - (1 - c.r) * k, 1 - (1 - c.g) * k, 1 - (1 - c.b) * k};
+}
+
+/* sizes in points */
+#define BODY 10.5
+#define LEAD 1.62
+#define SMALL 8.0
+
+typedef struct pdf {
+    const fp_doc *d;
+    const fp_render_opts *o;
+    fp_fontset *fonts;
+    fp_subset sub;
+    HPDF_Doc doc;
+    HPDF_Font font;
+    HPDF_STATUS herr;
+    HPDF_STATUS hdetail;
+    double W, H, left, right, top, bottom; /* page size; content box */
+    HPDF_Page page;
+    HPDF_Page *pages;
+    size_t npages, cap;
+    double y;          /* the cursor: top of the next block */
+    bool en;
+    fp_buf conv;       /* text converted to the codes the font was built with */
+} pdf;
+
+static void on_error(HPDF_STATUS e, HPDF_STATUS detail, void *ud)
+{
+    pdf *p = ud;
+    if (!p->herr) {
+        p->herr = e;
+        p->hdetail = detail;
+    }
+}
+
+/* ---- characters and the font ---- */
+
+typedef struct charset {
+    uint32_t *cp;
+    size_t n, cap;
+    uint8_t *seen; /* BMP bitmap */
+} charset;
+
+static void cs_add_text(charset *cs, const char *s)
+{
+    if (!s)
+        return;
+    while (*s) {
+        uint32_t c = fp_utf8_next(&s);
+        if (c < 0x10000) {
+            if (cs->seen[c >> 3] & (1u << (c & 7)))
+                continue;
+            cs->seen[c >> 3] |= (uint8_t)(1u << (c & 7));
+        }
+        fp_xgrow((void **)&cs->cp, &cs->cap, cs->n + 1, sizeof *cs->cp);
+        cs->cp[cs->n++] = c;
+    }
+}
+
+static void cs_node(charset *cs, const fp_node *n)
+{
+    cs_add_text(cs, n->title);
+    cs_add_text(cs, n->number);
+    cs_add_text(cs, n->value);
+    cs_add_text(cs, n->note);
+    for (size_t i = 0; i < n->spans.n; i++)
+        cs_add_text(cs, n->spans.v[i].text);
+    for (size_t i = 0; i < n->nchanges; i++) {
+        cs_add_text(cs, n->changes[i].label);
+        cs_add_text(cs, n->changes[i].text);
+    }
+    for (size_t i = 0; i < n->nlines; i++)
+        cs_add_text(cs, n->lines[i]);
+    if (n->table) {
+        const fp_table_doc *t = n->table;
+        for (size_t c = 0; c < t->ncols; c++)
+            cs_add_text(cs, t->cols[c].label);
+        for (size_t i = 0; i < t->ncols * t->nrows; i++)
+            cs_add_text(cs, t->cells[i].text);
+        cs_add_text(cs, t->empty_text);
+    }
+    if (n->chart) {
+        cs_add_text(cs, n->chart->kind);
+        for (size_t i = 0; i < n->chart->ncats; i++)
+            cs_add_text(cs, n->chart->cats[i]);
+        for (size_t i = 0; i < n->chart->nseries; i++)
+            cs_add_text(cs, n->chart->series[i].name);
+    }
+    for (size_t i = 0; i < n->nkids; i++)
+        cs_node(cs, n->kids[i]);
+}
+
+/* a ToUnicode CMap with bfrange/bfchar entries, at most 100 to a block as the PDF specification asks */
+static void tounicode(const fp_subset *s, fp_buf *b)
+{
+    fp_buf_adds(b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                   "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                   "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                   "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    /* ranges of consecutive BMP characters written as themselves */
+    size_t i = 0;
+    typedef struct {
+        uint16_t lo, hi;
+    } range;
+    range *rs = fp_xmalloc((s->n ? s->n : 1) * sizeof *rs);
+    size_t nr = 0;
+    while (i < s->n) {
+        if (s->cp[i] > 0xFFFF) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j + 1 < s->n && s->cp[j + 1] == s->cp[j] + 1 && s->cp[j + 1] <= 0xFFFF &&
+               ((s->cp[j + 1] & 0xFF00) == (s->cp[i] & 0xFF00))) /* a bfrange may not cross a 256 boundary */
+            j++;
+        rs[nr++] = (range){(uint16_t)s->cp[i], (uint16_t)s->cp[j]};
+        i = j + 1;
+    }
+    for (size_t k = 0; k < nr; k += 100) {
+        size_t m = nr - k < 100 ? nr - k : 100;
+        fp_buf_printf(b, "%zu beginbfrange\n", m);
+        for (size_t q = k; q < k + m; q++)
+            fp_buf_printf(b, "<%04X> <%04X> <%04X>\n", rs[q].lo, rs[q].hi, rs[q].lo);
+        fp_buf_adds(b, "endbfrange\n");
+    }
+    free(rs);
+    /* characters outside the BMP: their Private Use code → the real character in UTF-16 */
+    size_t nx = 0;
+    for (size_t k = 0; k < s->n; k++)
+        nx += s->cp[k] > 0xFFFF;
+    size_t done = 0;
+    for (size_t k = 0; k < s->n;) {
+        if (done % 100 == 0 && done < nx)
+            fp_buf_printf(b, "%zu beginbfchar\n", nx - done < 100 ? nx - done : 100);
+        if (s->cp[k] > 0xFFFF) {
+            uint32_t v = s->cp[k] - 0x10000;
+            fp_buf_printf(b, "<%04X> <%04X%04X>\n", s->code[k], 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF));
+            done++;
+            if (done % 100 == 0 || done == nx)
+                fp_buf_adds(b, "endbfchar\n");
+        }
+        k++;
+    }
+    fp_buf_adds(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+}
+
+static fp_status setup_font(pdf *p, fp_error *err)
+{
+    charset cs = {0};
+    cs.seen = fp_xcalloc(0x10000 / 8, 1);
+    cs_add_text(&cs, p->d->title);
+    cs_add_text(&cs, p->d->subject);
+    cs_add_text(&cs, p->d->author);
+    cs_add_text(&cs, p->d->date);
+    cs_add_text(&cs, "第页共 /0123456789·•—…▲▼–Page of");
+    cs_node(&cs, p->d->root);
+    fp_status s = fp_subset_make(p->fonts, cs.cp, cs.n, &p->sub, err);
+    free(cs.cp);
+    free(cs.seen);
+    if (s != FP_OK)
+        return s;
+    for (size_t i = 0; i < p->sub.nmissing && p->o->warnings; i++) {
+        uint32_t c = p->sub.missing[i];
+        char u[8] = {0};
+        if (c < 0x80)
+            u[0] = (char)c;
+        else if (c < 0x800)
+            u[0] = (char)(0xC0 | c >> 6), u[1] = (char)(0x80 | (c & 0x3F));
+        else if (c < 0x10000)
+            u[0] = (char)(0xE0 | c >> 12), u[1] = (char)(0x80 | ((c >> 6) & 0x3F)), u[2] = (char)(0x80 | (c & 0x3F));
+        else
+            u[0] = (char)(0xF0 | c >> 18), u[1] = (char)(0x80 | ((c >> 12) & 0x3F)),
+            u[2] = (char)(0x80 | ((c >> 6) & 0x3F)), u[3] = (char)(0x80 | (c & 0x3F));
+        fp_buf_printf(p->o->warnings,
+                      "fupan: warning: the character %s (U+%04X) is in no font fupan has; the PDF shows a box "
+                      "for it\n",
+                      u, c);
+    }
+    /* the font, from memory, the way HPDF_LoadTTFontFromFile does it from a file */
+    HPDF_Stream st = HPDF_MemStream_New(p->doc->mmgr, 65536);
+    if (!st || HPDF_Stream_Write(st, (HPDF_BYTE *)p->sub.ttf.data, (HPDF_UINT)p->sub.ttf.len) != HPDF_OK)
+        return fp_fail(err, FP_ERR_INTERNAL, "libharu cannot take the font (error 0x%04X)", (unsigned)p->herr);
+    HPDF_FontDef def = HPDF_TTFontDef_Load(p->doc->mmgr, st, HPDF_TRUE);
+    if (!def)
+        return fp_fail(err, FP_ERR_INTERNAL, "libharu cannot read the subset font (error 0x%04X, 0x%04X)",
+                       (unsigned)p->herr, (unsigned)p->hdetail);
+    if (HPDF_List_Add(p->doc->fontdef_list, def) != HPDF_OK) {
+        HPDF_FontDef_Free(def);
+        return fp_fail(err, FP_ERR_INTERNAL, "libharu cannot register the font");
+    }
+    HPDF_TTFontDef_SetTagName(def, (char *)"FUPANA");
+    p->font = HPDF_GetFont(p->doc, def->base_font, "UTF-8");
+    if (!p->font)
+        return fp_fail(err, FP_ERR_INTERNAL, "libharu cannot make the font (error 0x%04X)", (unsigned)p->herr);
+    HPDF_Dict cmap = HPDF_DictStream_New(p->doc->mmgr, p->doc->xref);
+    fp_buf b;
+    fp_buf_init(&b);
+    tounicode(&p->sub, &b);
+    HPDF_Stream_Write(cmap->stream, (HPDF_BYTE *)b.data, (HPDF_UINT)b.len);
+    fp_buf_free(&b);
+    cmap->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    HPDF_Dict_Add((HPDF_Dict)p->font, "ToUnicode", cmap);
+    return p->herr ? fp_fail(err, FP_ERR_INTERNAL, "libharu error 0x%04X while setting up the font", (unsigned)p->herr)
+                   : FP_OK;
+}
+
+/* text as libharu must get it: characters outside the BMP replaced by their Private Use codes */
+static const char *conv(pdf *p, const char *s)
+{
+    bool plain = true;
+    for (const unsigned char *q = (const unsigned char *)s; *q; q++)
+        if (*q >= 0xF0) {
+            plain = false;
+            break;
+        }
+    if (plain)
+        return s;
+    fp_buf_reset(&p->conv);
+    while (*s) {
+        uint32_t c = fp_utf8_next(&s);
+        if (c > 0xFFFF)
+            c = fp_subset_code(&p->sub, c);
+        char u[4];
+        int m;
+        if (c < 0x80)
+            u[0] = (char)c, m = 1;
+        else if (c < 0x800)
+            u[0] = (char)(0xC0 | c >> 6), u[1] = (char)(0x80 | (c & 0x3F)), m = 2;
+        else
+            u[0] = (char)(0xE0 | c >> 12), u[1] = (char)(0x80 | ((c >> 6) & 0x3F)), u[2] = (char)(0x80 | (c & 0x3F)),
+            m = 3;
+        fp_buf_add(&p->conv, u, (size_t)m);
+    }
+    return p->conv.data ? p->conv.data : "";
+}
+
+/* ---- measuring and drawing text ---- */
+
+static double width(pdf *p, const char *s, double size)
+{
+    int64_t w = 0;
+    while (s && *s)
+        w += fp_fontset_advance(p->fonts, fp_utf8_next(&s));
+    return (double)w * size / 1000.0;
+}
+
+static void fill(pdf *p, rgb c)
+{
+    if (!p->page)
+        return;
+    HPDF_Page_SetRGBFill(p->page, c.r, c.g, c.b);
+}
+
+static void stroke(pdf *p, rgb c)
+{
+    if (!p->page)
+        return;
+    HPDF_Page_SetRGBStroke(p->page, c.r, c.g, c.b);
+}
+
+/* one line of text with its baseline at y */
+static void text_at(pdf *p, double x, double y, const char *s, double size, rgb c, bool bold)
+{
+    if (!p->page)
+        return; /* libharu failed; the error is reported at the end */
+    if (!s || !*s)
+        return;
+    HPDF_Page_BeginText(p->page);
+    HPDF_Page_SetFontAndSize(p->page, p->font, (HPDF_REAL)size);
+    fill(p, c);
+    if (bold) {
+        stroke(p, c);
+        HPDF_Page_SetLineWidth(p->page, (HPDF_REAL)(size * 0.045));
+        HPDF_Page_SetTextRenderingMode(p->page, HPDF_FILL_THEN_STROKE);
+    }
+    HPDF_Page_TextOut(p->page, (HPDF_REAL)x, (HPDF_REAL)y, conv(p, s));
+    if (bold)
+        HPDF_Page_SetTextRenderingMode(p->page, HPDF_FILL);
+    HPDF_Page_EndText(p->page);
+}
+
+static void rect(pdf *p, double x, double y, double w, double h, rgb c)
+{
+    if (!p->page)
+        return; /* libharu failed; the error is reported at the end */
+    fill(p, c);
+    HPDF_Page_Rectangle(p->page, (HPDF_REAL)x, (HPDF_REAL)y, (HPDF_REAL)w, (HPDF_REAL)h);
+    HPDF_Page_Fill(p->page);
+}
+
+static void hline(pdf *p, double x0, double x1, double y, double w, rgb c)
+{
+    if (!p->page)
+        return; /* libharu failed; the error is reported at the end */
+    stroke(p, c);
+    HPDF_Page_SetLineWidth(p->page, (HPDF_REAL)w);
+    HPDF_Page_MoveTo(p->page, (HPDF_REAL)x0, (HPDF_REAL)y);
+    HPDF_Page_LineTo(p->page, (HPDF_REAL)x1, (HPDF_REAL)y);
+    HPDF_Page_Stroke(p->page);
+}
+
+static void frame(pdf *p, double x, double y, double w, double h, double lw, rgb c)
+{
+    if (!p->page)
+        return; /* libharu failed; the error is reported at the end */
+    stroke(p, c);
+    HPDF_Page_SetLineWidth(p->page, (HPDF_REAL)lw);
+    HPDF_Page_Rectangle(p->page, (HPDF_REAL)x, (HPDF_REAL)y, (HPDF_REAL)w, (HPDF_REAL)h);
+    HPDF_Page_Stroke(p->page);
+}
+
+/* ---- pages ---- */
+
+static void new_page(pdf *p)
+{
+    p->page = HPDF_AddPage(p->doc);
+    p->y = p->top;
+    if (!p->page) {
+        if (!p->herr)
+            p->herr = HPDF_INVALID_PAGE;
+        return;
+    }
+    HPDF_Page_SetWidth(p->page, (HPDF_REAL)p->W);
+    HPDF_Page_SetHeight(p->page, (HPDF_REAL)p->H);
+    fp_xgrow((void **)&p->pages, &p->cap, p->npages + 1, sizeof *p->pages);
+    p->pages[p->npages++] = p->page;
+    p->y = p->top;
+}
+
+/* makes room for h points, starting a new page when they do not fit */
+static void need(pdf *p, double h)
+{
+    if (p->y - h < p->bottom && p->y < p->top - 1)
+        new_page(p);
+}
+
+/* ---- styled text: paragraphs, list items, cells ---- */
+
+typedef struct styled {
+    fp_lb_item *it;
+    uint8_t *bold;
+    uint8_t *tone;
+    size_t n, cap;
+} styled;
+
+static void st_add(styled *s, const char *text, bool bold, fp_tone tone, double size, pdf *p)
+{
+    while (text && *text) {
+        uint32_t c = fp_utf8_next(&text);
+        if (s->n + 1 > s->cap) {
+            s->cap = s->cap ? s->cap * 2 : 64;
+            s->it = fp_xrealloc(s->it, s->cap * sizeof *s->it);
+            s->bold = fp_xrealloc(s->bold, s->cap);
+            s->tone = fp_xrealloc(s->tone, s->cap);
+        }
+        s->it[s->n] = (fp_lb_item){c, (int32_t)lround(fp_fontset_advance(p->fonts, c) * size)};
+        s->bold[s->n] = bold;
+        s->tone[s->n] = (uint8_t)tone;
+        s->n++;
+    }
+}
+
+static void st_free(styled *s)
+{
+    free(s->it);
+    free(s->bold);
+    free(s->tone);
+    memset(s, 0, sizeof *s);
+}
+
+typedef struct laid {
+    fp_lb_line *lines;
+    size_t n;
+} laid;
+
+static void lay(const styled *s, double w, laid *out)
+{
+    out->lines = fp_xmalloc((s->n + 2) * sizeof *out->lines);
+    out->n = fp_linebreak(s->it, s->n, (int64_t)(w * 1000.0), out->lines);
+}
+
+/* draws line k of s at baseline y, from x, with the given alignment inside width w */
+static void draw_line(pdf *p, const styled *s, const fp_lb_line *ln, double x, double y, double w, fp_align al,
+                      double size, rgb dflt)
+{
+    double lw = (double)ln->width / 1000.0;
+    if (al == FP_ALIGN_RIGHT)
+        x += w - lw;
+    else if (al == FP_ALIGN_CENTER)
+        x += (w - lw) / 2;
+    size_t i = ln->start;
+    fp_buf run;
+    fp_buf_init(&run);
+    while (i < ln->end) {
+        size_t j = i;
+        double rw = 0;
+        fp_buf_reset(&run);
+        while (j < ln->end && s->bold[j] == s->bold[i] && s->tone[j] == s->tone[i]) {
+            char u[4];
+            uint32_t c = s->it[j].cp;
+            int m;
+            if (c < 0x80)
+                u[0] = (char)c, m = 1;
+            else if (c < 0x800)
+                u[0] = (char)(0xC0 | c >> 6), u[1] = (char)(0x80 | (c & 0x3F)), m = 2;
+            else if (c < 0x10000)
+                u[0] = (char)(0xE0 | c >> 12), u[1] = (char)(0x80 | ((c >> 6) & 0x3F)),
+                u[2] = (char)(0x80 | (c & 0x3F)), m = 3;
+            else
+                u[0] = (char)(0xF0 | c >> 18), u[1] = (char)(0x80 | ((c >> 12) & 0x3F)),
+                u[2] = (char)(0x80 | ((c >> 6) & 0x3F)), u[3] = (char)(0x80 | (c & 0x3F)), m = 4;
+            fp_buf_add(&run, u, (size_t)m);
+            rw += s->it[j].w / 1000.0;
+            j++;
+        }
+        text_at(p, x, y, run.data, size, tone_rgb((fp_tone)s->tone[i], dflt), s->bold[i]);
+        x += rw;
+        i = j;
+    }
+    fp_buf_free(&run);
+}
+
+/* a block of wrapped text at the cursor, starting new pages as needed */
+static void flow(pdf *p, const styled *s, double x, double w, double size, rgb dflt, double first_indent)
+{
+    laid L;
+    (void)first_indent;
+    lay(s, w, &L);
+    double lh = size * LEAD;
+    for (size_t k = 0; k < L.n; k++) {
+        need(p, lh);
+        draw_line(p, s, &L.lines[k], x, p->y - size * 1.12, w, FP_ALIGN_LEFT, size, dflt);
+        p->y -= lh;
+    }
+    free(L.lines);
+}
+
+static void spans_styled(pdf *p, const fp_spans *sp, double size, styled *s)
+{
+    for (size_t i = 0; i < sp->n; i++)
+        st_add(s, sp->v[i].text, sp->v[i].bold, sp->v[i].tone, size, p);
+}
+
+/* the height a single wrapped string takes */
+static size_t count_lines(pdf *p, const char *text, double size, double w)
+{
+    styled s = {0};
+    st_add(&s, text, false, FP_TONE_NONE, size, p);
+    laid L;
+    lay(&s, w, &L);
+    size_t n = L.n;
+    free(L.lines);
+    st_free(&s);
+    return n;
+}
+
+/* draws a wrapped string in a box; returns the lines drawn */
+static size_t text_box(pdf *p, const char *text, double x, double ytop, double w, double size, rgb c, bool bold,
+                       fp_align al, size_t max_lines)
+{
+    styled s = {0};
+    st_add(&s, text, bold, FP_TONE_NONE, size, p);
+    laid L;
+    lay(&s, w, &L);
+    double lh = size * 1.35;
+    size_t n = L.n < max_lines ? L.n : max_lines;
+    for (size_t k = 0; k < n; k++)
+        draw_line(p, &s, &L.lines[k], x, ytop - size * 1.05 - lh * (double)k, w, al, size, c);
+    free(L.lines);
+    st_free(&s);
+    return n;
+}
+
+/* ---- blocks ---- */
+
+static void node(pdf *p, const fp_node *n);
+
+static void kids(pdf *p, const fp_node *n)
+{
+    for (size_t i = 0; i < n->nkids; i++)
+        node(p, n->kids[i]);
+}
+
+static void cover(pdf *p, const fp_node *n)
+{
+    double w = p->right - p->left;
+    double tsize = 21;
+    size_t tl = count_lines(p, n->title, tsize, w);
+    p->y -= 6;
+    text_box(p, n->title, p->left, p->y, w, tsize, INK, true, FP_ALIGN_LEFT, tl);
+    p->y -= (double)tl * tsize * 1.35 + 6;
+    if (n->note && *n->note) {
+        text_box(p, n->note, p->left, p->y, w, 12.5, ACCENT, false, FP_ALIGN_LEFT, 2);
+        p->y -= 12.5 * 1.35 + 8;
+    }
+    for (size_t i = 0; i < n->nlines; i++) {
+        size_t k = text_box(p, n->lines[i], p->left, p->y, w, 9, MUTED, false, FP_ALIGN_LEFT, 3);
+        p->y -= (double)k * 9 * 1.35 + 2;
+    }
+    p->y -= 6;
+    hline(p, p->left, p->right, p->y, 2, ACCENT);
+    p->y -= 14;
+}
+
+static void section(pdf *p, const fp_node *n)
+{
+    double size = 14.5;
+    p->y -= 10;
+    need(p, size * 1.6 + BODY * LEAD * 3); /* the title keeps with three lines of what follows */
+    fp_buf t;
+    fp_buf_init(&t);
+    if (n->number)
+        fp_buf_adds(&t, n->number);
+    fp_buf_adds(&t, n->title ? n->title : "");
+    double base = p->y - size * 1.1;
+    double x = p->left;
+    if (n->number && *n->number) {
+        text_at(p, x, base, n->number, size, ACCENT, true);
+        x += width(p, n->number, size);
+    }
+    text_at(p, x, base, n->title, size, INK, true);
+    /* a bookmark for the section */
+    if (p->page) {
+        HPDF_Destination dst = HPDF_Page_CreateDestination(p->page);
+        HPDF_Outline o = HPDF_CreateOutline(p->doc, NULL, t.data, HPDF_GetEncoder(p->doc, "UTF-8"));
+        if (dst && o) {
+            HPDF_Destination_SetFitH(dst, (HPDF_REAL)(p->y + 4)); /* libharu 2.3.0 refuses a null zoom in XYZ */
+            HPDF_Outline_SetDestination(o, dst);
+        }
+    }
+    fp_buf_free(&t);
+    p->y -= size * 1.55;
+    hline(p, p->left, p->right, p->y + 3, 0.6, LINE);
+    p->y -= 7;
+    kids(p, n);
+}
+
+static void heading(pdf *p, const fp_node *n)
+{
+    double size = 11.5;
+    p->y -= 4;
+    need(p, size * 1.5 + BODY * LEAD * 2);
+    size_t k = text_box(p, n->title, p->left, p->y, p->right - p->left, size, INK, true, FP_ALIGN_LEFT, 3);
+    p->y -= (double)k * size * 1.35 + 4;
+}
+
+static void paragraph(pdf *p, const fp_node *n, double indent)
+{
+    styled s = {0};
+    spans_styled(p, &n->spans, BODY, &s);
+    flow(p, &s, p->left + indent, p->right - p->left - indent, BODY, INK, 0);
+    st_free(&s);
+    p->y -= 5;
+}
+
+static void list(pdf *p, const fp_node *n, double indent)
+{
+    for (size_t i = 0; i < n->nkids; i++) {
+        const fp_node *it = n->kids[i];
+        char mark[32];
+        if (n->ordered)
+            snprintf(mark, sizeof mark, "%zu.", i + 1);
+        else
+            snprintf(mark, sizeof mark, "•");
+        double hang = 14;
+        need(p, BODY * LEAD);
+        text_at(p, p->left + indent + 2, p->y - BODY * 1.12, mark, BODY, n->ordered ? INK : ACCENT, false);
+        styled s = {0};
+        spans_styled(p, &it->spans, BODY, &s);
+        flow(p, &s, p->left + indent + hang, p->right - p->left - indent - hang, BODY, INK, 0);
+        st_free(&s);
+        p->y -= 1.5;
+    }
+    p->y -= 4;
+}
+
+static void kpis(pdf *p, const fp_node *n)
+{
+    size_t per = n->nkids < 4 ? n->nkids : 4;
+    if (!per)
+        return;
+    double gap = 8, w = p->right - p->left;
+    double cw = (w - gap * (double)(per - 1)) / (double)per;
+    for (size_t r0 = 0; r0 < n->nkids; r0 += per) {
+        size_t cnt = n->nkids - r0 < per ? n->nkids - r0 : per;
+        /* the row's height: the tallest card */
+        double hmax = 0;
+        for (size_t i = 0; i < cnt; i++) {
+            const fp_node *k = n->kids[r0 + i];
+            double h = 10 + 8.5 * 1.35 + 17 * 1.3 + 4 + (double)k->nchanges * 8 * 1.45 +
+                       (k->note ? (double)count_lines(p, k->note, 7.5, cw - 16) * 7.5 * 1.35 : 0) + 8;
+            if (h > hmax)
+                hmax = h;
+        }
+        p->y -= 4;
+        need(p, hmax + 4);
+        double top = p->y;
+        for (size_t i = 0; i < cnt; i++) {
+            const fp_node *k = n->kids[r0 + i];
+            double x = p->left + (double)i * (cw + gap);
+            rect(p, x, top - hmax, cw, hmax, k->tone != FP_TONE_NONE ? tint(tone_rgb(k->tone, ACCENT), 0.05f) : WHITE);
+            frame(p, x, top - hmax, cw, hmax, 0.6, LINE);
+            if (k->tone != FP_TONE_NONE)
+                rect(p, x, top - 2.5, cw, 2.5, tone_rgb(k->tone, ACCENT));
+            double yy = top - 10;
+            text_box(p, k->title, x + 8, yy + 8.5 * 0.2, cw - 16, 8.5, MUTED, false, FP_ALIGN_LEFT, 1);
+            yy -= 8.5 * 1.35;
+            double vs = 17;
+            while (vs > 10 && width(p, k->value, vs) > cw - 16)
+                vs -= 1;
+            text_at(p, x + 8, yy - vs * 1.05, k->value, vs, tone_rgb(k->tone, INK), true);
+            yy -= 17 * 1.3 + 4;
+            for (size_t c = 0; c < k->nchanges; c++) {
+                const fp_change *ch = &k->changes[c];
+                char line[256];
+                snprintf(line, sizeof line, "%s %s %s", ch->label, ch->dir > 0 ? "▲" : ch->dir < 0 ? "▼" : "–",
+                         ch->text);
+                text_at(p, x + 8, yy - 8 * 1.05, line, 8, tone_rgb(ch->tone, MUTED), false);
+                yy -= 8 * 1.45;
+            }
+            if (k->note)
+                text_box(p, k->note, x + 8, yy, cw - 16, 7.5, MUTED, false, FP_ALIGN_LEFT, 3);
+        }
+        p->y = top - hmax - 8;
+    }
+}
+
+/* ---- tables ---- */
+
+typedef struct tlayout {
+    double size, pad_x, pad_y;
+    double *w;        /* column widths */
+} tlayout;
+
+/* the widest unbreakable piece of s, and its whole width */
+static void extents(pdf *p, const char *s, double size, double *minw, double *natural)
+{
+    styled st = {0};
+    st_add(&st, s, false, FP_TONE_NONE, size, p);
+    double nat = 0, best = 0, run = 0;
+    for (size_t i = 0; i < st.n; i++) {
+        nat += st.it[i].w / 1000.0;
+        if (i > 0 && fp_lb_can_break(i >= 2 ? st.it[i - 2].cp : 0, st.it[i - 1].cp, st.it[i].cp))
+            run = 0;
+        run += st.it[i].w / 1000.0;
+        if (run > best)
+            best = run;
+    }
+    st_free(&st);
+    *minw = best;
+    *natural = nat;
+}
+
+static void table_widths(pdf *p, const fp_table_doc *t, double avail, tlayout *L)
+{
+    size_t nc = t->ncols;
+    L->w = fp_xcalloc(nc ? nc : 1, sizeof *L->w);
+    double *minw = fp_xcalloc(nc ? nc : 1, sizeof *minw), *nat = fp_xcalloc(nc ? nc : 1, sizeof *nat);
+    for (double size = 9; size >= 6.5; size -= 0.5) {
+        L->size = size;
+        L->pad_x = size * 0.6;
+        L->pad_y = size * 0.42;
+        double smin = 0, snat = 0;
+        for (size_t c = 0; c < nc; c++) {
+            double mn, na;
+            extents(p, t->cols[c].label, size, &mn, &na);
+            minw[c] = mn;
+            nat[c] = na;
+            for (size_t r = 0; r < t->nrows; r++) {
+                extents(p, t->cells[r * nc + c].text, size, &mn, &na);
+                if (mn > minw[c])
+                    minw[c] = mn;
+                if (na > nat[c])
+                    nat[c] = na;
+            }
+            /* numbers never wrap */
+            if (t->cols[c].numeric)
+                minw[c] = nat[c];
+            minw[c] += 2 * L->pad_x;
+            nat[c] += 2 * L->pad_x;
+            smin += minw[c];
+            snat += nat[c];
+        }
+        if (snat <= avail) {
+            /* everything fits on one line: share the spare width by the natural widths */
+            for (size_t c = 0; c < nc; c++)
+                L->w[c] = nat[c] + (avail - snat) * nat[c] / snat;
+            break;
+        }
+        if (smin <= avail || size <= 6.5) {
+            /* text columns give up width toward their minimum, in proportion */
+            double over = snat - avail, give = snat - smin;
+            for (size_t c = 0; c < nc; c++)
+                L->w[c] = give > 0 ? nat[c] - over * (nat[c] - minw[c]) / give : minw[c];
+            if (smin > avail) /* nothing but cutting words helps: scale down, text wraps anywhere */
+                for (size_t c = 0; c < nc; c++)
+                    L->w[c] = minw[c] * avail / smin;
+            break;
+        }
+    }
+    free(minw);
+    free(nat);
+}
+
+static double row_height(pdf *p, const fp_table_doc *t, const tlayout *L, size_t r, bool header)
+{
+    size_t lines = 1;
+    for (size_t c = 0; c < t->ncols; c++) {
+        const char *s = header ? t->cols[c].label : t->cells[r * t->ncols + c].text;
+        size_t k = count_lines(p, s, L->size, L->w[c] - 2 * L->pad_x);
+        if (k > lines)
+            lines = k;
+    }
+    return (double)lines * L->size * 1.35 + 2 * L->pad_y;
+}
+
+static void table_row(pdf *p, const fp_table_doc *t, const tlayout *L, size_t r, bool header, double h, bool zebra)
+{
+    double x = p->left, top = p->y;
+    bool total = !header && t->has_total && r == t->nrows - 1;
+    double tw = 0;
+    for (size_t c = 0; c < t->ncols; c++)
+        tw += L->w[c];
+    if (header)
+        rect(p, x, top - h, tw, h, SOFT);
+    else if (total)
+        rect(p, x, top - h, tw, h, SOFT);
+    else if (zebra)
+        rect(p, x, top - h, tw, h, ZEBRA);
+    size_t max_lines = (size_t)((p->top - p->bottom) / (L->size * 1.35)) - 2;
+    for (size_t c = 0; c < t->ncols; c++) {
+        const fp_cell *cell = header ? NULL : &t->cells[r * t->ncols + c];
+        const char *s = header ? t->cols[c].label : cell->text;
+        rgb col = header ? INK : tone_rgb(cell->tone, INK);
+        bool bold = header || total || (cell && cell->bold);
+        fp_align al = t->cols[c].align;
+        text_box(p, s, x + L->pad_x, top - L->pad_y + L->size * 0.1, L->w[c] - 2 * L->pad_x, L->size, col, bold, al,
+                 max_lines);
+        x += L->w[c];
+    }
+    if (total)
+        hline(p, p->left, p->left + tw, top, 0.9, INK);
+    hline(p, p->left, p->left + tw, top - h, header ? 0.6 : 0.35, LINE);
+    p->y -= h;
+}
+
+static void table(pdf *p, const fp_node *n)
+{
+    const fp_table_doc *t = n->table;
+    double avail = p->right - p->left;
+    tlayout L = {0};
+    table_widths(p, t, avail, &L);
+    double hh = row_height(p, t, &L, 0, true);
+    double first = t->nrows ? row_height(p, t, &L, 0, false) : L.size * 2;
+    double cap = n->title ? 9.5 * 1.6 : 0;
+    p->y -= 4;
+    need(p, cap + hh + first); /* the caption and the header keep with the first row */
+    if (n->title) {
+        text_at(p, p->left, p->y - 9.5 * 1.1, n->title, 9.5, INK, true);
+        p->y -= cap;
+    }
+    table_row(p, t, &L, 0, true, hh, false);
+    if (!t->nrows || (t->has_total && t->nrows == 1 && false)) {
+        text_box(p, t->empty_text, p->left + L.pad_x, p->y - L.pad_y, avail - 2 * L.pad_x, L.size, MUTED, false,
+                 FP_ALIGN_LEFT, 2);
+        p->y -= L.size * 1.35 + 2 * L.pad_y;
+    }
+    for (size_t r = 0; r < t->nrows; r++) {
+        double h = row_height(p, t, &L, r, false);
+        double limit = p->top - p->bottom - hh - 4;
+        if (h > limit)
+            h = limit; /* a row taller than a page: cut, never run off the page */
+        if (p->y - h < p->bottom) {
+            new_page(p);
+            table_row(p, t, &L, 0, true, hh, false); /* the header again */
+        }
+        table_row(p, t, &L, r, false, h, r % 2 == 1);
+    }
+    p->y -= 8;
+    free(L.w);
+}
+
+static void chart(pdf *p, const fp_node *n)
+{
+    double h = n->chart->height > 0 ? n->chart->height : 170;
+    double title = n->title ? 10 * 1.7 : 0;
+    p->y -= 4;
+    need(p, h + title + 10);
+    double top = p->y, w = p->right - p->left;
+    frame(p, p->left, top - h - title - 10, w, h + title + 10, 0.6, LINE);
+    if (n->title)
+        text_at(p, p->left + 8, top - 10 * 1.35, n->title, 10, INK, true);
+    rect(p, p->left + 8, top - title - h, w - 16, h - 2, SOFT);
+    char label[128];
+    snprintf(label, sizeof label, "%s · %zu × %zu", n->chart->kind, n->chart->ncats, n->chart->nseries);
+    double lw = width(p, label, 9);
+    text_at(p, p->left + (w - lw) / 2, top - title - h / 2, label, 9, MUTED, false);
+    p->y = top - h - title - 18;
+}
+
+static void box(pdf *p, const fp_node *n)
+{
+    /* the frame is drawn after the content, on each page the box spans */
+    double inset = 12;
+    p->y -= 4;
+    need(p, BODY * LEAD * 3);
+    size_t first_page = p->npages;
+    double top = p->y;
+    p->y -= 6;
+    double save_left = p->left, save_right = p->right;
+    p->left += inset;
+    p->right -= 6;
+    if (n->title && *n->title) {
+        size_t k = text_box(p, n->title, p->left, p->y, p->right - p->left, 10, INK, true, FP_ALIGN_LEFT, 3);
+        p->y -= (double)k * 10 * 1.35 + 3;
+    }
+    kids(p, n);
+    p->left = save_left;
+    p->right = save_right;
+    double bottom = p->y;
+    rgb c = tone_rgb(n->tone, ACCENT);
+    /* the bar at the left, on the first page of the box and any following ones */
+    for (size_t pg = first_page; pg <= p->npages; pg++) {
+        HPDF_Page saved = p->page;
+        p->page = p->pages[pg - 1];
+        double t = pg == first_page ? top : p->top;
+        double b = pg == p->npages ? bottom : p->bottom;
+        rect(p, p->left, b, 3, t - b, c);
+        p->page = saved;
+    }
+    p->y -= 8;
+}
+
+static void node(pdf *p, const fp_node *n)
+{
+    switch (n->type) {
+    case FP_NODE_DOCUMENT:
+        kids(p, n);
+        break;
+    case FP_NODE_COVER:
+        cover(p, n);
+        break;
+    case FP_NODE_SECTION:
+        section(p, n);
+        break;
+    case FP_NODE_HEADING:
+        heading(p, n);
+        break;
+    case FP_NODE_PARAGRAPH:
+        paragraph(p, n, 0);
+        break;
+    case FP_NODE_LIST:
+        list(p, n, 0);
+        break;
+    case FP_NODE_ITEM:
+        break; /* drawn by its list */
+    case FP_NODE_KPIS:
+        kpis(p, n);
+        break;
+    case FP_NODE_KPI:
+        break; /* drawn by its row */
+    case FP_NODE_TABLE:
+        table(p, n);
+        break;
+    case FP_NODE_CHART:
+        chart(p, n);
+        break;
+    case FP_NODE_BOX:
+        box(p, n);
+        break;
+    case FP_NODE_PAGEBREAK:
+        if (p->y < p->top - 1)
+            new_page(p);
+        break;
+    }
+}
+
+/* the running header (from page 2) and the footer, once the page count is known */
+static void furniture(pdf *p)
+{
+    char head[512];
+    snprintf(head, sizeof head, "%s%s%s", p->d->title ? p->d->title : "", p->d->subject ? " · " : "",
+             p->d->subject ? p->d->subject : "");
+    for (size_t i = 0; i < p->npages; i++) {
+        p->page = p->pages[i];
+        if (i > 0) {
+            text_at(p, p->left, p->H - 38, head, 8, MUTED, false);
+            hline(p, p->left, p->right, p->H - 44, 0.5, LINE);
+        }
+        char foot[96];
+        if (p->en)
+            snprintf(foot, sizeof foot, "Page %zu of %zu", i + 1, p->npages);
+        else
+            snprintf(foot, sizeof foot, "第 %zu 页 / 共 %zu 页", i + 1, p->npages);
+        double fw = width(p, foot, 8);
+        text_at(p, (p->W - fw) / 2, 28, foot, 8, MUTED, false);
+    }
+}
+
+static void info_date(pdf *p, time_t t)
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    HPDF_Date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, 'Z', 0, 0};
+    HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_CREATION_DATE, d);
+    HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_MOD_DATE, d);
+}
+
 fp_status fp_render_pdf(const fp_doc *d, const fp_render_opts *o, fp_buf *out, fp_error *err)
 {
-    (void)d;
-    (void)o;
-    (void)out;
-    return fp_fail(err, FP_ERR_INTERNAL, "the PDF renderer is not written yet");
+    if (!o || !o->fonts)
+        return fp_fail(err, FP_ERR_INTERNAL, "the PDF renderer needs fonts");
+    pdf p = {.d = d, .o = o, .fonts = o->fonts};
+    fp_buf_init(&p.conv);
+    p.en = d->lang && !strcmp(d->lang, "en");
+    p.doc = HPDF_New(on_error, &p);
+    if (!p.doc)
+        return fp_fail(err, FP_ERR_INTERNAL, "libharu cannot start a document");
+    fp_status st = FP_OK;
+    HPDF_SetCompressionMode(p.doc, HPDF_COMP_ALL);
+    HPDF_UseUTFEncodings(p.doc);
+    HPDF_SetCurrentEncoder(p.doc, "UTF-8");
+    HPDF_SetPageMode(p.doc, HPDF_PAGE_MODE_USE_OUTLINE);
+    if ((st = setup_font(&p, err)) != FP_OK)
+        goto out;
+    /* page size, content box */
+    double w = 595.28, h = 841.89;
+    if (!strcmp(d->page, "A3"))
+        w = 841.89, h = 1190.55;
+    else if (!strcmp(d->page, "letter"))
+        w = 612, h = 792;
+    p.W = d->landscape ? h : w;
+    p.H = d->landscape ? w : h;
+    p.left = 54;
+    p.right = p.W - 54;
+    p.top = p.H - 58;
+    p.bottom = 54;
+    new_page(&p);
+    node(&p, d->root);
+    furniture(&p);
+    HPDF_SetInfoAttr(p.doc, HPDF_INFO_TITLE, d->title ? d->title : "");
+    if (d->subject)
+        HPDF_SetInfoAttr(p.doc, HPDF_INFO_SUBJECT, d->subject);
+    if (d->author && *d->author)
+        HPDF_SetInfoAttr(p.doc, HPDF_INFO_AUTHOR, d->author);
+    HPDF_SetInfoAttr(p.doc, HPDF_INFO_CREATOR, "fupan");
+    info_date(&p, o->created != (time_t)-1 ? o->created : time(NULL));
+    if (p.herr) {
+        st = fp_fail(err, FP_ERR_INTERNAL, "libharu error 0x%04X (detail %u) while drawing", (unsigned)p.herr,
+                     (unsigned)p.hdetail);
+        goto out;
+    }
+    if (HPDF_SaveToStream(p.doc) != HPDF_OK) {
+        st = fp_fail(err, FP_ERR_INTERNAL, "libharu cannot write the PDF (error 0x%04X)", (unsigned)p.herr);
+        goto out;
+    }
+    HPDF_UINT32 size = HPDF_GetStreamSize(p.doc);
+    fp_buf_reserve(out, size);
+    HPDF_ResetStream(p.doc);
+    HPDF_UINT32 got = size;
+    if (HPDF_ReadFromStream(p.doc, (HPDF_BYTE *)out->data + out->len, &got) != HPDF_OK && got != size) {
+        st = fp_fail(err, FP_ERR_INTERNAL, "libharu cannot hand over the PDF");
+        goto out;
+    }
+    out->len += got;
+    out->data[out->len] = 0;
+out:
+    HPDF_Free(p.doc);
+    fp_subset_free(&p.sub);
+    free(p.pages);
+    fp_buf_free(&p.conv);
+    return st;
 }

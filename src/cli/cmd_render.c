@@ -210,7 +210,7 @@ int fp_cmd_render(int argc, char **argv)
     fp_render_opts ro = {.created = created, .warnings = &warnings};
     if (want_pdf) {
         char fontdir[PATH_MAX];
-        if (fp_datafile("fonts", fontdir, sizeof fontdir, &err) != FP_OK) {
+        if (fp_fontdir(fontdir, sizeof fontdir, &err) != FP_OK) {
             rc = fp_cli_fail(&err);
             fp_buf_free(&warnings);
             goto out;
