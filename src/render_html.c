@@ -98,7 +98,8 @@ static const char CSS[] =
     "footer{margin-top:32px;padding-top:10px;border-top:1px solid var(--line);color:var(--muted);font-size:12px}"
     "@media (max-width:640px){body{font-size:15px;background:#fff}.report{margin:0;padding:18px 14px;"
     "box-shadow:none}.cover h1{font-size:21px}h2{font-size:17px}.kpis{grid-template-columns:1fr 1fr;gap:8px}"
-    ".kpi{padding:10px}.kpi .value{font-size:19px}}"
+    ".kpi{padding:10px}.kpi .value{font-size:19px}table{font-size:12px}th,td{padding:5px 4px}"
+    ".table-wrap{margin:10px -4px}}"
     "@media print{@page{size:A4;margin:16mm 14mm}body{background:#fff;font-size:10.5pt}"
     ".report{box-shadow:none;margin:0;padding:0;max-width:none}.table-wrap{overflow:visible}"
     "tr,.kpi,figure.chart,aside.box{break-inside:avoid}h2,h3{break-after:avoid}"
@@ -317,6 +318,9 @@ fp_status fp_render_html(const fp_doc *d, const fp_render_opts *o, fp_buf *out, 
     fp_buf_printf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
                   d->lang && !strcmp(d->lang, "en") ? "en" : "zh-CN");
     fp_buf_adds(out, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    /* self-contained, and it says so: no script, nothing fetched from anywhere */
+    fp_buf_adds(out, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                     "style-src 'unsafe-inline'; img-src data:\">\n");
     fp_buf_adds(out, "<meta name=\"generator\" content=\"fupan\">\n<title>");
     esc(out, d->title);
     if (d->subject && *d->subject) {

@@ -90,6 +90,7 @@ typedef struct pdf {
     double y;          /* the cursor: top of the next block */
     bool en;
     fp_buf conv;       /* text converted to the codes the font was built with */
+    uint32_t stray;    /* a character drawn that the font was not built with (a bug) */
 } pdf;
 
 static void on_error(HPDF_STATUS e, HPDF_STATUS detail, void *ud)
@@ -220,7 +221,7 @@ static fp_status setup_font(pdf *p, fp_error *err)
     cs_add_text(&cs, p->d->subject);
     cs_add_text(&cs, p->d->author);
     cs_add_text(&cs, p->d->date);
-    cs_add_text(&cs, "第页共 /0123456789·•—…▲▼–Page of");
+    cs_add_text(&cs, "第页共 /0123456789·•—…▲▼–×Page ofabcdefghijklmnopqrstuvwxyz");
     cs_node(&cs, p->d->root);
     fp_status s = fp_subset_make(p->fonts, cs.cp, cs.n, &p->sub, err);
     free(cs.cp);
@@ -276,11 +277,13 @@ static fp_status setup_font(pdf *p, fp_error *err)
 static const char *conv(pdf *p, const char *s)
 {
     bool plain = true;
-    for (const unsigned char *q = (const unsigned char *)s; *q; q++)
-        if (*q >= 0xF0) {
+    for (const char *q = s; *q;) {
+        uint32_t c = fp_utf8_next(&q);
+        if (c > 0xFFFF)
             plain = false;
-            break;
-        }
+        if (c >= 0x20 && !fp_subset_code(&p->sub, c) && !p->stray)
+            p->stray = c; /* drawn but not collected by setup_font: a renderer bug, reported at the end */
+    }
     if (plain)
         return s;
     fp_buf_reset(&p->conv);
@@ -1013,6 +1016,10 @@ fp_status fp_render_pdf(const fp_doc *d, const fp_render_opts *o, fp_buf *out, f
         HPDF_SetInfoAttr(p.doc, HPDF_INFO_AUTHOR, d->author);
     HPDF_SetInfoAttr(p.doc, HPDF_INFO_CREATOR, "fupan");
     info_date(&p, o->created != (time_t)-1 ? o->created : time(NULL));
+    if (p.stray) {
+        st = fp_fail(err, FP_ERR_INTERNAL, "the PDF renderer drew U+%04X without putting it in the font", p.stray);
+        goto out;
+    }
     if (p.herr) {
         st = fp_fail(err, FP_ERR_INTERNAL, "libharu error 0x%04X (detail %u) while drawing", (unsigned)p.herr,
                      (unsigned)p.hdetail);
