@@ -53,6 +53,8 @@ $(STAMP):
 	pkg-config --exists libxml-2.0 2>/dev/null || missing="$$missing libxml2-dev"; \
 	[ -f /usr/include/csv.h ] || missing="$$missing libcsv-dev"; \
 	[ -f /usr/include/hpdf.h ] || missing="$$missing libhpdf-dev"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
 	pkg-config --exists cmocka 2>/dev/null || missing="$$missing libcmocka-dev"; \
 	if [ -n "$$missing" ]; then \
 	  echo "fupan: missing build dependencies:$$missing"; \
@@ -106,8 +108,10 @@ $(BUILD)/csvfloor: bench/csvfloor.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< -lcsv
 
+# the demo report: out/demo/华东一组-2026-10.pdf and .html, with the manager's notes
 demo: fupan
-	./fupan metrics --data samples/demo --period 2026-10 --team 华东一组 --as-of 2026-10-31 --format text
+	./fupan render --template monthly --data samples/demo --period 2026-10 --team 华东一组 --as-of 2026-10-31 \
+	  --notes samples/notes/华东一组-2026-10.md --out out/demo
 
 # --- install ----------------------------------------------------------------
 

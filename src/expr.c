@@ -489,18 +489,37 @@ fp_value *fp_ev_to_value(const fp_ev *v)
     return fp_v_null(); /* containers are not copied */
 }
 
-static const fp_value *lookup(const fp_scope *sc, const char *name)
+/* Finds a name: bound names and element fields innermost first, then the root's fields. `root`
+ * names the root object itself (root.sales inside a table of reps is the report's sales). *where
+ * gets the scope that had it. */
+static const fp_value *lookup_in(const fp_scope *sc, const char *name, const fp_scope **where)
 {
+    const fp_scope *last = NULL;
     for (; sc; sc = sc->outer) {
-        if (sc->name && !strcmp(sc->name, name))
+        last = sc;
+        if (sc->name && !strcmp(sc->name, name)) {
+            *where = sc;
             return sc->value;
+        }
         if (sc->fields) {
             const fp_value *v = fp_v_get(sc->fields, name);
-            if (v)
+            if (v) {
+                *where = sc;
                 return v;
+            }
         }
     }
+    if (last && last->fields && !strcmp(name, "root")) {
+        *where = last;
+        return last->fields;
+    }
     return NULL;
+}
+
+static const fp_value *lookup(const fp_scope *sc, const char *name)
+{
+    const fp_scope *where;
+    return lookup_in(sc, name, &where);
 }
 
 static fp_ev eval(const node *n, const fp_scope *sc, int depth);
@@ -952,7 +971,33 @@ static const fp_value *check(checker *c, const node *n, const fp_scope *sc)
     case E_NULL:
         return NULL;
     case E_NAME: {
-        const fp_value *v = lookup(sc, n->s);
+        const fp_scope *where = NULL;
+        const fp_value *v = lookup_in(sc, n->s, &where);
+        static const char *const context[] = {"root", "report", "period", "scope", "notes", "loop"};
+        bool ctx = false;
+        for (size_t i = 0; i < sizeof context / sizeof *context; i++)
+            ctx |= !strcmp(n->s, context[i]);
+        if (v && where->outer == NULL && where != sc && !ctx) {
+            /* a name of the report used where the fields of an element are in scope: almost always a
+             * field the elements do not have, silently read from the report instead */
+            const fp_scope *row = NULL;
+            for (const fp_scope *s2 = sc; s2 && s2 != where; s2 = s2->outer)
+                if (s2->fields && !row)
+                    row = s2;
+            if (row) {
+                fp_buf b;
+                fp_buf_init(&b);
+                for (size_t i = 0; i < fp_v_len(row->fields); i++)
+                    fp_buf_printf(&b, "%s%s", i ? ", " : "", fp_v_key(row->fields, i));
+                const char *s = suggest(n->s, NULL, row->fields);
+                cfail(c, n, "the elements here have no field \"%s\"%s%s%s (fields: %s); to use the report's %s, "
+                            "write root.%s",
+                      n->s, s ? "; did you mean \"" : "", s ? s : "", s ? "\"?" : "", b.data ? b.data : "", n->s,
+                      n->s);
+                fp_buf_free(&b);
+                return NULL;
+            }
+        }
         if (v)
             return v;
         fp_buf b;

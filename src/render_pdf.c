@@ -447,7 +447,8 @@ typedef struct laid {
 static void lay(const styled *s, double w, laid *out)
 {
     out->lines = fp_xmalloc((s->n + 2) * sizeof *out->lines);
-    out->n = fp_linebreak(s->it, s->n, (int64_t)(w * 1000.0), out->lines);
+    /* a hair of tolerance: a cell measured to fit must not wrap on a rounding difference */
+    out->n = fp_linebreak(s->it, s->n, (int64_t)ceil(w * 1000.0 + 1.0), out->lines);
 }
 
 /* draws line k of s at baseline y, from x, with the given alignment inside width w */
@@ -498,7 +499,12 @@ static void flow(pdf *p, const styled *s, double x, double w, double size, rgb d
     (void)first_indent;
     lay(s, w, &L);
     double lh = size * LEAD;
+    /* widows and orphans: a block of up to three lines stays whole, a longer one leaves at least two
+     * lines at the foot of a page and carries at least two to the next */
+    need(p, (double)(L.n <= 3 ? L.n : 2) * lh);
     for (size_t k = 0; k < L.n; k++) {
+        if (k > 0 && L.n - k == 2 && p->y - 2 * lh < p->bottom)
+            new_page(p);
         need(p, lh);
         draw_line(p, s, &L.lines[k], x, p->y - size * 1.12, w, FP_ALIGN_LEFT, size, dflt);
         p->y -= lh;
@@ -633,12 +639,16 @@ static void list(pdf *p, const fp_node *n, double indent)
             snprintf(mark, sizeof mark, "%zu.", i + 1);
         else
             snprintf(mark, sizeof mark, "•");
-        double hang = 14;
-        need(p, BODY * LEAD);
-        text_at(p, p->left + indent + 2, p->y - BODY * 1.12, mark, BODY, n->ordered ? INK : ACCENT, false);
+        double hang = 14, w = p->right - p->left - indent - hang;
         styled s = {0};
         spans_styled(p, &it->spans, BODY, &s);
-        flow(p, &s, p->left + indent + hang, p->right - p->left - indent - hang, BODY, INK, 0);
+        /* the mark goes where the item's first line goes: make the room flow() will ask for first */
+        laid L;
+        lay(&s, w, &L);
+        need(p, (double)(L.n <= 3 ? (L.n ? L.n : 1) : 2) * BODY * LEAD);
+        free(L.lines);
+        text_at(p, p->left + indent + 2, p->y - BODY * 1.12, mark, BODY, n->ordered ? INK : ACCENT, false);
+        flow(p, &s, p->left + indent + hang, w, BODY, INK, 0);
         st_free(&s);
         p->y -= 1.5;
     }
@@ -722,55 +732,87 @@ static void extents(pdf *p, const char *s, double size, double *minw, double *na
     *natural = nat;
 }
 
+/* measures every column at one size: the widest unbreakable piece (minw), the widest whole cell (nat)
+ * and a comfortable minimum (soft: numbers whole, text whole up to six ems) — padding included */
+static void measure_cols(pdf *p, const fp_table_doc *t, double size, tlayout *L, double *minw, double *nat,
+                         double *soft, double sum[3])
+{
+    size_t nc = t->ncols;
+    L->size = size;
+    L->pad_x = size * 0.6;
+    L->pad_y = size * 0.42;
+    sum[0] = sum[1] = sum[2] = 0;
+    for (size_t c = 0; c < nc; c++) {
+        double mn, na;
+        extents(p, t->cols[c].label, size, &mn, &na);
+        minw[c] = mn;
+        nat[c] = na;
+        for (size_t r = 0; r < t->nrows; r++) {
+            extents(p, t->cells[r * nc + c].text, size, &mn, &na);
+            if (mn > minw[c])
+                minw[c] = mn;
+            if (na > nat[c])
+                nat[c] = na;
+        }
+        if (t->cols[c].numeric)
+            minw[c] = nat[c]; /* numbers never wrap */
+        soft[c] = t->cols[c].numeric ? nat[c] : fmin(nat[c], fmax(minw[c], 6 * size));
+        minw[c] += 2 * L->pad_x;
+        nat[c] += 2 * L->pad_x;
+        soft[c] += 2 * L->pad_x;
+        sum[0] += minw[c];
+        sum[1] += nat[c];
+        sum[2] += soft[c];
+    }
+}
+
+/* widths from `lo` up toward `hi`, sharing the room above lo in proportion to what each column wants */
+static void share(size_t nc, const double *lo, const double *hi, double slo, double shi, double avail, double *w)
+{
+    for (size_t c = 0; c < nc; c++)
+        w[c] = shi > slo ? lo[c] + (avail - slo) * (hi[c] - lo[c]) / (shi - slo) : lo[c];
+}
+
+/* Column widths for a table: whole cells at 9 pt down to 7.5 pt; then text wraps in its columns (down to
+ * 6.5 pt) while numbers and short text stay whole; then only words stay whole; last, a table that
+ * cannot fit even so is scaled, and its text wraps anywhere. Never wider than avail. */
 static void table_widths(pdf *p, const fp_table_doc *t, double avail, tlayout *L)
 {
     size_t nc = t->ncols;
     L->w = fp_xcalloc(nc ? nc : 1, sizeof *L->w);
-    double *minw = fp_xcalloc(nc ? nc : 1, sizeof *minw), *nat = fp_xcalloc(nc ? nc : 1, sizeof *nat);
-    for (double size = 9; size >= 6.5; size -= 0.5) {
-        L->size = size;
-        L->pad_x = size * 0.6;
-        L->pad_y = size * 0.42;
-        double smin = 0, snat = 0;
-        for (size_t c = 0; c < nc; c++) {
-            double mn, na;
-            extents(p, t->cols[c].label, size, &mn, &na);
-            minw[c] = mn;
-            nat[c] = na;
-            for (size_t r = 0; r < t->nrows; r++) {
-                extents(p, t->cells[r * nc + c].text, size, &mn, &na);
-                if (mn > minw[c])
-                    minw[c] = mn;
-                if (na > nat[c])
-                    nat[c] = na;
-            }
-            /* numbers never wrap */
-            if (t->cols[c].numeric)
-                minw[c] = nat[c];
-            minw[c] += 2 * L->pad_x;
-            nat[c] += 2 * L->pad_x;
-            smin += minw[c];
-            snat += nat[c];
-        }
-        if (snat <= avail) {
-            /* everything fits on one line: share the spare width by the natural widths */
+    if (!nc)
+        return;
+    double *minw = fp_xcalloc(nc, sizeof *minw), *nat = fp_xcalloc(nc, sizeof *nat);
+    double *soft = fp_xcalloc(nc, sizeof *soft), sum[3];
+    bool done = false;
+    for (double size = 9; size >= 7.5 && !done; size -= 0.5) {
+        measure_cols(p, t, size, L, minw, nat, soft, sum);
+        if (sum[1] <= avail) {
+            /* everything on one line: spare width shared by the natural widths */
             for (size_t c = 0; c < nc; c++)
-                L->w[c] = nat[c] + (avail - snat) * nat[c] / snat;
-            break;
+                L->w[c] = nat[c] + (avail - sum[1]) * nat[c] / sum[1];
+            done = true;
         }
-        if (smin <= avail || size <= 6.5) {
-            /* text columns give up width toward their minimum, in proportion */
-            double over = snat - avail, give = snat - smin;
+    }
+    for (double size = 7.5; size >= 6.5 && !done; size -= 0.5) {
+        measure_cols(p, t, size, L, minw, nat, soft, sum);
+        if (sum[2] <= avail) {
+            share(nc, soft, nat, sum[2], sum[1], avail, L->w);
+            done = true;
+        }
+    }
+    if (!done) {
+        /* 6.5 pt, measured last */
+        if (sum[0] <= avail) {
+            share(nc, minw, soft, sum[0], sum[2], avail, L->w);
+        } else {
             for (size_t c = 0; c < nc; c++)
-                L->w[c] = give > 0 ? nat[c] - over * (nat[c] - minw[c]) / give : minw[c];
-            if (smin > avail) /* nothing but cutting words helps: scale down, text wraps anywhere */
-                for (size_t c = 0; c < nc; c++)
-                    L->w[c] = minw[c] * avail / smin;
-            break;
+                L->w[c] = minw[c] * avail / sum[0];
         }
     }
     free(minw);
     free(nat);
+    free(soft);
 }
 
 static double row_height(pdf *p, const fp_table_doc *t, const tlayout *L, size_t r, bool header)

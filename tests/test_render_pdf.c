@@ -1,0 +1,509 @@
+/* Tests of the PDF renderer, on whole reports made by the fupan command and read back with the tools
+ * a reader's machine has: poppler (pdftotext, pdfinfo, pdffonts) and qpdf.
+ *
+ *  - golden text: tests/golden/reports lists the demo reports; each one's page count and the text
+ *    pdftotext extracts are compared with tests/golden/NAME.txt (this also proves the ToUnicode
+ *    maps: pdftotext reads the text through them), and poppler prints no warning;
+ *  - the file is sound (qpdf --check), its fonts are embedded subsets with ToUnicode maps, it has a
+ *    bookmark per section, it is small, and the same input gives the same bytes;
+ *  - no glyph a page uses is empty: the embedded font is taken out of the PDF and every character
+ *    code the pages show is looked up through the CIDToGIDMap in it;
+ *  - Chinese line breaking in the real output, tables that break across pages with their header
+ *    repeated and no row split, tables wider than the page that shrink to fit, landscape pages,
+ *    characters outside the BMP kept or warned about.
+ */
+#include "testutil.h"
+
+#include "font.h"
+
+#include <ctype.h>
+#include <stdint.h>
+
+#define EPOCH "1793577600" /* 2026-11-02 */
+
+static char *tmp;
+
+static int setup(void **state)
+{
+    (void)state;
+    tmp = tu_tmpdir();
+    if (system("command -v pdftotext >/dev/null && command -v qpdf >/dev/null && command -v pdffonts >/dev/null")) {
+        fprintf(stderr, "test_render_pdf needs poppler-utils and qpdf (make deps installs them)\n");
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tu_rmrf(tmp);
+    free(tmp);
+    return 0;
+}
+
+/* renders `fupan render ARGS --format pdf --out DIR` from the source tree; returns the PDF's path */
+static char *render(const char *args, const char *dirname, char **err)
+{
+    char dir[1024], cmd[8192];
+    snprintf(dir, sizeof dir, "%s/%s", tmp, dirname);
+    snprintf(cmd, sizeof cmd, "(cd '%s' && rm -rf '%s' && SOURCE_DATE_EPOCH=" EPOCH " LC_ALL=C '%s' render %s "
+             "--format pdf --out '%s')", tu_src(), dir, tu_bin(), args, dir);
+    char *out;
+    int rc = tu_run(cmd, &out, err);
+    if (rc != 0)
+        fail_msg("fupan render %s: exit %d: %s", args, rc, err && *err ? *err : "");
+    /* it prints the path it wrote */
+    out[strcspn(out, "\n")] = 0;
+    return out;
+}
+
+__attribute__((noinline)) static char *sh(const char *fmt, const char *path, int *rc, char **err)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, fmt, path);
+    char *out;
+    int r = tu_run(cmd, &out, err);
+    if (rc)
+        *rc = r;
+    return out;
+}
+
+/* ---- golden text ---- */
+
+static void golden_reports(void **state)
+{
+    (void)state;
+    char *list = tu_read_src("tests/golden/reports");
+    assert_non_null(list);
+    int n = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(list, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (line[0] == '#' || !line[0])
+            continue;
+        char name[128];
+        int used = 0;
+        if (sscanf(line, "%127s %n", name, &used) != 1)
+            continue;
+        char *err = NULL;
+        char *pdf = render(line + used, name, &err);
+        assert_string_equal(err, ""); /* no warning for the demo reports */
+        free(err);
+        int rc;
+        char *perr, *tperr;
+        char *info = sh("pdfinfo '%s'", pdf, &rc, &perr);
+        assert_int_equal(rc, 0);
+        char *text = sh("pdftotext -enc UTF-8 '%s' -", pdf, &rc, &tperr);
+        assert_int_equal(rc, 0);
+        /* poppler says nothing about the file (it warns about bad ToUnicode maps, fonts, xref) */
+        assert_string_equal(perr, "");
+        assert_string_equal(tperr, "");
+        const char *pg = strstr(info, "Pages:");
+        assert_non_null(pg);
+        int pages = atoi(pg + 6);
+        size_t need = strlen(text) + 32;
+        char *got = malloc(need);
+        snprintf(got, need, "pages: %d\n%s", pages, text);
+        char rel[256];
+        snprintf(rel, sizeof rel, "tests/golden/%s.txt", name);
+        char *want = tu_read_src(rel);
+        if (!want)
+            fail_msg("missing %s: run tests/update-golden", rel);
+        if (strcmp(got, want) != 0) {
+            size_t i = 0;
+            while (got[i] && got[i] == want[i])
+                i++;
+            size_t from = i > 60 ? i - 60 : 0;
+            fail_msg("%s differs from %s at byte %zu:\n got: …%.200s\nwant: …%.200s\n(run tests/update-golden "
+                     "after a deliberate change)", pdf, rel, i, got + from, want + from);
+        }
+        /* the footer counts the pages: 第 N 页 / 共 N 页 on the last one */
+        char footer[64];
+        snprintf(footer, sizeof footer, "第%d页/共%d页", pages, pages);
+        assert_contains(text, footer);
+        free(want);
+        free(got);
+        free(text);
+        free(info);
+        free(perr);
+        free(tperr);
+        free(pdf);
+        n++;
+    }
+    assert_true(n >= 3);
+    free(list);
+}
+
+/* no line of extracted text starts with closing punctuation or ends with opening punctuation */
+static void chinese_line_breaking_in_the_output(void **state)
+{
+    (void)state;
+    static const char *const close[] = {"，", "。", "、", "；", "：", "？", "！", "）", "》", "」", "』", "”", "’", "%"};
+    static const char *const open[] = {"（", "《", "「", "『", "“", "‘"};
+    const char *names[] = {"huadong1-2026-10", "company-2026-10", "huabei1-2026-09"};
+    int lines = 0;
+    for (size_t f = 0; f < sizeof names / sizeof *names; f++) {
+        char rel[256];
+        snprintf(rel, sizeof rel, "tests/golden/%s.txt", names[f]);
+        char *t = tu_read_src(rel);
+        assert_non_null(t);
+        char *save = NULL;
+        for (char *l = strtok_r(t, "\n\f", &save); l; l = strtok_r(NULL, "\n\f", &save)) {
+            size_t n = strlen(l);
+            for (size_t i = 0; i < sizeof close / sizeof *close; i++)
+                if (!strncmp(l, close[i], strlen(close[i])))
+                    fail_msg("%s: a line starts with %s: %s", rel, close[i], l);
+            for (size_t i = 0; i < sizeof open / sizeof *open; i++) {
+                size_t k = strlen(open[i]);
+                if (n >= k && !strcmp(l + n - k, open[i]))
+                    fail_msg("%s: a line ends with %s: %s", rel, open[i], l);
+            }
+            lines++;
+        }
+        free(t);
+    }
+    assert_true(lines > 200);
+}
+
+/* ---- the file ---- */
+
+static char *demo_pdf(const char *dir)
+{
+    return render("--template monthly --data samples/demo --period 2026-10 --team 华东一组 --as-of 2026-10-31 "
+                  "--notes samples/notes/华东一组-2026-10.md",
+                  dir, NULL);
+}
+
+static void sound_small_and_reproducible(void **state)
+{
+    (void)state;
+    char *a = demo_pdf("sound-a"), *b = demo_pdf("sound-b");
+    int rc;
+    char *out = sh("qpdf --check '%s'", a, &rc, NULL);
+    assert_int_equal(rc, 0);
+    assert_contains(out, "No syntax or stream encoding errors");
+    free(out);
+    /* every font embedded, subset, with a ToUnicode map */
+    out = sh("pdffonts '%s'", a, &rc, NULL);
+    assert_int_equal(rc, 0);
+    int fonts = 0;
+    char *save = NULL;
+    int ln = 0;
+    for (char *l = strtok_r(out, "\n", &save); l; l = strtok_r(NULL, "\n", &save), ln++) {
+        if (ln < 2)
+            continue; /* the header */
+        fonts++;
+        assert_non_null(strchr(l, '+')); /* a subset tag: ABCDEF+Name */
+        assert_contains(l, "yes yes yes");
+    }
+    assert_int_equal(fonts, 1);
+    free(out);
+    /* compressed and small: the demo monthly report is far under 250 KB */
+    struct stat st;
+    assert_int_equal(stat(a, &st), 0);
+    assert_true(st.st_size > 10000 && st.st_size < 250 * 1024);
+    /* the same input, the same bytes */
+    char *da = tu_read(a), *db = tu_read(b);
+    struct stat st2;
+    assert_int_equal(stat(b, &st2), 0);
+    assert_int_equal(st.st_size, st2.st_size);
+    assert_memory_equal(da, db, (size_t)st.st_size);
+    /* document info */
+    out = sh("pdfinfo '%s'", a, &rc, NULL);
+    assert_contains(out, "Title:           华东一组2026年10月销售月度总结");
+    assert_contains(out, "Author:          陈立峰");
+    assert_contains(out, "Subject:         华东一组 · 2026年10月");
+    assert_contains(out, "Creator:         fupan");
+    assert_contains(out, "CreationDate:    Mon Nov  2 00:00:00 2026 UTC");
+    assert_contains(out, "Page size:       595.28 x 841.89 pts (A4)");
+    free(out);
+    /* a bookmark per section, in order */
+    out = sh("qpdf --json --json-key=outlines '%s'", a, &rc, NULL);
+    assert_int_equal(rc, 0);
+    static const char *const titles[] = {"一、经营概况", "二、目标达成情况", "三、策略评估", "四、团队表现",
+                                         "五、客户", "六、问题与改进计划", "七、下月规划"};
+    const char *at = out;
+    for (size_t i = 0; i < sizeof titles / sizeof *titles; i++) {
+        char want[128];
+        snprintf(want, sizeof want, "\"title\": \"%s\"", titles[i]);
+        const char *f = strstr(at, want);
+        if (!f)
+            fail_msg("no bookmark %s after the previous one", titles[i]);
+        at = f;
+    }
+    free(out);
+    free(da);
+    free(db);
+    free(a);
+    free(b);
+}
+
+/* ---- no empty glyph ---- */
+
+/* needle in hay[0..n), which may hold NUL bytes (font streams) */
+static const char *find(const char *hay, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    for (size_t i = 0; i + k <= n; i++)
+        if (hay[i] == needle[0] && !memcmp(hay + i, needle, k))
+            return hay + i;
+    return NULL;
+}
+
+/* the object number N in "KEY N 0 R" in the QDF file, 0 when absent */
+static int objref(const char *qdf, size_t n, const char *key)
+{
+    const char *k = find(qdf, n, key);
+    return k ? atoi(k + strlen(key)) : 0;
+}
+
+static char *stream_of(const char *qdf_path, int obj, size_t *len)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "qpdf --show-object=%d --filtered-stream-data '%s' > '%s/stream.bin'", obj, qdf_path,
+             tmp);
+    assert_int_equal(system(cmd), 0);
+    char p[1024];
+    snprintf(p, sizeof p, "%s/stream.bin", tmp);
+    struct stat st;
+    assert_int_equal(stat(p, &st), 0);
+    *len = (size_t)st.st_size;
+    return tu_read(p);
+}
+
+static int hexval(int c)
+{
+    return isdigit(c) ? c - '0' : tolower(c) - 'a' + 10;
+}
+
+static void check_glyphs(const char *pdf, size_t *checked)
+{
+    char qdf[1024], cmd[2400];
+    snprintf(qdf, sizeof qdf, "%s/q.pdf", tmp);
+    snprintf(cmd, sizeof cmd, "qpdf --qdf --object-streams=disable '%s' '%s'", pdf, qdf);
+    assert_int_equal(system(cmd), 0);
+    char *text = tu_read(qdf);
+    assert_non_null(text);
+    struct stat qs;
+    assert_int_equal(stat(qdf, &qs), 0);
+    size_t len = (size_t)qs.st_size;
+    int font_obj = objref(text, len, "/FontFile2 "), map_obj = objref(text, len, "/CIDToGIDMap ");
+    assert_true(font_obj > 0 && map_obj > 0);
+    size_t flen, mlen;
+    char *ttf = stream_of(qdf, font_obj, &flen);
+    char *map = stream_of(qdf, map_obj, &mlen);
+    assert_true(mlen >= 0xFFFF * 2); /* libharu maps CIDs 0…FFFE */
+    fp_font *f = NULL;
+    fp_error e = {0};
+    if (fp_font_load_mem("embedded", ttf, flen, 0, &f, &e) != FP_OK)
+        fail_msg("the embedded font does not load: %s", e.msg);
+    /* every hex string shown with Tj (libharu writes CID text as <XXXX…> Tj) */
+    uint8_t *seen = calloc(0x10000, 1);
+    for (const char *q = text; (q = find(q, len - (size_t)(q - text), "> Tj")) != NULL; q += 4) {
+        const char *s = q;
+        while (s > text && s[-1] != '<')
+            s--;
+        for (const char *h = s; h + 3 < q; h += 4) {
+            unsigned code = (unsigned)(hexval(h[0]) << 12 | hexval(h[1]) << 8 | hexval(h[2]) << 4 | hexval(h[3]));
+            seen[code] = 1;
+        }
+    }
+    for (unsigned code = 0; code < 0x10000; code++) {
+        if (!seen[code])
+            continue;
+        if (2 * (size_t)code + 1 >= mlen)
+            fail_msg("%s: character code U+%04X is beyond the CIDToGIDMap", pdf, code);
+        uint16_t gid = (uint16_t)((uint8_t)map[2 * code] << 8 | (uint8_t)map[2 * code + 1]);
+        if (code == 0x20 || code == 0x3000 || code == 0xA0)
+            continue; /* spaces are empty by nature */
+        if (gid == 0)
+            fail_msg("%s: character code U+%04X maps to no glyph", pdf, code);
+        fp_outline o;
+        fp_outline_init(&o);
+        assert_int_equal(fp_font_outline(f, gid, 1, 1, &o, &e), FP_OK);
+        if (o.npoints == 0 || o.ncontours == 0)
+            fail_msg("%s: the glyph for U+%04X (gid %u) is empty: it would print as blank", pdf, code, gid);
+        assert_false(fp_font_is_composite(f, gid)); /* composites are flattened before libharu sees them */
+        fp_outline_free(&o);
+        (*checked)++;
+    }
+    fp_font_free(f);
+    free(seen);
+    free(ttf);
+    free(map);
+    free(text);
+}
+
+static void no_glyph_a_page_uses_is_empty(void **state)
+{
+    (void)state;
+    size_t checked = 0;
+    char *a = demo_pdf("glyphs");
+    check_glyphs(a, &checked);
+    /* the characters libharu 2.3.0 alone would leave blank (composites in WenQuanYi Micro Hei) are there */
+    assert_true(checked > 250);
+    free(a);
+    char *c = render("--template monthly --data samples/demo --period 2026-10 --as-of 2026-10-31", "glyphs-c", NULL);
+    checked = 0;
+    check_glyphs(c, &checked);
+    assert_true(checked > 250);
+    free(c);
+}
+
+/* ---- layout with templates made for the purpose ---- */
+
+static char *write_template(const char *name, const char *body)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", tmp, name);
+    tu_writes(tmp, name, body);
+    return strdup(path);
+}
+
+static void tables_break_across_pages(void **state)
+{
+    (void)state;
+    /* enough text to push a 20-row table over a page end */
+    char body[40000];
+    size_t n = (size_t)snprintf(body, sizeof body,
+                                "<report title=\"分页测试\" periods=\"month\"><section title=\"长表格\">");
+    for (int i = 0; i < 16; i++)
+        n += (size_t)snprintf(body + n, sizeof body - n,
+                              "<p>第 %d 段：本段文字只为占据版面，使后面的表格跨页，检查表头是否在新页重复、"
+                              "表格行是否被拆开。</p>", i + 1);
+    snprintf(body + n, sizeof body - n,
+             "<table data=\"reps\" sort=\"-sales\" totals=\"yes\" caption=\"人员明细\">"
+             "<col label=\"销售人员姓名\" value=\"name\"/><col label=\"所属团队\" value=\"team\"/>"
+             "<col label=\"销售额\" value=\"sales\" format=\"money\"/><col label=\"订单数\" value=\"orders\" "
+             "format=\"int\"/></table></section></report>");
+    char *tpl = write_template("long.xml", body);
+    char args[2048];
+    snprintf(args, sizeof args, "--template '%s' --data samples/demo --period 2026-10 --as-of 2026-10-31", tpl);
+    char *pdf = render(args, "long", NULL);
+    int rc;
+    char *p1 = NULL, *p2 = NULL;
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 -f 1 -l 1 '%s' -", pdf);
+    assert_int_equal(tu_run(cmd, &p1, NULL), 0);
+    snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 -f 2 -l 2 '%s' -", pdf);
+    assert_int_equal(tu_run(cmd, &p2, NULL), 0);
+    /* the header on both pages, and the rows spread over both */
+    assert_contains(p1, "销售人员姓名");
+    assert_contains(p2, "销售人员姓名");
+    assert_contains(p2, "合计");
+    assert_not_contains(p1, "合计");
+    /* every rep of the company once, and never a name on one page with its team on the other: each
+     * row's cells are on the same page, in order */
+    char *all = sh("pdftotext -enc UTF-8 -layout '%s' -", pdf, &rc, NULL);
+    assert_int_equal(rc, 0);
+    int rows = 0;
+    for (const char *q = all; (q = strstr(q, "组")) != NULL; q += 3) {
+        /* a team cell ("华东一组" …) sits on the same line as a money cell */
+        const char *eol = strchr(q, '\n');
+        const char *bol = q;
+        while (bol > all && bol[-1] != '\n')
+            bol--;
+        char row[1024];
+        size_t rl = eol ? (size_t)(eol - bol) : strlen(bol);
+        snprintf(row, sizeof row, "%.*s", (int)(rl < sizeof row ? rl : sizeof row - 1), bol);
+        if (strstr(row, "万元"))
+            rows++;
+    }
+    assert_true(rows >= 18);
+    free(all);
+    free(p1);
+    free(p2);
+    free(pdf);
+    free(tpl);
+}
+
+static void wide_tables_shrink_and_landscape_pages(void **state)
+{
+    (void)state;
+    const char *cols =
+        "<col label=\"销售人员\" value=\"name\"/><col label=\"团队\" value=\"team\"/>"
+        "<col label=\"本月销售额\" value=\"sales\" format=\"money\"/><col label=\"销售目标\" value=\"target\" "
+        "format=\"money\"/><col label=\"目标达成率\" value=\"attainment\" format=\"percent\"/>"
+        "<col label=\"订单数\" value=\"orders\" format=\"int\"/><col label=\"客单价\" value=\"aov\" format=\"money\"/>"
+        "<col label=\"新客户数\" value=\"new_customers\" format=\"int\"/><col label=\"拜访次数\" value=\"activities\" "
+        "format=\"int\"/><col label=\"满意度\" value=\"satisfaction\" format=\"number:2\"/><col label=\"上月销售额\" "
+        "value=\"prev_sales\" format=\"money\"/><col label=\"环比\" value=\"mom\" format=\"signed\"/>"
+        "<col label=\"去年同期\" value=\"root.yoy_sales\" format=\"money\"/><col label=\"最后一列\" value=\"name\"/>";
+    for (int land = 0; land <= 1; land++) {
+        char body[8192];
+        snprintf(body, sizeof body,
+                 "<report title=\"宽表\" periods=\"month\"%s><section title=\"十四列\"><table data=\"reps\">%s"
+                 "</table></section></report>",
+                 land ? " orientation=\"landscape\"" : "", cols);
+        char name[32];
+        snprintf(name, sizeof name, "wide%d.xml", land);
+        char *tpl = write_template(name, body);
+        char args[2048];
+        snprintf(args, sizeof args, "--template '%s' --data samples/demo --period 2026-10 --as-of 2026-10-31", tpl);
+        snprintf(name, sizeof name, "wide%d", land);
+        char *pdf = render(args, name, NULL);
+        int rc;
+        char *info = sh("pdfinfo '%s'", pdf, &rc, NULL);
+        assert_contains(info, land ? "841.89 x 595.28" : "595.28 x 841.89");
+        double pw = land ? 841.89 : 595.28;
+        free(info);
+        /* every word inside the page's margins */
+        char *bbox = sh("pdftotext -enc UTF-8 -bbox '%s' -", pdf, &rc, NULL);
+        assert_int_equal(rc, 0);
+        int words = 0;
+        for (const char *q = bbox; (q = strstr(q, "<word xMin=\"")) != NULL; q++) {
+            double x0, y0, x1;
+            assert_int_equal(sscanf(q, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\"", &x0, &y0, &x1), 3);
+            if (x0 < 30 || x1 > pw - 30)
+                fail_msg("a word runs into the margin (x %.1f–%.1f of %.1f) in %s", x0, x1, pw, pdf);
+            words++;
+        }
+        assert_true(words > 100);
+        assert_contains(bbox, land ? "最后一列" : "最后"); /* the last column is there (its label wraps in portrait) */
+        free(bbox);
+        free(pdf);
+        free(tpl);
+    }
+}
+
+/* characters outside the Basic Multilingual Plane: rendered through a Private Use code and given back
+ * by the ToUnicode map; one that no font has is named in a warning */
+static void characters_outside_the_bmp(void **state)
+{
+    (void)state;
+    /* 𠮷 (U+20BB7, as in 𠮷野家) and the Tangut 𗀀 (U+17000), which no shipped font has */
+    char *tpl = write_template("astral.xml", "<report title=\"生僻字\" periods=\"month\"><section title=\"姓名\">"
+                                             "<p>客户联系人：𠮷先生，代号 𗀀。</p></section></report>");
+    char args[2048];
+    snprintf(args, sizeof args, "--template '%s' --data samples/demo --period 2026-10 --as-of 2026-10-31", tpl);
+    char *err = NULL;
+    char *pdf = render(args, "astral", &err);
+    assert_contains(err, "U+17000");
+    assert_contains(err, "𗀀");
+    int rc;
+    char *text = sh("pdftotext -enc UTF-8 '%s' -", pdf, &rc, NULL);
+    assert_int_equal(rc, 0);
+    assert_contains(text, "客户联系人：");
+    assert_contains(text, "先生");
+    /* 𠮷 comes back as itself when a font has it, and is warned about otherwise */
+    if (!strstr(err, "U+20BB7"))
+        assert_contains(text, "𠮷");
+    free(text);
+    free(err);
+    free(pdf);
+    free(tpl);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(golden_reports),
+        cmocka_unit_test(chinese_line_breaking_in_the_output),
+        cmocka_unit_test(sound_small_and_reproducible),
+        cmocka_unit_test(no_glyph_a_page_uses_is_empty),
+        cmocka_unit_test(tables_break_across_pages),
+        cmocka_unit_test(wide_tables_shrink_and_landscape_pages),
+        cmocka_unit_test(characters_outside_the_bmp),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
