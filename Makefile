@@ -101,8 +101,13 @@ sanitize:
 
 # --- benchmarks, demo -------------------------------------------------------
 
-bench: $(BIN) $(BUILD)/csvfloor
-	@FUPAN_BIN=$(abspath $(BIN)) CSVFLOOR=$(abspath $(BUILD)/csvfloor) sh bench/run
+bench: $(BIN) $(BUILD)/csvfloor $(BUILD)/bench-render
+	@FUPAN_BIN=$(abspath $(BIN)) CSVFLOOR=$(abspath $(BUILD)/csvfloor) BENCH_RENDER=$(abspath $(BUILD)/bench-render) \
+	  sh bench/run
+
+$(BUILD)/bench-render: bench/render.c $(BUILD)/libfupan.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libfupan.a $(LIBS)
 
 $(BUILD)/csvfloor: bench/csvfloor.c
 	@mkdir -p $(dir $@)
