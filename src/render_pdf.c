@@ -126,37 +126,88 @@ static void cs_add_text(charset *cs, const char *s)
     }
 }
 
-static void cs_node(charset *cs, const fp_node *n)
+/* calls fn for every text of the tree, with the section it is in (NULL before the first) */
+typedef void (*text_fn)(void *ud, const char *text, const fp_node *section);
+
+static void each_text(const fp_node *n, const fp_node *section, text_fn fn, void *ud)
 {
-    cs_add_text(cs, n->title);
-    cs_add_text(cs, n->number);
-    cs_add_text(cs, n->value);
-    cs_add_text(cs, n->note);
+    if (n->type == FP_NODE_SECTION)
+        section = n;
+    fn(ud, n->title, section);
+    fn(ud, n->number, section);
+    fn(ud, n->value, section);
+    fn(ud, n->note, section);
     for (size_t i = 0; i < n->spans.n; i++)
-        cs_add_text(cs, n->spans.v[i].text);
+        fn(ud, n->spans.v[i].text, section);
     for (size_t i = 0; i < n->nchanges; i++) {
-        cs_add_text(cs, n->changes[i].label);
-        cs_add_text(cs, n->changes[i].text);
+        fn(ud, n->changes[i].label, section);
+        fn(ud, n->changes[i].text, section);
     }
     for (size_t i = 0; i < n->nlines; i++)
-        cs_add_text(cs, n->lines[i]);
+        fn(ud, n->lines[i], section);
     if (n->table) {
         const fp_table_doc *t = n->table;
         for (size_t c = 0; c < t->ncols; c++)
-            cs_add_text(cs, t->cols[c].label);
+            fn(ud, t->cols[c].label, section);
         for (size_t i = 0; i < t->ncols * t->nrows; i++)
-            cs_add_text(cs, t->cells[i].text);
-        cs_add_text(cs, t->empty_text);
+            fn(ud, t->cells[i].text, section);
+        fn(ud, t->empty_text, section);
     }
     if (n->chart) {
-        cs_add_text(cs, n->chart->kind);
+        fn(ud, n->chart->kind, section);
         for (size_t i = 0; i < n->chart->ncats; i++)
-            cs_add_text(cs, n->chart->cats[i]);
+            fn(ud, n->chart->cats[i], section);
         for (size_t i = 0; i < n->chart->nseries; i++)
-            cs_add_text(cs, n->chart->series[i].name);
+            fn(ud, n->chart->series[i].name, section);
     }
     for (size_t i = 0; i < n->nkids; i++)
-        cs_node(cs, n->kids[i]);
+        each_text(n->kids[i], section, fn, ud);
+}
+
+static void cs_text(void *ud, const char *text, const fp_node *section)
+{
+    (void)section;
+    cs_add_text(ud, text);
+}
+
+static void cs_node(charset *cs, const fp_node *n)
+{
+    each_text(n, NULL, cs_text, cs);
+}
+
+/* where a character first appears: the section and a few characters around it */
+typedef struct place {
+    uint32_t cp;
+    bool found;
+    char where[400];
+} place;
+
+static void find_text(void *ud, const char *text, const fp_node *section)
+{
+    place *pl = ud;
+    if (pl->found || !text)
+        return;
+    const char *q = text, *prev[9] = {0};
+    size_t k = 0;
+    while (*q) {
+        const char *at = q;
+        if (fp_utf8_next(&q) != pl->cp) {
+            prev[k++ % 9] = at;
+            continue;
+        }
+        /* up to 8 characters before and after */
+        const char *from = k >= 8 ? prev[(k - 8) % 9] : text, *to = q;
+        for (int m = 0; m < 8 && *to; m++)
+            fp_utf8_next(&to);
+        char sec[200] = "";
+        if (section)
+            snprintf(sec, sizeof sec, "in section %s%s, ", section->number ? section->number : "",
+                     section->title ? section->title : "");
+        snprintf(pl->where, sizeof pl->where, "%sin \"%s%.*s%s\"", sec, from > text ? "…" : "", (int)(to - from),
+                 from, *to ? "…" : "");
+        pl->found = true;
+        return;
+    }
 }
 
 /* a ToUnicode CMap with bfrange/bfchar entries, at most 100 to a block as the PDF specification asks */
@@ -198,17 +249,16 @@ static void tounicode(const fp_subset *s, fp_buf *b)
     for (size_t k = 0; k < s->n; k++)
         nx += s->cp[k] > 0xFFFF;
     size_t done = 0;
-    for (size_t k = 0; k < s->n;) {
-        if (done % 100 == 0 && done < nx)
+    for (size_t k = 0; k < s->n; k++) {
+        if (s->cp[k] <= 0xFFFF)
+            continue;
+        if (done % 100 == 0) /* at most 100 entries a block */
             fp_buf_printf(b, "%zu beginbfchar\n", nx - done < 100 ? nx - done : 100);
-        if (s->cp[k] > 0xFFFF) {
-            uint32_t v = s->cp[k] - 0x10000;
-            fp_buf_printf(b, "<%04X> <%04X%04X>\n", s->code[k], 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF));
-            done++;
-            if (done % 100 == 0 || done == nx)
-                fp_buf_adds(b, "endbfchar\n");
-        }
-        k++;
+        uint32_t v = s->cp[k] - 0x10000;
+        fp_buf_printf(b, "<%04X> <%04X%04X>\n", s->code[k], 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF));
+        done++;
+        if (done % 100 == 0 || done == nx)
+            fp_buf_adds(b, "endbfchar\n");
     }
     fp_buf_adds(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
 }
@@ -240,10 +290,12 @@ static fp_status setup_font(pdf *p, fp_error *err)
         else
             u[0] = (char)(0xF0 | c >> 18), u[1] = (char)(0x80 | ((c >> 12) & 0x3F)),
             u[2] = (char)(0x80 | ((c >> 6) & 0x3F)), u[3] = (char)(0x80 | (c & 0x3F));
+        place pl = {.cp = c};
+        each_text(p->d->root, NULL, find_text, &pl);
         fp_buf_printf(p->o->warnings,
                       "fupan: warning: the character %s (U+%04X) is in no font fupan has; the PDF shows a box "
-                      "for it\n",
-                      u, c);
+                      "for it%s%s\n",
+                      u, c, pl.found ? ": " : "", pl.found ? pl.where : "");
     }
     /* the font, from memory, the way HPDF_LoadTTFontFromFile does it from a file */
     HPDF_Stream st = HPDF_MemStream_New(p->doc->mmgr, 65536);
