@@ -26,5 +26,7 @@
 #include "pool.h"
 #include "profile.h"
 #include "value.h"
+#include "chart.h"
+#include "canvas_cairo.h"
 
 #endif

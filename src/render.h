@@ -17,11 +17,12 @@
 
 #include <time.h>
 
+/* the width charts are drawn at, in points: the text width of an A4 portrait page */
+#define FP_CHART_WIDTH 487.28
+
 typedef struct fp_render_opts {
-    /* charts as SVG for HTML; NULL draws a labelled placeholder box */
-    void (*chart_svg)(const fp_chart_doc *c, void *ctx, fp_buf *out);
-    void *chart_ctx;
-    /* the fonts the PDF draws with (required for PDF) */
+    /* the fonts the PDF draws with and charts are measured with (required for PDF; without them
+     * the HTML shows a placeholder box for each chart) */
     fp_fontset *fonts;
     /* the PDF's creation date; (time_t)-1 for now (SOURCE_DATE_EPOCH makes it fixed) */
     time_t created;

@@ -9,6 +9,9 @@
  */
 #include "render.h"
 
+#include "canvas_svg.h"
+#include "chart.h"
+
 #include "util.h"
 
 #include <string.h>
@@ -283,12 +286,10 @@ static void node(fp_buf *b, const fp_node *n, const fp_render_opts *o)
             esc(b, n->title);
             fp_buf_adds(b, "</figcaption>");
         }
-        if (o && o->chart_svg) {
-            fp_buf svg;
-            fp_buf_init(&svg);
-            o->chart_svg(n->chart, o->chart_ctx, &svg);
-            fp_buf_add(b, svg.data, svg.len); /* made by the chart module, which escapes its own text */
-            fp_buf_free(&svg);
+        if (o && o->fonts) {
+            /* the chart as inline SVG, drawn at the PDF's content width and scaled by the browser */
+            double w = FP_CHART_WIDTH;
+            fp_chart_svg(n->chart, n->title, o->fonts, w, fp_chart_height(n->chart, w), b);
         } else {
             fp_buf_adds(b, "<div class=\"chart-box\">");
             esc(b, n->chart->kind);

@@ -21,6 +21,10 @@
  */
 #include "render.h"
 
+#include "canvas.h"
+#include "chart.h"
+#include "theme.h"
+
 #include "font_subset.h"
 #include "linebreak.h"
 #include "util.h"
@@ -40,10 +44,10 @@ typedef struct rgb {
     float r, g, b;
 } rgb;
 
-static const rgb INK = {0.12f, 0.16f, 0.20f}, MUTED = {0.42f, 0.47f, 0.52f}, LINE = {0.85f, 0.87f, 0.89f},
-                 SOFT = {0.957f, 0.965f, 0.973f}, ACCENT = {0.12f, 0.37f, 0.66f}, GOOD = {0.10f, 0.50f, 0.22f},
-                 WARN = {0.63f, 0.36f, 0.0f}, BAD = {0.77f, 0.17f, 0.11f}, WHITE = {1, 1, 1},
-                 ZEBRA = {0.98f, 0.984f, 0.988f};
+#define HEX(c) {(float)(((c) >> 16) & 0xFF) / 255.0f, (float)(((c) >> 8) & 0xFF) / 255.0f, (float)((c) & 0xFF) / 255.0f}
+static const rgb INK = HEX(FP_C_INK), MUTED = HEX(FP_C_MUTED), LINE = HEX(FP_C_LINE), SOFT = HEX(FP_C_SOFT),
+                 ACCENT = HEX(FP_C_ACCENT), GOOD = HEX(FP_C_GOOD), WARN = HEX(FP_C_WARN), BAD = HEX(FP_C_BAD),
+                 WHITE = HEX(FP_C_WHITE), ZEBRA = HEX(FP_C_ZEBRA);
 
 static rgb tone_rgb(fp_tone t, rgb dflt)
 {
@@ -91,6 +95,12 @@ typedef struct pdf {
     bool en;
     fp_buf conv;       /* text converted to the codes the font was built with */
     uint32_t stray;    /* a character drawn that the font was not built with (a bug) */
+    double ox, oy;     /* a chart's top left corner on the page, while it is drawn */
+    struct {
+        double a;
+        HPDF_ExtGState gs;
+    } alpha[8];        /* transparency states, made on first use */
+    int nalpha;
 } pdf;
 
 static void on_error(HPDF_STATUS e, HPDF_STATUS detail, void *ud)
@@ -263,6 +273,156 @@ static void tounicode(const fp_subset *s, fp_buf *b)
     fp_buf_adds(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
 }
 
+/* ---- charts: the canvas backend for libharu ---- */
+
+static double chart_width(const pdf *p)
+{
+    return p->right - p->left - 16;
+}
+
+/* a canvas that only records the text a chart draws, so the font has its characters */
+static void cs_fill(fp_canvas *c, const fp_path *path, uint32_t col, double alpha)
+{
+    (void)c, (void)path, (void)col, (void)alpha;
+}
+
+static void cs_stroke(fp_canvas *c, const fp_path *path, uint32_t col, double w, bool dashed)
+{
+    (void)c, (void)path, (void)col, (void)w, (void)dashed;
+}
+
+static void cs_chart_text(fp_canvas *c, double x, double y, const char *s, double size, uint32_t col, bool bold,
+                          fp_halign al, double angle)
+{
+    (void)x, (void)y, (void)size, (void)col, (void)bold, (void)al, (void)angle;
+    cs_add_text(c->ud, s);
+}
+
+static void collect_chart_text(pdf *p, const fp_node *n, charset *cs)
+{
+    if (n->chart) {
+        fp_canvas c = {.ud = cs, .fill = cs_fill, .stroke = cs_stroke, .text = cs_chart_text, .fonts = p->fonts};
+        double w = chart_width(p);
+        fp_chart_draw(n->chart, &c, w, fp_chart_height(n->chart, w));
+    }
+    for (size_t i = 0; i < n->nkids; i++)
+        collect_chart_text(p, n->kids[i], cs);
+}
+
+static void hp_color(pdf *p, uint32_t col, bool stroke_too)
+{
+    HPDF_REAL r = (HPDF_REAL)((col >> 16) & 0xFF) / 255, g = (HPDF_REAL)((col >> 8) & 0xFF) / 255,
+              b = (HPDF_REAL)(col & 0xFF) / 255;
+    HPDF_Page_SetRGBFill(p->page, r, g, b);
+    if (stroke_too)
+        HPDF_Page_SetRGBStroke(p->page, r, g, b);
+}
+
+static void hp_path(pdf *p, const fp_path *path)
+{
+    for (size_t i = 0; i < path->n; i++) {
+        const fp_path_el *e = &path->el[i];
+#define X(k) (HPDF_REAL)(p->ox + e->x[k])
+#define Y(k) (HPDF_REAL)(p->oy - e->y[k])
+        switch (e->op) {
+        case FP_PATH_MOVE:
+            HPDF_Page_MoveTo(p->page, X(0), Y(0));
+            break;
+        case FP_PATH_LINE:
+            HPDF_Page_LineTo(p->page, X(0), Y(0));
+            break;
+        case FP_PATH_CURVE:
+            HPDF_Page_CurveTo(p->page, X(0), Y(0), X(1), Y(1), X(2), Y(2));
+            break;
+        case FP_PATH_CLOSE:
+            HPDF_Page_ClosePath(p->page);
+            break;
+        }
+#undef X
+#undef Y
+    }
+}
+
+static HPDF_ExtGState alpha_state(pdf *p, double a)
+{
+    for (int i = 0; i < p->nalpha; i++)
+        if (fabs(p->alpha[i].a - a) < 0.005)
+            return p->alpha[i].gs;
+    HPDF_ExtGState gs = HPDF_CreateExtGState(p->doc);
+    if (!gs)
+        return NULL;
+    HPDF_ExtGState_SetAlphaFill(gs, (HPDF_REAL)a);
+    if (p->nalpha < (int)(sizeof p->alpha / sizeof *p->alpha)) {
+        p->alpha[p->nalpha].a = a;
+        p->alpha[p->nalpha++].gs = gs;
+    }
+    return gs;
+}
+
+static void hp_fill(fp_canvas *c, const fp_path *path, uint32_t col, double alpha)
+{
+    pdf *p = c->ud;
+    if (!p->page || !path->n)
+        return;
+    HPDF_ExtGState gs = alpha < 0.999 ? alpha_state(p, alpha) : NULL;
+    if (gs) {
+        HPDF_Page_GSave(p->page);
+        HPDF_Page_SetExtGState(p->page, gs);
+    }
+    hp_color(p, col, false);
+    hp_path(p, path);
+    HPDF_Page_Fill(p->page);
+    if (gs)
+        HPDF_Page_GRestore(p->page);
+}
+
+static void hp_stroke(fp_canvas *c, const fp_path *path, uint32_t col, double width, bool dashed)
+{
+    pdf *p = c->ud;
+    if (!p->page || !path->n)
+        return;
+    static const HPDF_UINT16 dash[2] = {4, 3};
+    hp_color(p, col, true);
+    HPDF_Page_SetLineWidth(p->page, (HPDF_REAL)width);
+    HPDF_Page_SetLineJoin(p->page, HPDF_ROUND_JOIN);
+    HPDF_Page_SetLineCap(p->page, dashed ? HPDF_BUTT_END : HPDF_ROUND_END);
+    if (dashed)
+        HPDF_Page_SetDash(p->page, dash, 2, 0);
+    hp_path(p, path);
+    HPDF_Page_Stroke(p->page);
+    if (dashed)
+        HPDF_Page_SetDash(p->page, NULL, 0, 0);
+    HPDF_Page_SetLineCap(p->page, HPDF_BUTT_END);
+}
+
+static double width(pdf *p, const char *s, double size);
+static const char *conv(pdf *p, const char *s);
+
+static void hp_text(fp_canvas *c, double x, double y, const char *s, double size, uint32_t col, bool bold,
+                    fp_halign al, double angle)
+{
+    pdf *p = c->ud;
+    if (!p->page || !s || !*s)
+        return;
+    double w = width(p, s, size);
+    double dx = al == FP_HALIGN_CENTER ? -w / 2 : al == FP_HALIGN_RIGHT ? -w : 0;
+    double a = angle * 3.14159265358979323846 / 180, ca = cos(a), sa = sin(a);
+    double px = p->ox + x + dx * ca, py = p->oy - y + dx * sa;
+    HPDF_Page_BeginText(p->page);
+    HPDF_Page_SetFontAndSize(p->page, p->font, (HPDF_REAL)size);
+    hp_color(p, col, bold);
+    if (bold) {
+        HPDF_Page_SetLineWidth(p->page, (HPDF_REAL)(size * 0.045));
+        HPDF_Page_SetTextRenderingMode(p->page, HPDF_FILL_THEN_STROKE);
+    }
+    HPDF_Page_SetTextMatrix(p->page, (HPDF_REAL)ca, (HPDF_REAL)sa, (HPDF_REAL)-sa, (HPDF_REAL)ca, (HPDF_REAL)px,
+                            (HPDF_REAL)py);
+    HPDF_Page_ShowText(p->page, conv(p, s));
+    if (bold)
+        HPDF_Page_SetTextRenderingMode(p->page, HPDF_FILL);
+    HPDF_Page_EndText(p->page);
+}
+
 static fp_status setup_font(pdf *p, fp_error *err)
 {
     charset cs = {0};
@@ -273,6 +433,7 @@ static fp_status setup_font(pdf *p, fp_error *err)
     cs_add_text(&cs, p->d->date);
     cs_add_text(&cs, "第页共 /0123456789·•—…▲▼–×Page ofabcdefghijklmnopqrstuvwxyz");
     cs_node(&cs, p->d->root);
+    collect_chart_text(p, p->d->root, &cs);
     fp_status s = fp_subset_make(p->fonts, cs.cp, cs.n, &p->sub, err);
     free(cs.cp);
     free(cs.seen);
@@ -947,20 +1108,19 @@ static void table(pdf *p, const fp_node *n)
 
 static void chart(pdf *p, const fp_node *n)
 {
-    double h = n->chart->height > 0 ? n->chart->height : 170;
-    double title = n->title ? 10 * 1.7 : 0;
+    double w = chart_width(p), h = fp_chart_height(n->chart, w);
+    double title = n->title && *n->title ? 10 * 1.8 : 0, pad = 8;
     p->y -= 4;
-    need(p, h + title + 10);
-    double top = p->y, w = p->right - p->left;
-    frame(p, p->left, top - h - title - 10, w, h + title + 10, 0.6, LINE);
-    if (n->title)
-        text_at(p, p->left + 8, top - 10 * 1.35, n->title, 10, INK, true);
-    rect(p, p->left + 8, top - title - h, w - 16, h - 2, SOFT);
-    char label[128];
-    snprintf(label, sizeof label, "%s · %zu × %zu", n->chart->kind, n->chart->ncats, n->chart->nseries);
-    double lw = width(p, label, 9);
-    text_at(p, p->left + (w - lw) / 2, top - title - h / 2, label, 9, MUTED, false);
-    p->y = top - h - title - 18;
+    need(p, h + title + 2 * pad);
+    double top = p->y, fw = p->right - p->left;
+    frame(p, p->left, top - h - title - 2 * pad, fw, h + title + 2 * pad, 0.6, LINE);
+    if (title > 0)
+        text_at(p, p->left + pad, top - pad - 10 * 0.95, n->title, 10, INK, true);
+    fp_canvas c = {.ud = p, .fill = hp_fill, .stroke = hp_stroke, .text = hp_text, .fonts = p->fonts};
+    p->ox = p->left + pad;
+    p->oy = top - pad - title;
+    fp_chart_draw(n->chart, &c, w, h);
+    p->y = top - h - title - 2 * pad - 8;
 }
 
 static void box(pdf *p, const fp_node *n)
@@ -1086,9 +1246,7 @@ fp_status fp_render_pdf(const fp_doc *d, const fp_render_opts *o, fp_buf *out, f
     HPDF_UseUTFEncodings(p.doc);
     HPDF_SetCurrentEncoder(p.doc, "UTF-8");
     HPDF_SetPageMode(p.doc, HPDF_PAGE_MODE_USE_OUTLINE);
-    if ((st = setup_font(&p, err)) != FP_OK)
-        goto out;
-    /* page size, content box */
+    /* page size, content box (charts are laid out, and their text collected, at its width) */
     double w = 595.28, h = 841.89;
     if (!strcmp(d->page, "A3"))
         w = 841.89, h = 1190.55;
@@ -1100,6 +1258,8 @@ fp_status fp_render_pdf(const fp_doc *d, const fp_render_opts *o, fp_buf *out, f
     p.right = p.W - 54;
     p.top = p.H - 58;
     p.bottom = 54;
+    if ((st = setup_font(&p, err)) != FP_OK)
+        goto out;
     new_page(&p);
     node(&p, d->root);
     furniture(&p);

@@ -81,6 +81,40 @@ static int template_path(const char *arg, char *out, size_t n, fp_error *err)
     return fp_cli_fail(err);
 }
 
+/* every chart of the document as OUT/<name>-chart-N.png (N from 1, in reading order) */
+static int png_walk(const fp_node *n, fp_fontset *fonts, const char *out, const char *base, int *k)
+{
+    if (n->chart) {
+        fp_buf b;
+        fp_buf_init(&b);
+        fp_error err = {0};
+        double w = FP_CHART_WIDTH;
+        char name[300];
+        snprintf(name, sizeof name, "%s-chart-%d.png", base, ++*k);
+        int rc = 0;
+        if (fp_chart_png(n->chart, n->title, fonts, w, fp_chart_height(n->chart, w), 2.0, &b, &err) != FP_OK ||
+            fp_write_atomic(out, name, b.data, b.len, &err) != FP_OK)
+            rc = fp_cli_fail(&err);
+        else
+            printf("%s/%s\n", out, name);
+        fp_buf_free(&b);
+        if (rc)
+            return rc;
+    }
+    for (size_t i = 0; i < n->nkids; i++) {
+        int rc = png_walk(n->kids[i], fonts, out, base, k);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int write_pngs(const fp_node *root, fp_fontset *fonts, const char *out, const char *base)
+{
+    int k = 0;
+    return png_walk(root, fonts, out, base, &k);
+}
+
 int fp_cmd_render(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -136,7 +170,7 @@ int fp_cmd_render(int argc, char **argv)
         return fp_cli_usage("render", "unexpected argument \"%s\"", argv[optind]);
     if (!tmpl)
         return fp_cli_usage("render", "--template is required (a file, or a shipped name such as monthly)");
-    bool want_pdf = false, want_html = false;
+    bool want_pdf = false, want_html = false, want_png = false;
     for (const char *p = format; *p;) {
         const char *comma = strchr(p, ',');
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
@@ -144,8 +178,10 @@ int fp_cmd_render(int argc, char **argv)
             want_pdf = true;
         else if (len == 4 && !strncmp(p, "html", 4))
             want_html = true;
+        else if (len == 3 && !strncmp(p, "png", 3))
+            want_png = true;
         else
-            return fp_cli_usage("render", "--format is pdf, html or pdf,html, not \"%s\"", format);
+            return fp_cli_usage("render", "--format is a list of pdf, html and png (charts), not \"%s\"", format);
         p += len + (comma ? 1 : 0);
     }
     int rc = fp_cli_data_check(&r, "render");
@@ -208,7 +244,8 @@ int fp_cmd_render(int argc, char **argv)
     fp_buf warnings;
     fp_buf_init(&warnings);
     fp_render_opts ro = {.created = created, .warnings = &warnings};
-    if (want_pdf) {
+    {
+        /* the fonts: embedded in the PDF, and measuring every chart's text */
         char fontdir[PATH_MAX];
         if (fp_fontdir(fontdir, sizeof fontdir, &err) != FP_OK) {
             rc = fp_cli_fail(&err);
@@ -244,6 +281,8 @@ int fp_cmd_render(int argc, char **argv)
             printf("%s/%s\n", out, name);
         fp_buf_free(&b);
     }
+    if (want_png && rc == 0)
+        rc = write_pngs(doc->root, fonts, out, safe);
     if (warnings.len)
         fprintf(stderr, "%s", warnings.data);
     fp_buf_free(&warnings);

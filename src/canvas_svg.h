@@ -1,0 +1,12 @@
+/* canvas_svg.h — charts as inline SVG for the HTML report. */
+#ifndef FP_CANVAS_SVG_H
+#define FP_CANVAS_SVG_H
+
+#include "canvas.h"
+#include "doc.h"
+#include "util.h"
+
+/* appends <svg viewBox="0 0 w h">…</svg> drawing the chart (w × h points); fonts measure the text */
+void fp_chart_svg(const fp_chart_doc *chart, const char *title, fp_fontset *fonts, double w, double h, fp_buf *out);
+
+#endif
