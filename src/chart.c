@@ -499,6 +499,17 @@ static void layout(ctx *x, plot *p, double lo, double hi, double top, bool right
     p->x0 = lw + 6;
     p->x1 = x->w - (right_axis ? measure(x, "100%", FS) + 6 : 4);
     double bottom = cat_labels_height(x, p, p->x1 - p->x0);
+    if (p->label_angle > 0) {
+        /* slanted labels hang down to the left of their category: the first must stay in the box */
+        double maxw = 0;
+        for (size_t i = 0; i < x->c->ncats; i++)
+            maxw = fmax(maxw, measure(x, x->c->cats[i], p->label_size));
+        double reach = fmin(maxw, 70) * 0.7071 - p->slot / 2 - p->label_size * 0.3 + 2;
+        if (p->x0 < reach) {
+            p->x0 = reach;
+            bottom = cat_labels_height(x, p, p->x1 - p->x0);
+        }
+    }
     p->y0 = top + FS * 0.6;
     p->y1 = x->h - bottom;
     if (p->y1 - p->y0 < 20)
@@ -1160,7 +1171,7 @@ static void radar(ctx *x)
     double labw = 0;
     for (size_t i = 0; i < n; i++)
         labw = fmax(labw, fmin(measure(x, c->cats[i], FS), 80));
-    double r = fmin((x->h - top) / 2 - FS * 1.6, x->w / 2 - labw - 8), cx = x->w / 2, cy = top + (x->h - top) / 2;
+    double r = fmin((x->h - top) / 2 - FS * 2.4, x->w / 2 - labw - 8), cx = x->w / 2, cy = top + (x->h - top) / 2;
     if (r < 10)
         r = 10;
     /* rings and spokes */
