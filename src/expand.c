@@ -134,6 +134,16 @@ static const fp_value **items(const fp_tnode *n, fp_tattr_id list_attr, const fp
     if (before_limit)
         *before_limit = 0;
     fp_ev lv = fp_expr_eval(n->a[list_attr].expr, sc);
+    if (lv.type == FP_V_OBJ && n->kind == FP_TK_CHART) {
+        /* one object: a list of one (the checker allows it for charts only) */
+        const fp_value **one = fp_xmalloc(sizeof *one);
+        one[0] = lv.v;
+        *count = 1;
+        if (before_limit)
+            *before_limit = 1;
+        fp_ev_free(&lv);
+        return one;
+    }
     if (lv.type != FP_V_ARR) {
         fp_ev_free(&lv);
         return NULL;

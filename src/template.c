@@ -455,7 +455,9 @@ static void read_attr(ctx *c, fp_tnode *n, fp_tattr_id id, const char *v, const 
             break;
         }
         if (d->type == AT_LIST && scope) {
-            if (fp_v_type(sh) != FP_V_ARR) {
+            /* a chart may show one object (a gauge of the report's attainment: data="root") */
+            bool one = n->kind == FP_TK_CHART && fp_v_type(sh) == FP_V_OBJ;
+            if (fp_v_type(sh) != FP_V_ARR && !one) {
                 problem(c, n->line,
                         "%s: \"%s\" is not a list; lists are reps, channels, categories, products, regions, teams, "
                         "top_customers, trend, actions.items, satisfaction.comments, activities.by_type …",
@@ -630,7 +632,7 @@ static void walk(ctx *c, xmlNodePtr x, fp_tnode *parent, content mode, const fp_
 /* the element-scope for the items of a list: its fields, and the name given by as="…" */
 static const fp_scope *open_element(scopes *st, const fp_scope *outer, const fp_value *list, const char *as)
 {
-    const fp_value *el = fp_v_at(list, 0);
+    const fp_value *el = fp_v_type(list) == FP_V_OBJ ? list : fp_v_at(list, 0); /* a chart of one object */
     if (st->n + 2 > (int)(sizeof st->s / sizeof *st->s))
         return outer;
     fp_scope *fields = &st->s[st->n++];
