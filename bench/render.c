@@ -5,6 +5,10 @@
  * the monthly template with the notes into a document tree and renders it to PDF and to HTML, in
  * memory. Prints the median and the fastest run of each step, in milliseconds.
  *
+ * Then the cost of one chart in the PDF: bench/charts.xml (every chart kind twice, 28 charts) and the
+ * same template with the charts left out are rendered RUNS times each; the difference of the medians
+ * divided by the number of charts is what one chart costs (drawing, its text in the font, its bytes).
+ *
  * usage: bench-render SRC_DIR [RUNS]     (SRC_DIR: the source tree, for samples/ and templates/)
  */
 #include "dataset.h"
@@ -133,9 +137,57 @@ int main(int argc, char **argv)
     printf("  expand template → document     %7.2f ms  (fastest %.2f)\n", ex[mid], ex[0]);
     printf("  render PDF (%4zu KB)            %7.2f ms  (fastest %.2f)\n", pdf_bytes / 1024, pdf[mid], pdf[0]);
     printf("  render HTML (%3zu KB)            %7.2f ms  (fastest %.2f)\n", html_bytes / 1024, html[mid], html[0]);
-    printf("  expand + PDF + HTML            %7.2f ms  (fastest %.2f; target < 50 ms)\n", all[mid], all[0]);
+    printf("  expand + PDF + HTML            %7.2f ms  (fastest %.2f; target < 50 ms; PDF < 250 KB)\n", all[mid],
+           all[0]);
     printf("  once per run: fonts %.1f ms, template %.1f ms\n", font_ms, tpl_ms);
-    int ok = all[mid] < 50.0;
+    /* one chart's cost in the PDF */
+    double per_chart = 0;
+    size_t pdf_charts_bytes = 0;
+    int ncharts = 0;
+    {
+        fp_template *tc, *tn;
+        snprintf(p1, sizeof p1, "%s/bench/charts.xml", src);
+        if (fp_template_load(p1, p2, &tc, &e) != FP_OK)
+            die("bench/charts.xml", &e);
+        snprintf(p1, sizeof p1, "%s/bench/no-charts.xml", src);
+        if (fp_template_load(p1, p2, &tn, &e) != FP_OK)
+            die("bench/no-charts.xml", &e);
+        double *with = calloc((size_t)runs, sizeof *with), *without = calloc((size_t)runs, sizeof *without);
+        for (int i = 0; i < runs; i++) {
+            for (int k = 0; k < 2; k++) {
+                fp_expand_opts eo = {.date = "2026-11-02"};
+                fp_doc *doc;
+                if (fp_expand(k ? tn : tc, mv, NULL, &eo, &doc, &e) != FP_OK)
+                    die("expand", &e);
+                if (!k && !ncharts)
+                    for (size_t s0 = 0; s0 < doc->root->nkids; s0++)
+                        for (size_t s1 = 0; s1 < doc->root->kids[s0]->nkids; s1++)
+                            ncharts += doc->root->kids[s0]->kids[s1]->chart != NULL;
+                fp_buf b;
+                fp_buf_init(&b);
+                fp_render_opts ro = {.fonts = fonts, .created = (time_t)1793577600};
+                double a = now_ms();
+                if (fp_render_pdf(doc, &ro, &b, &e) != FP_OK)
+                    die("pdf", &e);
+                (k ? without : with)[i] = now_ms() - a;
+                if (!k)
+                    pdf_charts_bytes = b.len;
+                fp_buf_free(&b);
+                fp_doc_free(doc);
+            }
+        }
+        qsort(with, (size_t)runs, sizeof *with, cmp);
+        qsort(without, (size_t)runs, sizeof *without, cmp);
+        per_chart = ncharts ? (with[mid] - without[mid]) / ncharts : 0;
+        printf("  one chart in the PDF           %7.3f ms  (%d charts: %.2f ms, without them %.2f ms, %zu KB; "
+               "target < 2 ms)\n",
+               per_chart, ncharts, with[mid], without[mid], pdf_charts_bytes / 1024);
+        free(with);
+        free(without);
+        fp_template_free(tc);
+        fp_template_free(tn);
+    }
+    int ok = all[mid] < 50.0 && per_chart < 2.0 && pdf_bytes < 250 * 1024;
     free(ex);
     free(pdf);
     free(html);
