@@ -152,7 +152,11 @@ static const fp_value **items(const fp_tnode *n, fp_tattr_id list_attr, const fp
     sortkey *keys = fp_xcalloc(len ? len : 1, sizeof *keys);
     for (size_t i = 0; i < len; i++) {
         const fp_value *el = fp_v_at(lv.v, i);
-        fp_scope inner = {.outer = sc, .fields = el};
+        /* where and sort see the element's fields, and its name when as="…" gives one */
+        fp_scope fields = {.outer = sc, .fields = el};
+        fp_scope inner = fields;
+        if (n->a[FP_A_AS].set)
+            inner = (fp_scope){.outer = &fields, .name = n->a[FP_A_AS].raw, .value = el};
         if (n->a[FP_A_WHERE].set && n->a[FP_A_WHERE].expr) {
             fp_ev w = fp_expr_eval(n->a[FP_A_WHERE].expr, &inner);
             bool keep = fp_ev_truthy(&w);
