@@ -375,7 +375,8 @@ fp_status fp_subset_make(const fp_fontset *fs, const uint32_t *cps, size_t n, fp
     fp_buf_init(&s->ttf);
     /* the characters, sorted and unique */
     s->cp = fp_xmalloc((n ? n : 1) * sizeof *s->cp);
-    memcpy(s->cp, cps, n * sizeof *cps);
+    if (n)
+        memcpy(s->cp, cps, n * sizeof *cps); /* cps may be NULL when n is 0 */
     qsort(s->cp, n, sizeof *s->cp, cmp_u32);
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
