@@ -330,6 +330,8 @@ static char *zh_number(int n)
     return fp_buf_steal(&b);
 }
 
+static void chart(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *out);
+
 static void kpi(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *row)
 {
     if (!test(t, FP_A_WHEN, sc))
@@ -367,6 +369,16 @@ static void kpi(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *row)
         fp_ev_free(&cv);
     }
     k->note = attr_text(x, t, FP_A_NOTE, sc, NULL);
+    if (t->a[FP_A_DATA].set && t->a[FP_A_Y].set) {
+        /* the card's sparkline: a chart's data, kept on the card */
+        fp_node *holder = fp_node_new(FP_NODE_BOX);
+        chart(x, t, sc, holder);
+        if (holder->nkids) {
+            k->chart = holder->kids[0]->chart;
+            holder->kids[0]->chart = NULL;
+        }
+        fp_node_free(holder);
+    }
 }
 
 static void table(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *out)
@@ -490,7 +502,7 @@ static void chart(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *out)
     node->title = attr_text(x, t, FP_A_TITLE, sc, NULL);
     fp_chart_doc *c = fp_xcalloc(1, sizeof *c);
     node->chart = c;
-    c->kind = fp_xstrdup(t->a[FP_A_TYPE].raw);
+    c->kind = fp_xstrdup(t->a[FP_A_TYPE].set ? t->a[FP_A_TYPE].raw : "sparkline"); /* a KPI card's is a sparkline */
     c->height = t->a[FP_A_HEIGHT].set ? t->a[FP_A_HEIGHT].num[0] : 0;
     c->options = t->a[FP_A_OPTIONS].set ? fp_xstrdup(t->a[FP_A_OPTIONS].raw) : NULL;
     c->ncats = n;

@@ -19,6 +19,9 @@
 
 /* the width charts are drawn at, in points: the text width of an A4 portrait page */
 #define FP_CHART_WIDTH 487.28
+/* a sparkline in a KPI card */
+#define FP_SPARK_WIDTH 100.0
+#define FP_SPARK_HEIGHT 20.0
 
 typedef struct fp_render_opts {
     /* the fonts the PDF draws with and charts are measured with (required for PDF; without them

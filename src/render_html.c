@@ -74,6 +74,7 @@ static const char CSS[] =
     ".kpi.good .value{color:var(--good)}.kpi.warn .value{color:var(--warn)}.kpi.bad .value{color:var(--bad)}"
     ".kpi .chg{display:inline-block;font-size:13px;margin-right:10px;font-variant-numeric:tabular-nums}"
     ".kpi .note{font-size:12px;color:var(--muted);margin-top:4px}"
+    ".kpi .spark svg{display:block;width:100%;height:auto;margin-top:6px}"
     ".table-wrap{overflow-x:auto;margin:12px 0;-webkit-overflow-scrolling:touch}"
     "table{border-collapse:collapse;width:100%;font-size:13px}"
     "caption{text-align:left;font-weight:700;padding:4px 0 6px;color:var(--ink)}"
@@ -272,6 +273,11 @@ static void node(fp_buf *b, const fp_node *n, const fp_render_opts *o)
         if (n->note) {
             fp_buf_adds(b, "<div class=\"note\">");
             esc(b, n->note);
+            fp_buf_adds(b, "</div>");
+        }
+        if (n->chart && o && o->fonts) {
+            fp_buf_adds(b, "<div class=\"spark\">");
+            fp_chart_svg(n->chart, n->title, o->fonts, FP_SPARK_WIDTH, FP_SPARK_HEIGHT, b);
             fp_buf_adds(b, "</div>");
         }
         fp_buf_adds(b, "</div>");

@@ -74,6 +74,7 @@ static rgb tint(rgb c, float k)
 }
 
 /* sizes in points */
+#define SPARK_H 18.0
 #define BODY 10.5
 #define LEAD 1.62
 #define SMALL 8.0
@@ -882,7 +883,8 @@ static void kpis(pdf *p, const fp_node *n)
         for (size_t i = 0; i < cnt; i++) {
             const fp_node *k = n->kids[r0 + i];
             double h = 10 + 8.5 * 1.35 + 17 * 1.3 + 4 + (double)k->nchanges * 8 * 1.45 +
-                       (k->note ? (double)count_lines(p, k->note, 7.5, cw - 16) * 7.5 * 1.35 : 0) + 8;
+                       (k->note ? (double)count_lines(p, k->note, 7.5, cw - 16) * 7.5 * 1.35 : 0) +
+                       (k->chart ? SPARK_H + 4 : 0) + 8;
             if (h > hmax)
                 hmax = h;
         }
@@ -912,8 +914,17 @@ static void kpis(pdf *p, const fp_node *n)
                 text_at(p, x + 8, yy - 8 * 1.05, line, 8, tone_rgb(ch->tone, MUTED), false);
                 yy -= 8 * 1.45;
             }
-            if (k->note)
-                text_box(p, k->note, x + 8, yy, cw - 16, 7.5, MUTED, false, FP_ALIGN_LEFT, 3);
+            if (k->note) {
+                size_t nl = text_box(p, k->note, x + 8, yy, cw - 16, 7.5, MUTED, false, FP_ALIGN_LEFT, 3);
+                yy -= (double)nl * 7.5 * 1.35;
+            }
+            if (k->chart) {
+                /* the sparkline along the bottom of the card */
+                fp_canvas c = {.ud = p, .fill = hp_fill, .stroke = hp_stroke, .text = hp_text, .fonts = p->fonts};
+                p->ox = x + 8;
+                p->oy = top - hmax + 6 + SPARK_H;
+                fp_chart_draw(k->chart, &c, cw - 16, SPARK_H);
+            }
         }
         p->y = top - hmax - 8;
     }

@@ -144,7 +144,7 @@ static const elemdef ELEMS[FP_TK_KIND_COUNT] = {
     [FP_TK_KPI] = {"kpi",
                   C_EMPTY,
                   {FP_A_LABEL, FP_A_VALUE, FP_A_FORMAT, FP_A_GOOD, FP_A_THRESHOLDS, FP_A_CHANGE, FP_A_CHANGE_LABEL,
-                   FP_A_CHANGE2, FP_A_CHANGE2_LABEL, FP_A_NOTE, FP_A_WHEN, END},
+                   FP_A_CHANGE2, FP_A_CHANGE2_LABEL, FP_A_NOTE, FP_A_WHEN, FP_A_DATA, FP_A_Y, END},
                   {FP_A_LABEL, FP_A_VALUE, END},
                   "in <kpis>"},
     [FP_TK_TABLE] = {"table",
@@ -708,7 +708,7 @@ static void element(ctx *c, xmlNodePtr x, fp_tnode *parent, content mode, const 
     xmlChar *as = xmlGetProp(x, (const xmlChar *)"as");
     if (list)
         inner = open_element(&st, scope, list, as ? (const char *)as : NULL);
-    else if (k == FP_TK_TABLE || k == FP_TK_CHART || k == FP_TK_EACH)
+    else if (k == FP_TK_TABLE || k == FP_TK_CHART || k == FP_TK_EACH || (k == FP_TK_KPI && n->a[FP_A_DATA].set))
         inner = NULL; /* the list is wrong: do not check what depends on it */
     for (xmlAttrPtr at = x->properties; at; at = at->next) {
         const char *an = (const char *)at->name;
@@ -745,7 +745,9 @@ static void element(ctx *c, xmlNodePtr x, fp_tnode *parent, content mode, const 
             continue;
         }
         xmlChar *v = xmlNodeListGetString(x->doc, at->children, 1);
-        const fp_scope *s = ATTRS[id].element_scope && (k == FP_TK_TABLE || k == FP_TK_CHART || k == FP_TK_EACH)
+        /* a KPI card's y is read on the elements of its data (its sparkline); its value on the report */
+        const fp_scope *s = ATTRS[id].element_scope && (k == FP_TK_TABLE || k == FP_TK_CHART || k == FP_TK_EACH ||
+                                                        (k == FP_TK_KPI && id == FP_A_Y))
                                 ? inner
                                 : scope;
         if (id == FP_A_TOTAL)

@@ -134,6 +134,11 @@ static void same_content_as_the_pdf(void **state)
     assert_contains(html, "<thead>");
     assert_contains(html, "<tfoot>");
     assert_contains(html, "<td class=\"num");
+    /* charts inline as SVG with their labels as text; a sparkline in the sales card */
+    assert_contains(html, "<figure class=\"chart\">");
+    assert_contains(html, "<svg viewBox=\"0 0 487.28 ");
+    assert_contains(html, ">累计占比</text>");
+    assert_contains(html, "<div class=\"spark\"><svg");
     /* self-contained */
     assert_not_contains(html, "<script");
     assert_not_contains(html, "http://");

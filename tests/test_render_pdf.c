@@ -208,6 +208,16 @@ static void sound_small_and_reproducible(void **state)
     assert_int_equal(stat(b, &st2), 0);
     assert_int_equal(st.st_size, st2.st_size);
     assert_memory_equal(da, db, (size_t)st.st_size);
+    /* charts are vectors: not a single image in the file, and their labels are text */
+    out = sh("pdfimages -list '%s'", a, &rc, NULL);
+    assert_int_equal(rc, 0);
+    assert_int_equal(strchr(strchr(out, '\n') + 1, '\n') - out + 1, (long)strlen(out)); /* the two header lines */
+    free(out);
+    out = sh("pdftotext -enc UTF-8 '%s' -", a, &rc, NULL);
+    assert_contains(out, "近 13 个月销售额与目标");
+    assert_contains(out, "800万"); /* a tick of the trend's axis */
+    assert_contains(out, "累计占比");   /* the Pareto legend */
+    free(out);
     /* document info */
     out = sh("pdfinfo '%s'", a, &rc, NULL);
     assert_contains(out, "Title:           华东一组2026年10月销售月度总结");
