@@ -11,6 +11,7 @@
 
 #include "canvas_svg.h"
 #include "chart.h"
+#include "theme.h"
 
 #include "util.h"
 
@@ -41,9 +42,18 @@ static void esc(fp_buf *b, const char *s)
     }
 }
 
+/* the colours, from theme.h: the same as the PDF's and the charts' */
+static void css_colors(fp_buf *b)
+{
+    fp_buf_printf(b,
+                  ":root{--ink:#%06x;--muted:#%06x;--line:#%06x;--soft:#%06x;--accent:#%06x;--good:#%06x;"
+                  "--warn:#%06x;--bad:#%06x;--good-bg:#%06x;--warn-bg:#%06x;--bad-bg:#%06x}",
+                  (unsigned)FP_C_INK, (unsigned)FP_C_MUTED, (unsigned)FP_C_LINE, (unsigned)FP_C_SOFT,
+                  (unsigned)FP_C_ACCENT, (unsigned)FP_C_GOOD, (unsigned)FP_C_WARN, (unsigned)FP_C_BAD,
+                  (unsigned)FP_C_GOOD_BG, (unsigned)FP_C_WARN_BG, (unsigned)FP_C_BAD_BG);
+}
+
 static const char CSS[] =
-    ":root{--ink:#1f2933;--muted:#6b7785;--line:#d9dee4;--soft:#f4f6f8;--accent:#1f5fa8;"
-    "--good:#1a7f37;--warn:#a15c00;--bad:#c42b1c;--good-bg:#e8f5ec;--warn-bg:#fdf3e1;--bad-bg:#fdecea}"
     "*{box-sizing:border-box}"
     "html{-webkit-text-size-adjust:100%}"
     "body{margin:0;background:#eef1f4;color:var(--ink);font:15px/1.7 \"PingFang SC\",\"Hiragino Sans GB\","
@@ -335,6 +345,7 @@ fp_status fp_render_html(const fp_doc *d, const fp_render_opts *o, fp_buf *out, 
         esc(out, d->subject);
     }
     fp_buf_adds(out, "</title>\n<style>");
+    css_colors(out);
     fp_buf_adds(out, CSS);
     fp_buf_adds(out, "</style>\n</head>\n<body>\n<main class=\"report\">\n");
     node(out, d->root, o);

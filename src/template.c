@@ -421,6 +421,49 @@ static const char *attr_where(const fp_tnode *n, const attrdef *d, char *buf, si
     return buf;
 }
 
+/* a chart's options="key=value;…": the keys chart.c reads, with values it understands */
+static void check_options(ctx *c, int line, const char *where, const char *v)
+{
+    static const char *const keys = "dashed (a series number), thresholds (two numbers, \"0.8,1\"), max (a number), "
+                                    "labels (yes or no), sort (yes or no)";
+    for (const char *p = v; *p;) {
+        const char *semi = strchr(p, ';');
+        size_t len = semi ? (size_t)(semi - p) : strlen(p);
+        char kv[128];
+        snprintf(kv, sizeof kv, "%.*s", (int)(len < sizeof kv ? len : sizeof kv - 1), p);
+        p += len + (semi ? 1 : 0);
+        char *k = kv;
+        while (*k == ' ')
+            k++;
+        if (!*k)
+            continue;
+        char *eq = strchr(k, '=');
+        if (!eq) {
+            problem(c, line, "%s: \"%s\" is not key=value; the options are %s", where, k, keys);
+            continue;
+        }
+        *eq = 0;
+        const char *val = eq + 1;
+        char *end;
+        double a, b;
+        bool ok;
+        if (!strcmp(k, "dashed"))
+            ok = strtol(val, &end, 10) >= 1 && !*end;
+        else if (!strcmp(k, "thresholds"))
+            ok = sscanf(val, "%lf,%lf", &a, &b) == 2 && a <= b;
+        else if (!strcmp(k, "max"))
+            ok = strtod(val, &end) > 0 && !*end;
+        else if (!strcmp(k, "labels") || !strcmp(k, "sort"))
+            ok = !strcmp(val, "yes") || !strcmp(val, "no");
+        else {
+            problem(c, line, "%s: unknown option \"%s\"; the options are %s", where, k, keys);
+            continue;
+        }
+        if (!ok)
+            problem(c, line, "%s: %s=%s is not understood; the options are %s", where, k, val, keys);
+    }
+}
+
 /* Reads one attribute's value into n->a[id]. scope is the scope it is evaluated in. Returns the shape of
  * list expressions in *shape. */
 static void read_attr(ctx *c, fp_tnode *n, fp_tattr_id id, const char *v, const fp_scope *scope,
@@ -569,6 +612,8 @@ static void read_attr(ctx *c, fp_tnode *n, fp_tattr_id id, const char *v, const 
             problem(c, n->line, "%s: write sum, avg, count, none or an expression; %s", where, err.msg);
         break;
     case AT_RAW:
+        if (id == FP_A_OPTIONS)
+            check_options(c, n->line, where, v);
         break;
     }
 }

@@ -101,6 +101,16 @@ static void xml_mistakes_and_hostile_input(void **state)
     assert_int_equal(check("enum.xml", "<report title=\"t\"\n orientation=\"sideways\"/>\n", &err), 1);
     assert_contains(err, "enum.xml:2: <report orientation=\"…\">: \"sideways\" is not one of: portrait landscape");
     free(err);
+    /* chart options are checked too */
+    assert_int_equal(check("opt.xml",
+                           "<report title=\"t\" periods=\"month\"><section title=\"s\">\n"
+                           "<chart type=\"line\" data=\"trend\" y=\"sales\" options=\"dashed=x;colour=red\"/>\n"
+                           "</section></report>\n",
+                           &err),
+                     1);
+    assert_contains(err, "opt.xml:2: <chart options=\"…\">: dashed=x is not understood");
+    assert_contains(err, "opt.xml:2: <chart options=\"…\">: unknown option \"colour\"");
+    free(err);
     /* the wrong root */
     assert_int_equal(check("root.xml", "<html/>\n", &err), 1);
     assert_contains(err, "root.xml:1:");
