@@ -947,7 +947,9 @@ static void pie(ctx *x, bool donut)
         if (sweep > 0.38 && x->labels)
             text(x, cx + rr * cos(mid), cy + rr * sin(mid) + size * 0.35, pct, size, FP_C_WHITE, true,
                  FP_HALIGN_CENTER);
-        if (k < rows) {
+        /* the legend: one row a slice; when they do not all fit, the last row says how many more */
+        bool more = shown > rows && k == rows - 1;
+        if (k < rows && !more) {
             double ly = 4 + lh * (double)k + (x->h - 8 - lh * (double)(shown < rows ? shown : rows)) / 2;
             fill_rect(x, lx, ly + lh / 2 - 4, 8, 8, col, 1);
             char lab[256];
@@ -955,9 +957,11 @@ static void pie(ctx *x, bool donut)
             char *t = fit(x, lab, size, lw - 12);
             text(x, lx + 12, ly + lh / 2 + size * 0.35, t, size, FP_C_INK, false, FP_HALIGN_LEFT);
             free(t);
-        } else if (k == rows) {
-            double ly = 4 + lh * (double)k;
-            (void)ly;
+        } else if (more) {
+            double ly = 4 + lh * (double)k + (x->h - 8 - lh * (double)rows) / 2;
+            char lab[64];
+            snprintf(lab, sizeof lab, "…另有 %zu 项", shown - k);
+            text(x, lx + 12, ly + lh / 2 + size * 0.35, lab, size, FP_C_MUTED, false, FP_HALIGN_LEFT);
         }
         a += sweep;
         k++;
@@ -988,8 +992,6 @@ static void bullet(ctx *x)
     namew = fmin(namew, x->w / 4);
     double lh = n ? (x->h - 4) / (double)n : 0;
     double th0 = x->has_th ? x->th[0] : 0.8, th1 = x->has_th ? x->th[1] : 1.0;
-    unit u = unit_for(c->value_format, 1e9);
-    u = unit_for(c->value_format, 0);
     for (size_t i = 0; i < n; i++) {
         double act = val(x, 0, i), tgt = val(x, 1, i), mark = val(x, 2, i);
         double top = 2 + lh * (double)i, mid = top + lh / 2;
@@ -1039,7 +1041,6 @@ static void bullet(ctx *x)
         if (*pct)
             text(x, x1 + 6, mid + FS * 1.1, pct, FP_CHART_FONT_SMALL, col, false, FP_HALIGN_LEFT);
     }
-    (void)u;
 }
 
 static void gauge(ctx *x)

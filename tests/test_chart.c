@@ -502,6 +502,26 @@ static void thirty_categories_and_long_names(void **state)
     freechart(c);
 }
 
+static void many_slices(void **state)
+{
+    (void)state;
+    fp_chart_doc *c = mk("donut", 25, 1, "money");
+    for (size_t i = 0; i < 25; i++) {
+        char n[32];
+        snprintf(n, sizeof n, "产品%02zu", i + 1);
+        cat(c, i, n);
+        c->series[0].values[i] = 1e5 * (double)(26 - i);
+    }
+    rec *r = draw_rec(c, 420, fp_chart_height(c, 420));
+    assert_int_equal(r->out, 0);
+    /* the legend shows what fits and says how many more there are */
+    assert_int_equal(count_of(r->all, "另有"), 1);
+    assert_int_equal(count_of(r->all, "产品01"), 1);
+    free(r);
+    compare_png(c, "edge-many-slices", 420);
+    freechart(c);
+}
+
 static void missing_values_leave_gaps(void **state)
 {
     (void)state;
@@ -547,6 +567,7 @@ int main(void)
         cmocka_unit_test(all_zero_and_no_data),
         cmocka_unit_test(negative_values),
         cmocka_unit_test(thirty_categories_and_long_names),
+        cmocka_unit_test(many_slices),
         cmocka_unit_test(missing_values_leave_gaps),
         cmocka_unit_test(svg_text_is_text_and_escaped),
     };
