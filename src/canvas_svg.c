@@ -145,18 +145,26 @@ static void sv_text(fp_canvas *c, double x, double y, const char *s, double size
 
 void fp_chart_svg(const fp_chart_doc *chart, const char *title, fp_fontset *fonts, double w, double h, fp_buf *out)
 {
+    fp_chart_svg_scaled(chart, title, fonts, w, h, 1.0, NULL, out);
+}
+
+void fp_chart_svg_scaled(const fp_chart_doc *chart, const char *title, fp_fontset *fonts, double w, double h,
+                         double text_scale, const char *cls, fp_buf *out)
+{
     fp_canvas c = {.ud = out, .fill = sv_fill, .stroke = sv_stroke, .text = sv_text, .fonts = fonts};
     fp_buf_adds(out, "<svg viewBox=\"0 0 "); /* inline in HTML: no namespace needed */
     num(out, w);
     fp_buf_adds(out, " ");
     num(out, h);
     fp_buf_adds(out, "\" role=\"img\"");
+    if (cls)
+        fp_buf_printf(out, " class=\"%s\"", cls); /* cls is the caller's constant, not data */
     if (title && *title) {
         fp_buf_adds(out, " aria-label=\"");
         esc(out, title);
         fp_buf_adds(out, "\"");
     }
     fp_buf_adds(out, " font-family=\"inherit\">");
-    fp_chart_draw(chart, &c, w, h);
+    fp_chart_draw_scaled(chart, &c, w, h, text_scale);
     fp_buf_adds(out, "</svg>");
 }

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FS FP_CHART_FONT
 #define NO_DATA "暂无数据"
 
 #ifndef M_PI
@@ -117,7 +116,11 @@ typedef struct ctx {
     double th[2];         /* thresholds */
     bool has_th, labels, sort;
     double max_opt;       /* max=…, NAN when not given */
+    double fs, fss;       /* label sizes: FP_CHART_FONT and FP_CHART_FONT_SMALL times the text scale */
 } ctx;
+
+#define FS (x->fs)
+#define FSS (x->fss)
 
 static void fill_rect(ctx *x, double x0, double y0, double w, double h, uint32_t rgb, double alpha)
 {
@@ -344,7 +347,7 @@ static bool any_value(const ctx *x)
 static void no_data(ctx *x)
 {
     fill_rect(x, 0, 0, x->w, x->h, FP_C_SOFT, 1);
-    text(x, x->w / 2, x->h / 2 + 4, NO_DATA, 10, FP_C_MUTED, false, FP_HALIGN_CENTER);
+    text(x, x->w / 2, x->h / 2 + 4, NO_DATA, FS * 1.33, FP_C_MUTED, false, FP_HALIGN_CENTER);
 }
 
 /* ---- legend ---- */
@@ -405,7 +408,7 @@ static double cat_labels_height(ctx *x, plot *p, double plot_w)
     p->slot = n ? plot_w / (double)n : plot_w;
     p->label_every = 1;
     p->label_angle = 0;
-    p->label_size = n > 20 ? FP_CHART_FONT_SMALL : FS;
+    p->label_size = n > 20 ? FSS : FS;
     double maxw = 0;
     for (size_t i = 0; i < n; i++)
         maxw = fmax(maxw, measure(x, x->c->cats[i], p->label_size));
@@ -520,10 +523,10 @@ static void data_label(ctx *x, double cx, double y, double v, unit u, double roo
 {
     char lab[64];
     value_text(v, u, lab, sizeof lab);
-    double w = measure(x, lab, FP_CHART_FONT_SMALL);
+    double w = measure(x, lab, FSS);
     if (w > room)
         return; /* only where it fits */
-    text(x, cx, above ? y - 3 : y + FP_CHART_FONT_SMALL + 2, lab, FP_CHART_FONT_SMALL, FP_C_INK, false,
+    text(x, cx, above ? y - 3 : y + FSS + 2, lab, FSS, FP_C_INK, false,
          FP_HALIGN_CENTER);
 }
 
@@ -659,9 +662,9 @@ static void lines(ctx *x)
             double cx = p.x0 + p.slot * ((double)last + 0.5), cy = py(&p, val(x, s, last));
             char lab[64];
             value_text(val(x, s, last), u, lab, sizeof lab);
-            double lw = measure(x, lab, FP_CHART_FONT_SMALL);
+            double lw = measure(x, lab, FSS);
             double tx = fmin(cx, p.x1 - lw / 2);
-            text(x, tx, cy - 5, lab, FP_CHART_FONT_SMALL, col, true, FP_HALIGN_CENTER);
+            text(x, tx, cy - 5, lab, FSS, col, true, FP_HALIGN_CENTER);
         }
     }
     for (size_t i = 0; i < c->ncats; i++)
@@ -821,8 +824,8 @@ static void waterfall(ctx *x)
             char lab[64], signed_lab[72];
             value_text(total[i] ? delta[i] : fabs(delta[i]), u, lab, sizeof lab);
             snprintf(signed_lab, sizeof signed_lab, "%s%s", total[i] ? "" : delta[i] >= 0 ? "+" : "-", lab);
-            if (measure(x, signed_lab, FP_CHART_FONT_SMALL) <= p.slot)
-                text(x, gx + bw / 2, fmin(ya, yb) - 3, signed_lab, FP_CHART_FONT_SMALL, FP_C_INK, false,
+            if (measure(x, signed_lab, FSS) <= p.slot)
+                text(x, gx + bw / 2, fmin(ya, yb) - 3, signed_lab, FSS, FP_C_INK, false,
                      FP_HALIGN_CENTER);
         }
         cat_label(x, &p, i);
@@ -845,7 +848,7 @@ static void hbars(ctx *x)
     const fp_chart_doc *c = x->c;
     size_t n = c->ncats, ns = c->nseries ? c->nseries : 1;
     double top = series_legend(x, false, 0, true);
-    double size = n > 30 ? FP_CHART_FONT_SMALL : FS;
+    double size = n > 30 ? FSS : FS;
     double lo, hi;
     range_of(x, 0, c->nseries, &lo, &hi);
     axis a = nice_axis(lo, hi, 4, c->value_format);
@@ -857,7 +860,7 @@ static void hbars(ctx *x)
     unit u = unit_for(c->value_format, fmax(fabs(lo), fabs(hi)));
     char maxlab[64];
     value_text(fabs(hi) > fabs(lo) ? hi : lo, u, maxlab, sizeof maxlab);
-    double vw = x->labels ? measure(x, maxlab, FP_CHART_FONT_SMALL) + 6 : 4;
+    double vw = x->labels ? measure(x, maxlab, FSS) + 6 : 4;
     double x0 = namew + 8, x1 = x->w - vw, y0 = top + 2, y1 = x->h - FS * 1.8;
     double row = n ? (y1 - y0) / (double)n : 0;
     double scale = (x1 - x0) / (a.hi - a.lo);
@@ -882,11 +885,11 @@ static void hbars(ctx *x)
             double by = ry + row * 0.15 + bh * (double)s, bx = x0 + (v - a.lo) * scale;
             uint32_t col = c->nseries == 1 ? th_color(x, v, series_color(0)) : series_color(s);
             fill_rect(x, fmin(zx, bx), by, fabs(bx - zx), bh - (ns > 1 ? 0.5 : 0), col, 1);
-            if (x->labels && bh >= FP_CHART_FONT_SMALL * 0.8) {
+            if (x->labels && bh >= FSS * 0.8) {
                 char lab[64];
                 value_text(v, u, lab, sizeof lab);
-                text(x, v >= 0 ? bx + 3 : fmin(zx, bx) - 3, by + bh / 2 + FP_CHART_FONT_SMALL * 0.35, lab,
-                     FP_CHART_FONT_SMALL, FP_C_INK, false, v >= 0 ? FP_HALIGN_LEFT : FP_HALIGN_RIGHT);
+                text(x, v >= 0 ? bx + 3 : fmin(zx, bx) - 3, by + bh / 2 + FSS * 0.35, lab,
+                     FSS, FP_C_INK, false, v >= 0 ? FP_HALIGN_LEFT : FP_HALIGN_RIGHT);
             }
         }
     }
@@ -913,7 +916,7 @@ static void pie(ctx *x, bool donut)
         return;
     }
     /* the legend at the right: name and share */
-    double size = n > 12 ? FP_CHART_FONT_SMALL : FS, lh = size * 1.7;
+    double size = n > 12 ? FSS : FS, lh = size * 1.7;
     double r = fmin(x->h / 2 - 6, x->w * 0.3);
     double cx = r + 6, cy = x->h / 2;
     double lx = cx + r + 18, lw = x->w - lx;
@@ -1039,7 +1042,7 @@ static void bullet(ctx *x)
             snprintf(pct, sizeof pct, "%.1f%%", ratio * 100);
         text(x, x1 + 6, mid - 1, lab, FS, FP_C_INK, true, FP_HALIGN_LEFT);
         if (*pct)
-            text(x, x1 + 6, mid + FS * 1.1, pct, FP_CHART_FONT_SMALL, col, false, FP_HALIGN_LEFT);
+            text(x, x1 + 6, mid + FS * 1.1, pct, FSS, col, false, FP_HALIGN_LEFT);
     }
 }
 
@@ -1118,7 +1121,7 @@ static void funnel(ctx *x)
         no_data(x);
         return;
     }
-    double rate_w = measure(x, "转化 100.0%", FP_CHART_FONT_SMALL) + 8;
+    double rate_w = measure(x, "转化 100.0%", FSS) + 8;
     double fw = x->w - rate_w, cx = fw / 2, row = (x->h - 4) / (double)n, bh = row * 0.78;
     unit u = unit_for(c->value_format, maxv);
     for (size_t i = 0; i < n; i++) {
@@ -1148,7 +1151,7 @@ static void funnel(ctx *x)
             if (!isnan(pv) && pv > 0) {
                 char rate[48];
                 snprintf(rate, sizeof rate, "转化 %.1f%%", 100 * v / pv);
-                text(x, fw + 4, top + FP_CHART_FONT_SMALL * 0.4, rate, FP_CHART_FONT_SMALL, FP_C_MUTED, false,
+                text(x, fw + 4, top + FSS * 0.4, rate, FSS, FP_C_MUTED, false,
                      FP_HALIGN_LEFT);
             }
         }
@@ -1203,7 +1206,7 @@ static void radar(ctx *x)
     }
     char mx[32];
     num_text(maxv, unit_for(c->value_format, maxv), 1, mx, sizeof mx);
-    text(x, cx + 3, cy - r + FS, mx, FP_CHART_FONT_SMALL, FP_C_MUTED, false, FP_HALIGN_LEFT);
+    text(x, cx + 3, cy - r + FS, mx, FSS, FP_C_MUTED, false, FP_HALIGN_LEFT);
     for (size_t s = 0; s < c->nseries; s++) {
         fp_path_clear(&x->p);
         for (size_t i = 0; i < n; i++) {
@@ -1298,7 +1301,12 @@ double fp_chart_height(const fp_chart_doc *c, double w)
 
 void fp_chart_draw(const fp_chart_doc *c, fp_canvas *cv, double w, double h)
 {
-    ctx x = {.c = c, .cv = cv, .w = w, .h = h};
+    fp_chart_draw_scaled(c, cv, w, h, 1.0);
+}
+
+void fp_chart_draw_scaled(const fp_chart_doc *c, fp_canvas *cv, double w, double h, double text_scale)
+{
+    ctx x = {.c = c, .cv = cv, .w = w, .h = h, .fs = FP_CHART_FONT * text_scale, .fss = FP_CHART_FONT_SMALL * text_scale};
     fp_path_init(&x.p);
     options(&x);
     const char *k = c->kind ? c->kind : "";

@@ -29,6 +29,8 @@
 
 /* draws c into the box (0, 0, w, h) of the canvas */
 void fp_chart_draw(const fp_chart_doc *c, fp_canvas *cv, double w, double h);
+/* the same with every label text_scale times its size (a narrow chart for phones) */
+void fp_chart_draw_scaled(const fp_chart_doc *c, fp_canvas *cv, double w, double h, double text_scale);
 /* the height a chart wants at width w when the template does not say (points) */
 double fp_chart_height(const fp_chart_doc *c, double w);
 /* true when the kind is one fupan draws */

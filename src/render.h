@@ -19,6 +19,8 @@
 
 /* the width charts are drawn at, in points: the text width of an A4 portrait page */
 #define FP_CHART_WIDTH 487.28
+/* the width of the HTML's phone version of a chart (its labels are drawn larger) */
+#define FP_CHART_NARROW 300.0
 /* a sparkline in a KPI card */
 #define FP_SPARK_WIDTH 100.0
 #define FP_SPARK_HEIGHT 20.0

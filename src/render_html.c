@@ -101,7 +101,7 @@ static const char CSS[] =
     "figure.chart figcaption{font-weight:700;font-size:14px;margin-bottom:6px}"
     ".chart-box{min-height:120px;display:flex;align-items:center;justify-content:center;color:var(--muted);"
     "background:var(--soft);border-radius:4px;font-size:13px}"
-    "figure.chart svg{width:100%;height:auto;display:block}"
+    "figure.chart svg{width:100%;height:auto;display:block}figure.chart svg.narrow{display:none}"
     "aside.box{border-left:4px solid var(--accent);background:var(--soft);padding:10px 14px;margin:12px 0;"
     "border-radius:0 6px 6px 0}"
     "aside.box h4{margin:0 0 4px;font-size:14px}"
@@ -113,7 +113,8 @@ static const char CSS[] =
     "@media (max-width:640px){body{font-size:15px;background:#fff}.report{margin:0;padding:18px 14px;"
     "box-shadow:none}.cover h1{font-size:21px}h2{font-size:17px}.kpis{grid-template-columns:1fr 1fr;gap:8px}"
     ".kpi{padding:10px}.kpi .value{font-size:19px}table{font-size:12px}th,td{padding:5px 4px}"
-    ".table-wrap{margin:10px -4px}}"
+    ".table-wrap{margin:10px -4px}figure.chart{padding:8px 6px}figure.chart svg.wide{display:none}"
+    "figure.chart svg.narrow{display:block}}"
     "@media print{@page{size:A4;margin:16mm 14mm}body{background:#fff;font-size:10.5pt}"
     ".report{box-shadow:none;margin:0;padding:0;max-width:none}.table-wrap{overflow:visible}"
     "tr,.kpi,figure.chart,aside.box{break-inside:avoid}h2,h3{break-after:avoid}"
@@ -303,9 +304,12 @@ static void node(fp_buf *b, const fp_node *n, const fp_render_opts *o)
             fp_buf_adds(b, "</figcaption>");
         }
         if (o && o->fonts) {
-            /* the chart as inline SVG, drawn at the PDF's content width and scaled by the browser */
-            double w = FP_CHART_WIDTH;
-            fp_chart_svg(n->chart, n->title, o->fonts, w, fp_chart_height(n->chart, w), b);
+            /* the chart as inline SVG, twice: at the PDF's content width for wide screens and print, and
+             * narrower with bigger labels for phones (the style sheet shows one) */
+            double w = FP_CHART_WIDTH, nw = FP_CHART_NARROW;
+            fp_chart_svg_scaled(n->chart, n->title, o->fonts, w, fp_chart_height(n->chart, w), 1.0, "wide", b);
+            fp_chart_svg_scaled(n->chart, n->title, o->fonts, nw, fp_chart_height(n->chart, nw) * 1.15, 1.45, "narrow",
+                                b);
         } else {
             fp_buf_adds(b, "<div class=\"chart-box\">");
             esc(b, n->chart->kind);
