@@ -96,9 +96,11 @@ def pick(weighted):
     return weighted[-1][0]
 
 
-def months():
+def months(extra=0):
+    """the months of the data; extra more after its end (targets are set ahead)"""
+    last = (END.year + (END.month + extra - 1) // 12, (END.month + extra - 1) % 12 + 1)
     y, m = START.year, START.month
-    while (y, m) <= (END.year, END.month):
+    while (y, m) <= last:
         yield y, m
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
 
@@ -223,7 +225,9 @@ def main():
     with open(os.path.join(out, "月度目标.csv"), "w", newline="", encoding=enc) as fh:
         w = csv.writer(fh, lineterminator="\r\n")
         w.writerow(["月份", "团队", "业务员", "销售目标(万元)", "新客户目标", "订单目标"])
-        for y, m in months():
+        ahead = random.Random(20261101)  # the month after the data: its own random stream, so the rest stays put
+        for y, m in months(extra=1):  # next month's targets are already set
+            r = rng if (y, m) <= (END.year, END.month) else ahead
             ym = f"{y}-{m:02d}"
             sw = {}
             for p in people:
@@ -235,11 +239,11 @@ def main():
                 base = t[4] * p["skill"] * season(y, m) * (1 + max(t[3], 0.05)) ** ((first - START).days / 365.0)
                 if p["hired"] > START:
                     base *= min(1.0, 0.3 + (first - p["hired"]).days / 30.0 * 0.12)
-                tgt = round(base * rng.uniform(1.0, 1.15) / 10000, 1)
+                tgt = round(base * r.uniform(1.0, 1.15) / 10000, 1)
                 if t[0] == "西南一组":
                     sw[t[0]] = sw.get(t[0], 0) + tgt
                     continue
-                w.writerow([f"{y}年{m}月", p["team"], p["name"], f"{tgt:.1f}", rng.randint(1, 3), rng.randint(8, 16)])
+                w.writerow([f"{y}年{m}月", p["team"], p["name"], f"{tgt:.1f}", r.randint(1, 3), r.randint(8, 16)])
             for team, tgt in sw.items():
                 w.writerow([f"{y}年{m}月", team, "", f"{tgt:.1f}", 6, 40])
 

@@ -870,6 +870,18 @@ fp_status fp_metrics_compute(const fp_dataset *ds, const fp_query *q, fp_metrics
         m->forecast_attainment = NAN;
     }
 
+    /* the next period: its target and the run rate it asks for (the outlook of a review) */
+    m->next_period = fp_period_shift(&q->period, 1);
+    {
+        tgt_sum tn;
+        target_for(&sc, &m->next_period, NULL, NULL, NULL, &tn);
+        m->next_target = tn.any && tn.sales > 0 ? tn.sales : FP_NO_MONEY;
+        m->next_working_days = fp_working_days(&ds->calendar, m->next_period.start, m->next_period.end);
+        m->next_daily_needed = m->next_target != FP_NO_MONEY && m->next_working_days > 0
+                                   ? div_round(m->next_target, m->next_working_days)
+                                   : FP_NO_MONEY;
+    }
+
     /* trend */
     for (int k = 0; k < FP_TREND_N; k++) {
         fp_trend_point *tp = &m->trend[k];

@@ -84,7 +84,10 @@ typedef struct fp_metrics {
     char *scope_name;       /* owned; "" for the company */
     const char *scope_region; /* a team's or rep's region, a rep's team: borrowed, may be "" */
     const char *scope_team;
-    fp_period period, prev_period, yoy_period;
+    fp_period period, prev_period, yoy_period, next_period;
+    int64_t next_target;    /* the next period's sales target; FP_NO_MONEY without one */
+    int next_working_days;
+    int64_t next_daily_needed; /* next_target per working day */
     fp_date as_of, through; /* through = min(period end, as_of): the last day counted */
     fp_date cmp_days;       /* days counted in the current period; comparisons use as many */
     int working_days, elapsed_working_days, remaining_working_days;

@@ -148,6 +148,10 @@ fp_value *fp_metrics_value(const fp_metrics *m)
     fp_v_set(root, "yoy", fp_v_ratio(m->yoy));
     fp_v_set(root, "orders_yoy", fp_v_ratio(m->orders_yoy));
     fp_v_set(root, "comparison_days", fp_v_count(m->cmp_days));
+    fp_v_set(root, "next_period", period_v(&m->next_period));
+    fp_v_set(root, "next_target", fp_v_money(m->next_target));
+    fp_v_set(root, "next_working_days", fp_v_count(m->next_working_days));
+    fp_v_set(root, "next_daily_needed", fp_v_money(m->next_daily_needed));
 
     fp_value *disc = fp_v_obj();
     fp_v_set(disc, "list_amount", fp_v_money(m->list_amount));
@@ -292,7 +296,7 @@ fp_value *fp_metrics_schema(void)
     m.scope_name = "";
     m.scope_team = m.scope_region = "";
     m.period = fp_period_make(FP_MONTH, 2026, 1);
-    m.prev_period = m.yoy_period = m.period;
+    m.prev_period = m.yoy_period = m.next_period = m.period;
     for (int k = 0; k < FP_TREND_N; k++)
         m.trend[k].period = m.period;
     m.channels = m.categories = m.products = m.regions = m.teams = m.top_customers = &item;
