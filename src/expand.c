@@ -353,9 +353,13 @@ static void kpi(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *row)
     for (int i = 0; i < 2; i++) {
         if (!t->a[ch[i].expr].set)
             continue;
+        fp_ev cv = fp_expr_eval(t->a[ch[i].expr].expr, sc);
+        if (cv.type != FP_V_NUM) { /* nothing to compare with: no line rather than a dash */
+            fp_ev_free(&cv);
+            continue;
+        }
         fp_change *c = &k->changes[k->nchanges++];
         c->label = attr_text(x, t, ch[i].label, sc, x->lang == FP_LANG_EN ? ch[i].en : ch[i].zh);
-        fp_ev cv = fp_expr_eval(t->a[ch[i].expr].expr, sc);
         fp_buf cb;
         fp_buf_init(&cb);
         format_ev(x, &cv, (fp_fmt){FP_FMT_SIGNED, 1}, &cb);
@@ -820,6 +824,15 @@ fp_status fp_expand(const fp_template *t, const fp_value *metrics, const fp_note
     for (size_t i = 0; notes && i < notes->nmeta; i++)
         if (strcmp(notes->keys[i], "author") && strcmp(notes->keys[i], "role"))
             fp_v_set(nv, notes->keys[i], fp_v_str(notes->values[i]));
+    fp_value *scores = fp_v_arr();
+    for (size_t i = 0; notes && i < notes->nscores; i++) {
+        fp_value *one = fp_v_obj();
+        fp_v_set(one, "dimension", fp_v_str(notes->scores[i].dimension));
+        fp_v_set(one, "score", fp_v_plain(notes->scores[i].score));
+        fp_v_set(one, "comment", fp_v_str(notes->scores[i].comment));
+        fp_v_push(scores, one);
+    }
+    fp_v_set(nv, "scores", scores);
     fp_v_set(extras, "notes", nv);
     fp_scope base = {.fields = metrics};
     fp_scope top = {.outer = &base, .fields = extras};

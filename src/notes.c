@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -98,6 +99,54 @@ static void line_into(builder *b, const char *s, size_t n)
             add_inline(&b->para->spans, " ", 1);
     }
     add_inline(&b->para->spans, t, tn);
+}
+
+/* the text of an item, its spans joined */
+static char *item_text(const fp_node *it)
+{
+    fp_buf b;
+    fp_buf_init(&b);
+    for (size_t i = 0; i < it->spans.n; i++)
+        fp_buf_adds(&b, it->spans.v[i].text);
+    return b.data ? fp_buf_steal(&b) : fp_xstrdup("");
+}
+
+/* the part "scores": one list item a dimension, "维度 | 分数 | 评语" */
+static fp_status read_scores(fp_notes *nt, const char *name, fp_error *err)
+{
+    const fp_notes_part *p = fp_notes_find(nt, "scores");
+    if (!p)
+        return FP_OK;
+    for (size_t k = 0; k < p->body->nkids; k++) {
+        const fp_node *l = p->body->kids[k];
+        if (l->type != FP_NODE_LIST)
+            continue;
+        for (size_t i = 0; i < l->nkids; i++) {
+            char *t = item_text(l->kids[i]);
+            char *bar1 = strchr(t, '|'), *bar2 = bar1 ? strchr(bar1 + 1, '|') : NULL;
+            char *end = NULL;
+            double sc = bar1 ? strtod(bar1 + 1, &end) : NAN;
+            const char *e = end;
+            while (e && (*e == ' ' || *e == '\t'))
+                e++;
+            bool ok = bar1 && end && end != bar1 + 1 && (!*e || *e == '|') && sc >= 0 && sc <= 100;
+            if (!ok) {
+                fp_status st = fp_fail(err, FP_ERR_INPUT,
+                                       "%s:%d: in the part \"scores\", write each dimension as \"- 维度 | 分数 | 评语\" "
+                                       "with a number from 0 to 100 as the score (found \"%.60s\")",
+                                       name, p->line, t);
+                free(t);
+                return st;
+            }
+            *bar1 = 0;
+            const char *dim = t, *com = bar2 ? bar2 + 1 : "";
+            size_t dn = fp_trim(&dim, strlen(dim)), cn = fp_trim(&com, strlen(com));
+            nt->scores = fp_xrealloc(nt->scores, (nt->nscores + 1) * sizeof *nt->scores);
+            nt->scores[nt->nscores++] = (fp_score){fp_xstrndup(dim, dn), sc, fp_xstrndup(com, cn)};
+            free(t);
+        }
+    }
+    return FP_OK;
 }
 
 fp_status fp_notes_parse(const char *name, const char *text, size_t n, fp_notes **out, fp_error *err)
@@ -204,6 +253,10 @@ fp_status fp_notes_parse(const char *name, const char *text, size_t n, fp_notes 
         fp_notes_free(nt);
         return fp_fail(err, FP_ERR_INPUT, "%s: the \"---\" block at the top is never closed", name);
     }
+    if (read_scores(nt, name, err) != FP_OK) {
+        fp_notes_free(nt);
+        return FP_ERR_INPUT;
+    }
     *out = nt;
     return FP_OK;
 }
@@ -232,6 +285,12 @@ fp_status fp_notes_load(const char *path, fp_notes **out, fp_error *err)
 
 void fp_notes_free(fp_notes *n)
 {
+    for (size_t i = 0; n && i < n->nscores; i++) {
+        free(n->scores[i].dimension);
+        free(n->scores[i].comment);
+    }
+    if (n)
+        free(n->scores);
     if (!n)
         return;
     for (size_t i = 0; i < n->nmeta; i++) {

@@ -35,12 +35,22 @@ typedef struct fp_notes_part {
     int line;
 } fp_notes_part;
 
+/* 点评: a dimension of a review with its score and comment, from the part "scores", whose items are
+ * "- 维度 | 分数 | 评语" (the comment may be left out) */
+typedef struct fp_score {
+    char *dimension;
+    double score;
+    char *comment;
+} fp_score;
+
 typedef struct fp_notes {
     char *path;
     size_t nmeta;
     char **keys, **values;
     size_t nparts;
     fp_notes_part *parts;
+    size_t nscores;
+    fp_score *scores;
 } fp_notes;
 
 #define FP_MAX_NOTES_BYTES (4u << 20)

@@ -899,6 +899,12 @@ fp_value *fp_template_schema(void)
     fp_value *notes = fp_v_obj();
     fp_v_set(notes, "author", fp_v_str(""));
     fp_v_set(notes, "role", fp_v_str(""));
+    fp_value *scores = fp_v_arr(), *sc = fp_v_obj();
+    fp_v_set(sc, "dimension", fp_v_str(""));
+    fp_v_set(sc, "score", fp_v_plain(0));
+    fp_v_set(sc, "comment", fp_v_str(""));
+    fp_v_push(scores, sc);
+    fp_v_set(notes, "scores", scores);
     fp_v_set(root, "notes", notes);
     fp_value *loop = fp_v_obj();
     fp_v_set(loop, "index", fp_v_count(1));
