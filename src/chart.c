@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NO_DATA "暂无数据"
+#define NO_DATA(x) ((x)->c->en ? "No data" : "暂无数据")
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -198,13 +198,22 @@ typedef struct unit {
 } unit;
 
 /* the unit an axis or a set of labels is written in: money and big numbers in 万 or 亿 */
-static unit unit_for(const char *vf, double maxabs)
+static unit unit_for(bool en, const char *vf, double maxabs)
 {
     unit u = {1, "", false};
     if (vf && (!strcmp(vf, "percent") || !strcmp(vf, "signed") || !strcmp(vf, "pp"))) {
         u.percent = true;
         u.div = 0.01;
         u.suffix = "%";
+        return u;
+    }
+    if (en) {
+        if (maxabs >= 1e9)
+            u.div = 1e9, u.suffix = "B";
+        else if (maxabs >= 1e6)
+            u.div = 1e6, u.suffix = "M";
+        else if (maxabs >= 1e4)
+            u.div = 1e3, u.suffix = "K";
         return u;
     }
     if (maxabs >= 1e8)
@@ -270,7 +279,7 @@ typedef struct axis {
     int dec;
 } axis;
 
-static axis nice_axis(double lo, double hi, int target, const char *vf)
+static axis nice_axis(bool en, double lo, double hi, int target, const char *vf)
 {
     axis a;
     if (lo > 0)
@@ -287,7 +296,7 @@ static axis nice_axis(double lo, double hi, int target, const char *vf)
     if (a.hi <= a.lo)
         a.hi = a.lo + a.step;
     a.n = (int)lround((a.hi - a.lo) / a.step);
-    a.u = unit_for(vf, fmax(fabs(a.lo), fabs(a.hi)));
+    a.u = unit_for(en, vf, fmax(fabs(a.lo), fabs(a.hi)));
     /* decimals the step needs in the unit */
     double st = a.step / a.u.div;
     a.dec = st >= 1 ? 0 : (int)ceil(-log10(st) - 1e-9);
@@ -347,7 +356,7 @@ static bool any_value(const ctx *x)
 static void no_data(ctx *x)
 {
     fill_rect(x, 0, 0, x->w, x->h, FP_C_SOFT, 1);
-    text(x, x->w / 2, x->h / 2 + 4, NO_DATA, FS * 1.33, FP_C_MUTED, false, FP_HALIGN_CENTER);
+    text(x, x->w / 2, x->h / 2 + 4, NO_DATA(x), FS * 1.33, FP_C_MUTED, false, FP_HALIGN_CENTER);
 }
 
 /* ---- legend ---- */
@@ -492,7 +501,7 @@ static void zero_line(ctx *x, const plot *p)
 /* the plot area for the value range [lo, hi], below a legend of height top */
 static void layout(ctx *x, plot *p, double lo, double hi, double top, bool right_axis)
 {
-    p->a = nice_axis(lo, hi, x->h > 150 ? 5 : 3, x->c->value_format);
+    p->a = nice_axis(x->c->en, lo, hi, x->h > 150 ? 5 : 3, x->c->value_format);
     double lw = 0;
     for (int i = 0; i <= p->a.n; i++) {
         char lab[64];
@@ -581,7 +590,7 @@ static void bars(ctx *x, bool stacked)
     double group = p.slot * (c->ncats > 20 ? 0.8 : 0.68);
     size_t ns = c->nseries ? c->nseries : 1;
     double bw = stacked ? group : group / (double)ns;
-    unit u = unit_for(c->value_format, fmax(fabs(lo), fabs(hi)));
+    unit u = unit_for(x->c->en, c->value_format, fmax(fabs(lo), fabs(hi)));
     for (size_t i = 0; i < c->ncats; i++) {
         double gx = p.x0 + p.slot * (double)i + (p.slot - group) / 2;
         double pos = 0, neg = 0;
@@ -621,7 +630,7 @@ static void lines(ctx *x)
     layout(x, &p, lo, hi, top, false);
     grid(x, &p, false);
     zero_line(x, &p);
-    unit u = unit_for(c->value_format, fmax(fabs(lo), fabs(hi)));
+    unit u = unit_for(x->c->en, c->value_format, fmax(fabs(lo), fabs(hi)));
     for (size_t s = 0; s < c->nseries; s++) {
         uint32_t col = series_color(s);
         bool dashed = x->dashed == (int)s + 1;
@@ -693,7 +702,7 @@ static void pareto(ctx *x)
     if (x->sort)
         qsort(v, n, 2 * sizeof *v, cmp_desc);
     legend_item it[2] = {{c->nseries ? c->series[0].name : "", series_color(0), false, false},
-                         {"累计占比", FP_C_BAD, true, false}};
+                         {x->c->en ? "Cumulative share" : "累计占比", FP_C_BAD, true, false}};
     double top = legend(x, it, 2, 0, true);
     /* categories in sorted order */
     fp_chart_doc sorted = *c;
@@ -706,7 +715,7 @@ static void pareto(ctx *x)
     layout(x, &p, 0, v[0] * 1.08 + (n ? 0 : 1), top, true);
     grid(x, &p, true);
     double group = p.slot * 0.7;
-    unit u = unit_for(c->value_format, v[0]);
+    unit u = unit_for(x->c->en, c->value_format, v[0]);
     for (size_t i = 0; i < n; i++) {
         double gx = p.x0 + p.slot * (double)i + (p.slot - group) / 2, y1 = py(&p, v[2 * i]);
         fill_rect(x, gx, y1, group, py(&p, 0) - y1, series_color(0), 1);
@@ -780,7 +789,7 @@ static void waterfall(ctx *x)
     }
     total[k] = true;
     delta[k] = run;
-    labs[k++] = two ? c->series[1].name : "合计";
+    labs[k++] = two ? c->series[1].name : c->en ? "Total" : "合计";
     hi = fmax(hi, run);
     lo = fmin(lo, run);
     fp_chart_doc shown = *c;
@@ -798,18 +807,18 @@ static void waterfall(ctx *x)
     layout(x, &p, floor_v > 0 ? floor_v : lo, hi + (hi - (floor_v > 0 ? floor_v : lo)) * 0.08, 0, false);
     if (floor_v > 0) {
         /* the axis from a round value below the lowest level */
-        axis a = nice_axis(0, hi - floor_v, 4, c->value_format);
+        axis a = nice_axis(x->c->en, 0, hi - floor_v, 4, c->value_format);
         double st = a.step;
         p.a.lo = floor(floor_v / st) * st;
         p.a.step = st;
         p.a.n = (int)ceil((p.a.hi - p.a.lo) / st - 1e-9);
         p.a.hi = p.a.lo + st * p.a.n;
-        p.a.u = unit_for(c->value_format, hi);
+        p.a.u = unit_for(x->c->en, c->value_format, hi);
         double sd = st / p.a.u.div;
         p.a.dec = sd >= 1 ? 0 : (int)ceil(-log10(sd) - 1e-9);
     }
     grid(x, &p, false);
-    unit u = unit_for(c->value_format, fmax(fabs(lo), fabs(hi)));
+    unit u = unit_for(x->c->en, c->value_format, fmax(fabs(lo), fabs(hi)));
     double bw = p.slot * 0.62;
     for (size_t i = 0; i < nb; i++) {
         double gx = p.x0 + p.slot * (double)i + (p.slot - bw) / 2;
@@ -851,13 +860,13 @@ static void hbars(ctx *x)
     double size = n > 30 ? FSS : FS;
     double lo, hi;
     range_of(x, 0, c->nseries, &lo, &hi);
-    axis a = nice_axis(lo, hi, 4, c->value_format);
+    axis a = nice_axis(x->c->en, lo, hi, 4, c->value_format);
     /* names at the left, at most a third of the width */
     double namew = 0;
     for (size_t i = 0; i < n; i++)
         namew = fmax(namew, measure(x, c->cats[i], size));
     namew = fmin(namew, x->w / 3);
-    unit u = unit_for(c->value_format, fmax(fabs(lo), fabs(hi)));
+    unit u = unit_for(x->c->en, c->value_format, fmax(fabs(lo), fabs(hi)));
     char maxlab[64];
     value_text(fabs(hi) > fabs(lo) ? hi : lo, u, maxlab, sizeof maxlab);
     double vw = x->labels ? measure(x, maxlab, FSS) + 6 : 4;
@@ -923,7 +932,7 @@ static void pie(ctx *x, bool donut)
     size_t rows = (size_t)fmax(1, floor((x->h - 8) / lh));
     double a = -M_PI / 2;
     size_t k = 0;
-    unit u = unit_for(c->value_format, total);
+    unit u = unit_for(x->c->en, c->value_format, total);
     for (size_t i = 0; i < n; i++) {
         double v = val(x, 0, i);
         if (isnan(v) || v <= 0)
@@ -963,7 +972,7 @@ static void pie(ctx *x, bool donut)
         } else if (more) {
             double ly = 4 + lh * (double)k + (x->h - 8 - lh * (double)rows) / 2;
             char lab[64];
-            snprintf(lab, sizeof lab, "…另有 %zu 项", shown - k);
+            snprintf(lab, sizeof lab, c->en ? "… %zu more" : "…另有 %zu 项", shown - k);
             text(x, lx + 12, ly + lh / 2 + size * 0.35, lab, size, FP_C_MUTED, false, FP_HALIGN_LEFT);
         }
         a += sweep;
@@ -979,7 +988,7 @@ static void pie(ctx *x, bool donut)
         double fs = fmin(13, r * 0.3);
         if (measure(x, lab, fs) < r * 1.05)
             text(x, cx, cy + fs * 0.1, lab, fs, FP_C_INK, true, FP_HALIGN_CENTER);
-        text(x, cx, cy + fs * 0.1 + FS * 1.5, "合计", FS, FP_C_MUTED, false, FP_HALIGN_CENTER);
+        text(x, cx, cy + fs * 0.1 + FS * 1.5, c->en ? "Total" : "合计", FS, FP_C_MUTED, false, FP_HALIGN_CENTER);
     }
 }
 
@@ -1035,7 +1044,7 @@ static void bullet(ctx *x)
         }
         char lab[64], pct[32] = "";
         if (!isnan(act))
-            value_text(act, unit_for(c->value_format, fabs(act)), lab, sizeof lab);
+            value_text(act, unit_for(x->c->en, c->value_format, fabs(act)), lab, sizeof lab);
         else
             snprintf(lab, sizeof lab, "—");
         if (!isnan(ratio))
@@ -1121,9 +1130,9 @@ static void funnel(ctx *x)
         no_data(x);
         return;
     }
-    double rate_w = measure(x, "转化 100.0%", FSS) + 8;
+    double rate_w = measure(x, c->en ? "conv. 100.0%" : "转化 100.0%", FSS) + 8;
     double fw = x->w - rate_w, cx = fw / 2, row = (x->h - 4) / (double)n, bh = row * 0.78;
-    unit u = unit_for(c->value_format, maxv);
+    unit u = unit_for(x->c->en, c->value_format, maxv);
     for (size_t i = 0; i < n; i++) {
         double v = isnan(val(x, 0, i)) ? 0 : val(x, 0, i);
         double nv = i + 1 < n && !isnan(val(x, 0, i + 1)) ? val(x, 0, i + 1) : v;
@@ -1150,7 +1159,7 @@ static void funnel(ctx *x)
             double pv = val(x, 0, i - 1);
             if (!isnan(pv) && pv > 0) {
                 char rate[48];
-                snprintf(rate, sizeof rate, "转化 %.1f%%", 100 * v / pv);
+                snprintf(rate, sizeof rate, c->en ? "conv. %.1f%%" : "转化 %.1f%%", 100 * v / pv);
                 text(x, fw + 4, top + FSS * 0.4, rate, FSS, FP_C_MUTED, false,
                      FP_HALIGN_LEFT);
             }
@@ -1171,7 +1180,7 @@ static void radar(ctx *x)
     double top = series_legend(x, true, 0, true);
     double lo, hi;
     range_of(x, 0, c->nseries, &lo, &hi);
-    double maxv = !isnan(x->max_opt) ? x->max_opt : nice_axis(0, hi, 4, c->value_format).hi;
+    double maxv = !isnan(x->max_opt) ? x->max_opt : nice_axis(x->c->en, 0, hi, 4, c->value_format).hi;
     double labw = 0;
     for (size_t i = 0; i < n; i++)
         labw = fmax(labw, fmin(measure(x, c->cats[i], FS), 80));
@@ -1205,7 +1214,7 @@ static void radar(ctx *x)
         free(t);
     }
     char mx[32];
-    num_text(maxv, unit_for(c->value_format, maxv), 1, mx, sizeof mx);
+    num_text(maxv, unit_for(x->c->en, c->value_format, maxv), 1, mx, sizeof mx);
     text(x, cx + 3, cy - r + FS, mx, FSS, FP_C_MUTED, false, FP_HALIGN_LEFT);
     for (size_t s = 0; s < c->nseries; s++) {
         fp_path_clear(&x->p);

@@ -95,6 +95,7 @@ typedef struct fp_chart_doc {
     char *value_format; /* money, percent, count … for axis labels */
     double height;      /* in points; 0: the renderer's default */
     char *options;      /* kind-specific settings, key=value;… */
+    bool en;            /* English labels (K, M, B; "No data") instead of Chinese (万, 亿; 暂无数据) */
 } fp_chart_doc;
 
 typedef struct fp_node fp_node;

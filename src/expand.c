@@ -508,6 +508,7 @@ static void chart(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *out)
     node->chart = c;
     c->kind = fp_xstrdup(t->a[FP_A_TYPE].set ? t->a[FP_A_TYPE].raw : "sparkline"); /* a KPI card's is a sparkline */
     c->height = t->a[FP_A_HEIGHT].set ? t->a[FP_A_HEIGHT].num[0] : 0;
+    c->en = x->lang == FP_LANG_EN;
     c->options = t->a[FP_A_OPTIONS].set ? fp_xstrdup(t->a[FP_A_OPTIONS].raw) : NULL;
     c->ncats = n;
     c->cats = fp_xcalloc(n ? n : 1, sizeof *c->cats);

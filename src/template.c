@@ -846,20 +846,21 @@ static void walk(ctx *c, xmlNodePtr x, fp_tnode *parent, content mode, const fp_
         /* collapse runs of white space (XML indentation) to one space; Chinese text joins without one */
         fp_buf b;
         fp_buf_init(&b);
-        bool space = false;
+        bool space = false, newline = false;
         for (const char *p = t; *p; p++) {
             if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
                 space = true;
+                newline |= *p == '\n' || *p == '\r';
                 continue;
             }
-            if (space && b.len)
+            /* a space written on one line is meant (English: "</b> and <b>"), even at the start */
+            if (space && (b.len || !newline ||
+                          (parent->nkids && parent->kids[parent->nkids - 1]->kind != FP_TK_TEXT)))
                 fp_buf_addc(&b, ' ');
-            else if (space && !b.len && parent->nkids && parent->kids[parent->nkids - 1]->kind != FP_TK_TEXT)
-                fp_buf_addc(&b, ' ');
-            space = false;
+            space = newline = false;
             fp_buf_addc(&b, *p);
         }
-        if (space && b.len)
+        if (space && (b.len || !newline))
             fp_buf_addc(&b, ' ');
         if (b.len) {
             fp_tnode *n = tnode_new(FP_TK_TEXT, (int)xmlGetLineNo(x));

@@ -197,6 +197,50 @@ static void no_sales(void **state)
     fp_v_free(mv);
 }
 
+/* every shipped template renders the demo data for every period kind it is for, without a warning */
+static void every_template_every_period(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *kinds;
+    } T[] = {{"weekly", "week"},          {"monthly", "month"},       {"monthly-en", "month"},
+             {"quarterly", "quarter"},    {"annual", "year"},         {"retrospective", "week,month,quarter,year"},
+             {"self-review", "month,quarter,year"}, {"rollup", "week,month,quarter,year"}};
+    static const struct {
+        const char *kind, *period;
+    } P[] = {{"week", "2026-W43"}, {"month", "2026-10"}, {"quarter", "2026-Q3"}, {"year", "2026"}};
+    char *dir = tu_tmpdir();
+    int n = 0;
+    for (size_t t = 0; t < sizeof T / sizeof *T; t++)
+        for (size_t p = 0; p < sizeof P / sizeof *P; p++) {
+            if (!strstr(T[t].kinds, P[p].kind))
+                continue;
+            for (int scope = 0; scope < 2; scope++) {
+                char cmd[4096], *err = NULL;
+                snprintf(cmd, sizeof cmd,
+                         "cd '%s' && LC_ALL=C '%s' render --template %s --data samples/demo --period %s %s "
+                         "--as-of 2026-10-31 --out '%s/%s-%s-%d'",
+                         tu_src(), tu_bin(), T[t].name, P[p].period, scope ? "--team 西南一组" : "", dir, T[t].name,
+                         P[p].kind, scope);
+                int rc = tu_run(cmd, NULL, &err);
+                if (rc != 0 || (err && *err))
+                    fail_msg("%s for %s%s: exit %d: %s", T[t].name, P[p].period, scope ? " 西南一组" : "", rc, err);
+                free(err);
+                n++;
+            }
+        }
+    assert_int_equal(n, 32);
+    /* and a template refuses a period kind it is not for */
+    char cmd[2048], *err = NULL;
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' render --template weekly --data samples/demo --period 2026-10 --out '%s/x'",
+             tu_src(), tu_bin(), dir);
+    assert_int_equal(tu_run(cmd, NULL, &err), 2);
+    assert_contains(err, "week");
+    free(err);
+    tu_rmrf(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -204,6 +248,7 @@ int main(void)
         cmocka_unit_test(falling),
         cmocka_unit_test(flat_no_target_no_previous),
         cmocka_unit_test(no_sales),
+        cmocka_unit_test(every_template_every_period),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
