@@ -21,7 +21,8 @@ static const char HELP[] =
     "\n"
     "Writes the report of a template for the company, a region, a team or a rep, as PDF and HTML.\n"
     "\n"
-    "  --template T      a template file, or the name of a shipped one: monthly\n"
+    "  --template T      a template file, or the name of a shipped one: weekly, monthly, monthly-en,\n"
+    "                    quarterly, annual, retrospective, self-review, rollup\n"
     "  --data DIR        the folder with the CSV export; --profile as for `fupan metrics`\n"
     "  --period P        2026-W43, 2026-10, 2026-Q4 or 2026 (the template says which kinds it supports)\n"
     "  --team NAME       one team; --region NAME one region; --rep NAME one rep; none: the company\n"
@@ -76,7 +77,9 @@ static int template_path(const char *arg, char *out, size_t n, fp_error *err)
             return 0;
         }
     }
-    fp_fail(err, FP_ERR_NOTFOUND, "%s: no such template file, and no shipped template of that name (shipped: monthly)",
+    fp_fail(err, FP_ERR_NOTFOUND,
+            "%s: no such template file, and no shipped template of that name (shipped: weekly, monthly, monthly-en, "
+            "quarterly, annual, retrospective, self-review, rollup)",
             arg);
     return fp_cli_fail(err);
 }
