@@ -27,6 +27,10 @@
 #include "profile.h"
 #include "value.h"
 #include "chart.h"
+#include "report.h"
+#include "output.h"
+#include "notes.h"
+#include "template.h"
 #include "canvas_cairo.h"
 
 #endif

@@ -37,27 +37,6 @@ static const char HELP[] =
     "With SOURCE_DATE_EPOCH set, the report date and the PDF's creation date come from it.\n"
     "Exit codes: 0 ok, 1 bad data or template, 2 bad command line, 3 cannot write.\n";
 
-/* the report date: SOURCE_DATE_EPOCH (UTC), else today */
-static void report_date(char *out, time_t *created)
-{
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    time_t t = time(NULL);
-    struct tm tm;
-    if (sde && *sde) {
-        char *end;
-        long long v = strtoll(sde, &end, 10);
-        if (!*end && v >= 0) {
-            t = (time_t)v;
-            *created = t;
-            gmtime_r(&t, &tm);
-            fp_date_format(fp_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday), out);
-            return;
-        }
-    }
-    *created = (time_t)-1;
-    localtime_r(&t, &tm);
-    fp_date_format(fp_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday), out);
-}
 
 /* template by path, or by name from the shipped ones */
 static int template_path(const char *arg, char *out, size_t n, fp_error *err)
@@ -201,9 +180,6 @@ int fp_cmd_render(int argc, char **argv)
     fp_notes *notes = NULL;
     fp_profile *prof = NULL;
     fp_dataset *ds = NULL;
-    fp_metrics *m = NULL;
-    fp_value *mv = NULL;
-    fp_doc *doc = NULL;
     fp_fontset *fonts = NULL;
     if (fp_template_load(tpath, schema, &t, &err) != FP_OK) {
         rc = fp_cli_fail(&err);
@@ -222,78 +198,49 @@ int fp_cmd_render(int argc, char **argv)
     }
     if ((rc = fp_cli_load(&r, &prof, &ds)) != 0)
         goto out;
-    if (fp_metrics_compute(ds, &r.q, &m, &err) != FP_OK) {
+    /* the fonts: embedded in the PDF, and measuring every chart's text */
+    if (fp_fonts_default(&fonts, &err) != FP_OK) {
         rc = fp_cli_fail(&err);
         goto out;
     }
-    mv = fp_metrics_value(m);
     char date[16];
-    time_t created;
-    report_date(date, &created);
-    fp_expand_opts eo = {.date = date, .author = author};
-    if (fp_expand(t, mv, notes, &eo, &doc, &err) != FP_OK) {
+    fp_report_req req = {.ds = ds, .tmpl = t, .notes = notes, .q = r.q, .date = date, .author = author,
+                         .fonts = fonts, .pdf = want_pdf, .html = want_html, .keep_doc = want_png};
+    fp_report_date(date, &req.created);
+    fp_report rep;
+    if (fp_report_make(&req, &rep, &err) != FP_OK) {
         rc = fp_cli_fail(&err);
+        fp_report_free(&rep);
         goto out;
     }
     if (fp_make_dir(out, &err) != FP_OK) {
         rc = fp_cli_fail(&err);
+        fp_report_free(&rep);
         goto out;
     }
-    /* OUT/<scope>-<period>.pdf */
-    char label[32], base[256], safe[200];
-    fp_period_label(&r.q.period, label, sizeof label);
-    snprintf(base, sizeof base, "%s-%s", r.q.scope == FP_SCOPE_COMPANY ? "全公司" : r.q.name, label);
-    fp_safe_name(base, safe, sizeof safe);
-    fp_buf warnings;
-    fp_buf_init(&warnings);
-    fp_render_opts ro = {.created = created, .warnings = &warnings};
-    {
-        /* the fonts: embedded in the PDF, and measuring every chart's text */
-        char fontdir[PATH_MAX];
-        if (fp_fontdir(fontdir, sizeof fontdir, &err) != FP_OK) {
-            rc = fp_cli_fail(&err);
-            fp_buf_free(&warnings);
-            goto out;
-        }
-        char f1[PATH_MAX + 32], f2[PATH_MAX + 32];
-        snprintf(f1, sizeof f1, "%s/wqy-microhei.ttc:0", fontdir);
-        snprintf(f2, sizeof f2, "%s/DroidSansFallbackFull.ttf", fontdir);
-        const char *paths[] = {f1, f2};
-        if (fp_fontset_load(paths, 2, &fonts, &err) != FP_OK) {
-            rc = fp_cli_fail(&err);
-            fp_buf_free(&warnings);
-            goto out;
-        }
-        ro.fonts = fonts;
-    }
-    struct {
+    /* OUT/<scope>-<period>.pdf and .html */
+    const struct {
         bool want;
         const char *ext;
-        fp_status (*fn)(const fp_doc *, const fp_render_opts *, fp_buf *, fp_error *);
-    } kinds[] = {{want_pdf, "pdf", fp_render_pdf}, {want_html, "html", fp_render_html}};
+        const fp_buf *b;
+    } kinds[] = {{want_pdf, "pdf", &rep.pdf}, {want_html, "html", &rep.html}};
     for (int k = 0; k < 2 && rc == 0; k++) {
         if (!kinds[k].want)
             continue;
-        fp_buf b;
-        fp_buf_init(&b);
         char name[240];
-        snprintf(name, sizeof name, "%s.%s", safe, kinds[k].ext);
-        if (kinds[k].fn(doc, &ro, &b, &err) != FP_OK || fp_write_atomic(out, name, b.data, b.len, &err) != FP_OK)
+        snprintf(name, sizeof name, "%s.%s", rep.base, kinds[k].ext);
+        if (fp_write_atomic(out, name, kinds[k].b->data, kinds[k].b->len, &err) != FP_OK)
             rc = fp_cli_fail(&err);
         else
             printf("%s/%s\n", out, name);
-        fp_buf_free(&b);
     }
     if (want_png && rc == 0)
-        rc = write_pngs(doc->root, fonts, out, safe);
-    if (warnings.len)
-        fprintf(stderr, "%s", warnings.data);
-    fp_buf_free(&warnings);
+        rc = write_pngs(rep.doc->root, fonts, out, rep.base);
+    if (rep.warnings.len)
+        fprintf(stderr, "%s", rep.warnings.data);
+    fp_report_free(&rep);
 out:
     fp_fontset_free(fonts);
-    fp_doc_free(doc);
-    fp_v_free(mv);
-    fp_metrics_free(m);
     fp_dataset_free(ds);
     fp_profile_free(prof);
     fp_notes_free(notes);
