@@ -82,27 +82,7 @@ static void sv_stroke(fp_canvas *c, const fp_path *p, uint32_t rgb, double width
 
 static void esc(fp_buf *b, const char *s)
 {
-    for (; *s; s++) {
-        switch (*s) {
-        case '&':
-            fp_buf_adds(b, "&amp;");
-            break;
-        case '<':
-            fp_buf_adds(b, "&lt;");
-            break;
-        case '>':
-            fp_buf_adds(b, "&gt;");
-            break;
-        case '"':
-            fp_buf_adds(b, "&quot;");
-            break;
-        case '\'':
-            fp_buf_adds(b, "&#39;");
-            break;
-        default:
-            fp_buf_add(b, s, 1);
-        }
-    }
+    fp_buf_add_escaped(b, s);
 }
 
 static void sv_text(fp_canvas *c, double x, double y, const char *s, double size, uint32_t rgb, bool bold,

@@ -184,6 +184,29 @@ static void derive_customers(fp_dataset *ds)
     free(last);
 }
 
+/* a counting sort of the won order lines by one column */
+static void index_rows(const fp_dataset *ds, fp_domain dom, int col, fp_row_index *ix)
+{
+    const fp_table *o = &ds->table[FP_TBL_ORDERS];
+    uint32_t n = fp_dict_size(ds->dict[dom]);
+    ix->off = fp_xcalloc((size_t)n + 1, sizeof *ix->off);
+    ix->rows = fp_xmalloc((ds->won_rows ? ds->won_rows : 1) * sizeof *ix->rows);
+    const uint32_t *key = fp_col_text(o, col), *st = fp_col_text(o, FP_ORD_STATUS);
+    if (!key)
+        return;
+    for (size_t r = 0; r < o->nrows; r++)
+        if (ds->status_won[st[r]] && key[r] < n)
+            ix->off[key[r] + 1]++;
+    for (uint32_t i = 0; i < n; i++)
+        ix->off[i + 1] += ix->off[i];
+    uint32_t *fill = fp_xmalloc(((size_t)n + 1) * sizeof *fill);
+    memcpy(fill, ix->off, ((size_t)n + 1) * sizeof *fill);
+    for (size_t r = 0; r < o->nrows; r++)
+        if (ds->status_won[st[r]] && key[r] < n)
+            ix->rows[fill[key[r]]++] = (uint32_t)r;
+    free(fill);
+}
+
 static fp_status derive_calendar(fp_dataset *ds, fp_error *err)
 {
     const fp_table *c = &ds->table[FP_TBL_CALENDAR];
@@ -269,6 +292,9 @@ fp_status fp_dataset_load(const char *dir, const fp_profile *prof, int nthreads,
     if (s == FP_OK) {
         derive_people(ds);
         derive_customers(ds);
+        index_rows(ds, FP_DOM_TEAM, FP_ORD_TEAM, &ds->by_team);
+        index_rows(ds, FP_DOM_REGION, FP_ORD_REGION, &ds->by_region);
+        index_rows(ds, FP_DOM_PERSON, FP_ORD_REP, &ds->by_rep);
         derive_done(ds, prof);
         s = derive_calendar(ds, err);
     }
@@ -295,6 +321,11 @@ void fp_dataset_free(fp_dataset *ds)
     free(ds->cust_first);
     free(ds->cust_first_row);
     free(ds->cust_rep);
+    fp_row_index *ixs[3] = {&ds->by_team, &ds->by_region, &ds->by_rep};
+    for (int i = 0; i < 3; i++) {
+        free(ixs[i]->off);
+        free(ixs[i]->rows);
+    }
     fp_calendar_free(&ds->calendar);
     free(ds->dir);
     free(ds);

@@ -16,6 +16,13 @@
 #include "profile.h"
 #include "table.h"
 
+/* the won order lines of each team (region, rep), in file order: a query for one scope reads only
+ * its own lines. rows[off[id] … off[id + 1]) are the rows of dictionary id. */
+typedef struct fp_row_index {
+    uint32_t *off;
+    uint32_t *rows;
+} fp_row_index;
+
 typedef struct fp_dataset {
     char *dir;
     fp_dict *dict[FP_DOM_COUNT];
@@ -32,6 +39,7 @@ typedef struct fp_dataset {
     fp_calendar calendar;
     fp_date first_date, last_date; /* range of order dates (FP_NO_DATE when there are no orders) */
     size_t won_rows;
+    fp_row_index by_team, by_region, by_rep; /* won order lines per FP_DOM_TEAM / REGION / PERSON id */
 } fp_dataset;
 
 /* Loads the data directory dir as profile describes, on nthreads threads (large files are split, the

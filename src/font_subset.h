@@ -44,7 +44,8 @@ typedef struct fp_subset {
     fp_buf ttf;          /* the TrueType file */
     size_t n;            /* characters in it */
     uint32_t *cp;        /* sorted code points */
-    uint16_t *code;      /* the code to write for cp[i]: cp[i] itself, or a Private Use code */
+    uint16_t *code;      /* the code to write for cp[i]: a Private Use code (cp[i] itself for spaces, or when
+                          * the text has Private Use characters of its own) */
     uint32_t *missing;   /* code points no font has (drawn as a box) */
     size_t nmissing;
     char name[32];       /* its PostScript name */

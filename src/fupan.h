@@ -28,6 +28,7 @@
 #include "value.h"
 #include "chart.h"
 #include "report.h"
+#include "batch.h"
 #include "output.h"
 #include "notes.h"
 #include "template.h"

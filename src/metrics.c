@@ -461,7 +461,15 @@ static void compute_orders(const fp_dataset *ds, const scope_ctx *sc, fp_metrics
     size_t pairs_cap = 0;
     double list = 0;
     bool priced = price && qty;
-    for (size_t r = 0; r < o->nrows; r++) {
+    /* a team, region or rep reads only its own won lines (dataset.c indexes them); the company all */
+    const fp_row_index *ix = sc->kind == FP_SCOPE_TEAM     ? &ds->by_team
+                             : sc->kind == FP_SCOPE_REGION ? &ds->by_region
+                             : sc->kind == FP_SCOPE_REP    ? &ds->by_rep
+                                                           : NULL;
+    const uint32_t *rows = ix ? ix->rows + ix->off[sc->id] : NULL;
+    size_t nrows = ix ? ix->off[sc->id + 1] - ix->off[sc->id] : o->nrows;
+    for (size_t ri = 0; ri < nrows; ri++) {
+        size_t r = rows ? rows[ri] : ri;
         fp_date d = date[r];
         if (d < base || d > last)
             continue;

@@ -19,27 +19,7 @@
 
 static void esc(fp_buf *b, const char *s)
 {
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&':
-            fp_buf_adds(b, "&amp;");
-            break;
-        case '<':
-            fp_buf_adds(b, "&lt;");
-            break;
-        case '>':
-            fp_buf_adds(b, "&gt;");
-            break;
-        case '"':
-            fp_buf_adds(b, "&quot;");
-            break;
-        case '\'':
-            fp_buf_adds(b, "&#39;");
-            break;
-        default:
-            fp_buf_addc(b, *s);
-        }
-    }
+    fp_buf_add_escaped(b, s);
 }
 
 /* the colours, from theme.h: the same as the PDF's and the charts' */

@@ -228,49 +228,73 @@ static void tounicode(const fp_subset *s, fp_buf *b)
                    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
                    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
                    "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-    /* ranges of consecutive BMP characters written as themselves */
-    size_t i = 0;
+    /* runs of codes whose characters (in the BMP) also run: one bfrange each, not crossing a 256
+     * boundary of either; everything else one bfchar (characters outside the BMP in UTF-16) */
     typedef struct {
         uint16_t lo, hi;
+        uint32_t cp;
     } range;
     range *rs = fp_xmalloc((s->n ? s->n : 1) * sizeof *rs);
     size_t nr = 0;
-    while (i < s->n) {
+    size_t *single = fp_xmalloc((s->n ? s->n : 1) * sizeof *single), ns = 0;
+    /* by code: the codes are in character order for most characters, so sort indices by code */
+    size_t *ord = fp_xmalloc((s->n ? s->n : 1) * sizeof *ord);
+    for (size_t i = 0; i < s->n; i++)
+        ord[i] = i;
+    for (size_t i = 1; i < s->n; i++) { /* insertion sort: nearly sorted already */
+        size_t v = ord[i], k = i;
+        while (k > 0 && s->code[ord[k - 1]] > s->code[v]) {
+            ord[k] = ord[k - 1];
+            k--;
+        }
+        ord[k] = v;
+    }
+    for (size_t a = 0; a < s->n;) {
+        size_t i = ord[a];
         if (s->cp[i] > 0xFFFF) {
-            i++;
+            single[ns++] = i;
+            a++;
             continue;
         }
-        size_t j = i;
-        while (j + 1 < s->n && s->cp[j + 1] == s->cp[j] + 1 && s->cp[j + 1] <= 0xFFFF &&
-               ((s->cp[j + 1] & 0xFF00) == (s->cp[i] & 0xFF00))) /* a bfrange may not cross a 256 boundary */
-            j++;
-        rs[nr++] = (range){(uint16_t)s->cp[i], (uint16_t)s->cp[j]};
-        i = j + 1;
+        size_t e = a;
+        while (e + 1 < s->n) {
+            size_t p = ord[e], q = ord[e + 1];
+            if (s->cp[q] > 0xFFFF || s->code[q] != s->code[p] + 1 || s->cp[q] != s->cp[p] + 1 ||
+                (s->code[q] & 0xFF00) != (s->code[i] & 0xFF00) || (s->cp[q] & 0xFF00) != (s->cp[i] & 0xFF00))
+                break;
+            e++;
+        }
+        if (e == a)
+            single[ns++] = i;
+        else
+            rs[nr++] = (range){s->code[i], s->code[ord[e]], s->cp[i]};
+        a = e + 1;
     }
     for (size_t k = 0; k < nr; k += 100) {
         size_t m = nr - k < 100 ? nr - k : 100;
         fp_buf_printf(b, "%zu beginbfrange\n", m);
         for (size_t q = k; q < k + m; q++)
-            fp_buf_printf(b, "<%04X> <%04X> <%04X>\n", rs[q].lo, rs[q].hi, rs[q].lo);
+            fp_buf_printf(b, "<%04X> <%04X> <%04X>\n", rs[q].lo, rs[q].hi, (unsigned)rs[q].cp);
         fp_buf_adds(b, "endbfrange\n");
     }
-    free(rs);
-    /* characters outside the BMP: their Private Use code → the real character in UTF-16 */
-    size_t nx = 0;
-    for (size_t k = 0; k < s->n; k++)
-        nx += s->cp[k] > 0xFFFF;
-    size_t done = 0;
-    for (size_t k = 0; k < s->n; k++) {
-        if (s->cp[k] <= 0xFFFF)
-            continue;
-        if (done % 100 == 0) /* at most 100 entries a block */
-            fp_buf_printf(b, "%zu beginbfchar\n", nx - done < 100 ? nx - done : 100);
-        uint32_t v = s->cp[k] - 0x10000;
-        fp_buf_printf(b, "<%04X> <%04X%04X>\n", s->code[k], 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF));
-        done++;
-        if (done % 100 == 0 || done == nx)
-            fp_buf_adds(b, "endbfchar\n");
+    for (size_t k = 0; k < ns; k += 100) {
+        size_t m = ns - k < 100 ? ns - k : 100;
+        fp_buf_printf(b, "%zu beginbfchar\n", m);
+        for (size_t q = k; q < k + m; q++) {
+            size_t i = single[q];
+            uint32_t c = s->cp[i];
+            if (c > 0xFFFF) {
+                uint32_t v = c - 0x10000;
+                fp_buf_printf(b, "<%04X> <%04X%04X>\n", s->code[i], 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF));
+            } else {
+                fp_buf_printf(b, "<%04X> <%04X>\n", s->code[i], (unsigned)c);
+            }
+        }
+        fp_buf_adds(b, "endbfchar\n");
     }
+    free(rs);
+    free(single);
+    free(ord);
     fp_buf_adds(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
 }
 
@@ -490,30 +514,24 @@ static fp_status setup_font(pdf *p, fp_error *err)
 /* text as libharu must get it: characters outside the BMP replaced by their Private Use codes */
 static const char *conv(pdf *p, const char *s)
 {
-    bool plain = true;
-    for (const char *q = s; *q;) {
-        uint32_t c = fp_utf8_next(&q);
-        if (c > 0xFFFF)
-            plain = false;
-        if (c >= 0x20 && !fp_subset_code(&p->sub, c) && !p->stray)
-            p->stray = c; /* drawn but not collected by setup_font: a renderer bug, reported at the end */
-    }
-    if (plain)
-        return s;
     fp_buf_reset(&p->conv);
     while (*s) {
         uint32_t c = fp_utf8_next(&s);
-        if (c > 0xFFFF)
-            c = fp_subset_code(&p->sub, c);
+        uint16_t code = fp_subset_code(&p->sub, c);
+        if (!code) {
+            if (c >= 0x20 && !p->stray)
+                p->stray = c; /* drawn but not collected by setup_font: a renderer bug, reported at the end */
+            continue;
+        }
         char u[4];
         int m;
-        if (c < 0x80)
-            u[0] = (char)c, m = 1;
-        else if (c < 0x800)
-            u[0] = (char)(0xC0 | c >> 6), u[1] = (char)(0x80 | (c & 0x3F)), m = 2;
+        if (code < 0x80)
+            u[0] = (char)code, m = 1;
+        else if (code < 0x800)
+            u[0] = (char)(0xC0 | code >> 6), u[1] = (char)(0x80 | (code & 0x3F)), m = 2;
         else
-            u[0] = (char)(0xE0 | c >> 12), u[1] = (char)(0x80 | ((c >> 6) & 0x3F)), u[2] = (char)(0x80 | (c & 0x3F)),
-            m = 3;
+            u[0] = (char)(0xE0 | code >> 12), u[1] = (char)(0x80 | ((code >> 6) & 0x3F)),
+            u[2] = (char)(0x80 | (code & 0x3F)), m = 3;
         fp_buf_add(&p->conv, u, (size_t)m);
     }
     return p->conv.data ? p->conv.data : "";

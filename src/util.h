@@ -67,4 +67,10 @@ int fp_edit_distance(const char *a, const char *b);
  * bytes shown as \xNN. Writes into out (size outsz). */
 void fp_quote_text(char *out, size_t outsz, const char *s, size_t n, size_t max);
 
+/* SHA-256 of data, as 64 lowercase hex digits and a NUL (for manifests: checksums of reports) */
+void fp_sha256_hex(const void *data, size_t n, char out[65]);
+
+/* appends s with & < > " ' escaped for HTML and XML text and attributes */
+void fp_buf_add_escaped(fp_buf *b, const char *s);
+
 #endif

@@ -7,6 +7,7 @@
 int fp_cmd_metrics(int argc, char **argv);
 int fp_cmd_render(int argc, char **argv);
 int fp_cmd_check(int argc, char **argv);
+int fp_cmd_batch(int argc, char **argv);
 
 /* the data options several commands share */
 typedef struct fp_cli_data {
@@ -23,6 +24,9 @@ int fp_cli_data_check(fp_cli_data *r, const char *cmd);
 /* Loads the profile and the data directory; 0 or an exit code (the message printed). */
 int fp_cli_load(fp_cli_data *r, fp_profile **prof, fp_dataset **ds);
 void fp_metrics_text(const fp_metrics *m, fp_buf *out);
+
+/* A template by path, or by name from the shipped ones; 0 or an exit code (the message printed). */
+int fp_cli_template(const char *arg, char *out, size_t n, fp_error *err);
 
 /* Prints "fupan: message" to stderr and returns the exit code of the status. */
 int fp_cli_fail(const fp_error *err);

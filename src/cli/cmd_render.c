@@ -38,30 +38,6 @@ static const char HELP[] =
     "Exit codes: 0 ok, 1 bad data or template, 2 bad command line, 3 cannot write.\n";
 
 
-/* template by path, or by name from the shipped ones */
-static int template_path(const char *arg, char *out, size_t n, fp_error *err)
-{
-    FILE *f = fopen(arg, "rb");
-    if (f) {
-        fclose(f);
-        snprintf(out, n, "%s", arg);
-        return 0;
-    }
-    if (!strchr(arg, '/')) {
-        char rel[PATH_MAX];
-        const char *dot = strrchr(arg, '.');
-        snprintf(rel, sizeof rel, "%s%s", arg, dot && !strcmp(dot, ".xml") ? "" : ".xml");
-        if (fp_datafile(rel, out, n, NULL) == FP_OK && (f = fopen(out, "rb")) != NULL) {
-            fclose(f);
-            return 0;
-        }
-    }
-    fp_fail(err, FP_ERR_NOTFOUND,
-            "%s: no such template file, and no shipped template of that name (shipped: weekly, monthly, monthly-en, "
-            "quarterly, annual, retrospective, self-review, rollup)",
-            arg);
-    return fp_cli_fail(err);
-}
 
 /* every chart of the document as OUT/<name>-chart-N.png (N from 1, in reading order) */
 static int png_walk(const fp_node *n, fp_fontset *fonts, const char *out, const char *base, int *k)
@@ -172,7 +148,7 @@ int fp_cmd_render(int argc, char **argv)
 
     fp_error err = {0};
     char tpath[PATH_MAX], schema[PATH_MAX];
-    if ((rc = template_path(tmpl, tpath, sizeof tpath, &err)) != 0)
+    if ((rc = fp_cli_template(tmpl, tpath, sizeof tpath, &err)) != 0)
         return rc;
     if (fp_datafile("template.rng", schema, sizeof schema, &err) != FP_OK)
         return fp_cli_fail(&err);

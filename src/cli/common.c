@@ -74,3 +74,28 @@ int fp_cli_load(fp_cli_data *r, fp_profile **prof, fp_dataset **ds)
         return fp_cli_fail(&err);
     return 0;
 }
+
+/* template by path, or by name from the shipped ones */
+int fp_cli_template(const char *arg, char *out, size_t n, fp_error *err)
+{
+    FILE *f = fopen(arg, "rb");
+    if (f) {
+        fclose(f);
+        snprintf(out, n, "%s", arg);
+        return 0;
+    }
+    if (!strchr(arg, '/')) {
+        char rel[PATH_MAX];
+        const char *dot = strrchr(arg, '.');
+        snprintf(rel, sizeof rel, "%s%s", arg, dot && !strcmp(dot, ".xml") ? "" : ".xml");
+        if (fp_datafile(rel, out, n, NULL) == FP_OK && (f = fopen(out, "rb")) != NULL) {
+            fclose(f);
+            return 0;
+        }
+    }
+    fp_fail(err, FP_ERR_NOTFOUND,
+            "%s: no such template file, and no shipped template of that name (shipped: weekly, monthly, monthly-en, "
+            "quarterly, annual, retrospective, self-review, rollup)",
+            arg);
+    return fp_cli_fail(err);
+}

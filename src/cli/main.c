@@ -17,6 +17,7 @@ static const char USAGE[] =
     "  metrics   compute the metrics of a team, region, rep or the company for a period\n"
     "  render    write the report of a template as PDF and HTML\n"
     "  check     check templates (and profiles) and report every problem with its line\n"
+    "  batch     every team's (region's, rep's) report in one run, with an index and a manifest\n"
     "\n"
     "Run 'fupan COMMAND --help' for the options of a command.\n"
     "  --help      show this help\n"
@@ -69,6 +70,8 @@ int main(int argc, char **argv)
                 return fp_cmd_render(2, args);
             if (!strcmp(argv[2], "check"))
                 return fp_cmd_check(2, args);
+            if (!strcmp(argv[2], "batch"))
+                return fp_cmd_batch(2, args);
         }
         fputs(USAGE, stdout);
         return 0;
@@ -83,6 +86,8 @@ int main(int argc, char **argv)
         return fp_cmd_render(argc - 1, argv + 1);
     if (!strcmp(cmd, "check"))
         return fp_cmd_check(argc - 1, argv + 1);
+    if (!strcmp(cmd, "batch"))
+        return fp_cmd_batch(argc - 1, argv + 1);
     fprintf(stderr, "fupan: unknown command \"%s\"\n\n%s", cmd, USAGE);
     return 2;
 }

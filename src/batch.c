@@ -1,0 +1,289 @@
+/* batch.c — every scope's report in one run; see batch.h. */
+#include "batch.h"
+
+#include "format.h"
+#include "output.h"
+#include "period.h"
+#include "pool.h"
+#include "value.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+const char **fp_batch_scopes(const fp_dataset *ds, fp_scope_kind by, size_t *n)
+{
+    fp_domain dom = by == FP_SCOPE_REGION ? FP_DOM_REGION : by == FP_SCOPE_REP ? FP_DOM_PERSON : FP_DOM_TEAM;
+    uint32_t size = fp_dict_size(ds->dict[dom]);
+    const char **names = fp_xmalloc((size ? size : 1) * sizeof *names);
+    size_t k = 0;
+    for (uint32_t id = 1; id < size; id++) { /* id 0 is the empty string */
+        const char *s = fp_ds_str(ds, dom, id);
+        if (s && *s)
+            names[k++] = s;
+    }
+    qsort(names, k, sizeof *names, cmp_str);
+    *n = k;
+    return names;
+}
+
+typedef struct run {
+    const fp_batch_req *r;
+    fp_batch_item *items;
+    size_t n, done;
+    pthread_mutex_t lock;
+} run;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void one(int i, void *arg)
+{
+    run *ru = arg;
+    const fp_batch_req *r = ru->r;
+    fp_batch_item *it = &ru->items[i];
+    double t0 = now();
+    fp_report_req req = {.ds = r->ds,
+                         .tmpl = it->rollup ? r->rollup : r->tmpl,
+                         .q = {.scope = it->rollup ? FP_SCOPE_COMPANY : r->by,
+                               .name = it->rollup ? NULL : it->scope,
+                               .period = r->period,
+                               .as_of = r->as_of},
+                         .date = r->date,
+                         .created = r->created,
+                         .fonts = r->fonts,
+                         .pdf = true,
+                         .html = true};
+    fp_report rep;
+    fp_error err = {0};
+    if (fp_report_make(&req, &rep, &err) == FP_OK) {
+        snprintf(it->base, sizeof it->base, "%s", rep.base);
+        it->title = fp_xstrdup(rep.title);
+        it->sales = rep.sales;
+        it->orders = rep.orders;
+        it->attainment = rep.attainment;
+        it->mom = rep.mom;
+        char pdf[220], html[220];
+        snprintf(pdf, sizeof pdf, "%s.pdf", rep.base);
+        snprintf(html, sizeof html, "%s.html", rep.base);
+        if (fp_write_atomic(r->out, pdf, rep.pdf.data, rep.pdf.len, &err) == FP_OK &&
+            fp_write_atomic(r->out, html, rep.html.data, rep.html.len, &err) == FP_OK) {
+            it->ok = true;
+            it->pdf_bytes = rep.pdf.len;
+            it->html_bytes = rep.html.len;
+            fp_sha256_hex(rep.pdf.data, rep.pdf.len, it->pdf_sha);
+            fp_sha256_hex(rep.html.data, rep.html.len, it->html_sha);
+        }
+    }
+    if (!it->ok)
+        snprintf(it->error, sizeof it->error, "%.590s", err.msg[0] ? err.msg : "unknown error");
+    fp_report_free(&rep);
+    it->seconds = now() - t0;
+    pthread_mutex_lock(&ru->lock);
+    ru->done++;
+    if (r->progress)
+        r->progress(r->progress_ud, ru->done, ru->n, it);
+    pthread_mutex_unlock(&ru->lock);
+}
+
+static const char *kind_name(fp_scope_kind k)
+{
+    return k == FP_SCOPE_REGION ? "region" : k == FP_SCOPE_REP ? "rep" : k == FP_SCOPE_TEAM ? "team" : "company";
+}
+
+static void manifest(const fp_batch_req *r, const fp_batch_result *res, fp_buf *out)
+{
+    fp_value *root = fp_v_obj();
+    fp_v_set(root, "schema", fp_v_count(1));
+    fp_v_set(root, "template", fp_v_str(r->template_name ? r->template_name : ""));
+    fp_v_set(root, "period", fp_v_str(r->period_text ? r->period_text : ""));
+    fp_v_set(root, "by", fp_v_str(kind_name(r->by)));
+    char shard[32];
+    snprintf(shard, sizeof shard, "%d/%d", r->shard_k, r->shard_n);
+    fp_v_set(root, "shard", fp_v_str(shard));
+    fp_v_set(root, "date", fp_v_str(r->date));
+    fp_v_set(root, "reports", fp_v_count((int64_t)res->n));
+    fp_v_set(root, "failed", fp_v_count((int64_t)res->failed));
+    fp_value *list = fp_v_arr();
+    for (size_t i = 0; i < res->n; i++) {
+        const fp_batch_item *it = &res->items[i];
+        fp_value *o = fp_v_obj();
+        fp_v_set(o, "scope", fp_v_str(it->rollup ? "全公司" : it->scope));
+        fp_v_set(o, "kind", fp_v_str(it->rollup ? "company" : kind_name(r->by)));
+        fp_v_set(o, "status", fp_v_str(it->ok ? "ok" : "failed"));
+        if (!it->ok)
+            fp_v_set(o, "error", fp_v_str(it->error));
+        if (it->ok) {
+            fp_v_set(o, "title", fp_v_str(it->title));
+            fp_value *files = fp_v_arr();
+            const struct {
+                const char *ext, *sha;
+                size_t bytes;
+            } f[2] = {{"pdf", it->pdf_sha, it->pdf_bytes}, {"html", it->html_sha, it->html_bytes}};
+            for (int k = 0; k < 2; k++) {
+                fp_value *fo = fp_v_obj();
+                char name[220];
+                snprintf(name, sizeof name, "%s.%s", it->base, f[k].ext);
+                fp_v_set(fo, "name", fp_v_str(name));
+                fp_v_set(fo, "bytes", fp_v_count((int64_t)f[k].bytes));
+                fp_v_set(fo, "sha256", fp_v_str(f[k].sha));
+                fp_v_push(files, fo);
+            }
+            fp_v_set(o, "files", files);
+            fp_v_set(o, "sales", fp_v_money(it->sales));
+            fp_v_set(o, "orders", fp_v_count(it->orders));
+            fp_v_set(o, "attainment", fp_v_ratio(it->attainment));
+            fp_v_set(o, "mom", fp_v_ratio(it->mom));
+        }
+        fp_v_push(list, o);
+    }
+    fp_v_set(root, "items", list);
+    fp_json_write(root, 2, out);
+    fp_buf_adds(out, "\n");
+    fp_v_free(root);
+}
+
+static void cell_money(fp_buf *b, int64_t fen)
+{
+    fp_buf t;
+    fp_buf_init(&t);
+    fp_fmt_money(fen, FP_MONEY_AUTO, &t);
+    fp_buf_add_escaped(b, t.data ? t.data : "");
+    fp_buf_free(&t);
+}
+
+static void cell_ratio(fp_buf *b, double v, bool sign)
+{
+    if (isnan(v)) {
+        fp_buf_adds(b, "—");
+        return;
+    }
+    fp_buf t;
+    fp_buf_init(&t);
+    fp_fmt_percent(v, 1, sign, &t);
+    fp_buf_add_escaped(b, t.data ? t.data : "");
+    fp_buf_free(&t);
+}
+
+static void index_html(const fp_batch_req *r, const fp_batch_result *res, fp_buf *b)
+{
+    fp_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                   "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                   "style-src 'unsafe-inline'\">\n<title>");
+    fp_buf_add_escaped(b, r->period_text);
+    fp_buf_adds(b, " 报告索引</title>\n<style>body{font:15px/1.6 \"PingFang SC\",\"Microsoft YaHei\",\"Noto Sans CJK SC\","
+                   "\"WenQuanYi Micro Hei\",sans-serif;color:#1f2933;margin:24px auto;max-width:960px;padding:0 14px}"
+                   "table{border-collapse:collapse;width:100%}th,td{padding:6px 8px;border-bottom:1px solid #d9dee4;"
+                   "text-align:left}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}"
+                   ".bad{color:#c42b1c}.warn{color:#a15c00}.good{color:#1a7f37}.muted{color:#6b7785}"
+                   ".wrap{overflow-x:auto}</style>\n</head>\n<body>\n<h1>");
+    fp_buf_add_escaped(b, r->period_text);
+    fp_buf_printf(b, " · %zu 份报告", res->n);
+    if (res->failed)
+        fp_buf_printf(b, "，<span class=\"bad\">%zu 份失败</span>", res->failed);
+    fp_buf_adds(b, "</h1>\n<div class=\"wrap\"><table>\n<thead><tr><th>范围</th><th class=\"num\">销售额</th>"
+                   "<th class=\"num\">目标达成率</th><th class=\"num\">环比</th><th>报告</th></tr></thead>\n<tbody>\n");
+    for (size_t i = 0; i < res->n; i++) {
+        const fp_batch_item *it = &res->items[i];
+        fp_buf_adds(b, "<tr><td>");
+        fp_buf_add_escaped(b, it->rollup ? "全公司（汇总）" : it->scope);
+        fp_buf_adds(b, "</td>");
+        if (!it->ok) {
+            fp_buf_adds(b, "<td colspan=\"4\" class=\"bad\">失败：");
+            fp_buf_add_escaped(b, it->error);
+            fp_buf_adds(b, "</td></tr>\n");
+            continue;
+        }
+        fp_buf_adds(b, "<td class=\"num\">");
+        cell_money(b, it->sales);
+        const char *tone = isnan(it->attainment) ? "muted" : it->attainment < 0.8 ? "bad" : it->attainment < 1 ? "warn"
+                                                                                                             : "good";
+        fp_buf_printf(b, "</td><td class=\"num %s\">", tone);
+        cell_ratio(b, it->attainment, false);
+        fp_buf_printf(b, "</td><td class=\"num %s\">", isnan(it->mom) ? "muted" : it->mom < 0 ? "bad" : "good");
+        cell_ratio(b, it->mom, true);
+        fp_buf_adds(b, "</td><td><a href=\"");
+        /* the file names are made safe (output.c), and escaped here like any text */
+        fp_buf_add_escaped(b, it->base);
+        fp_buf_adds(b, ".pdf\">PDF</a> · <a href=\"");
+        fp_buf_add_escaped(b, it->base);
+        fp_buf_adds(b, ".html\">HTML</a></td></tr>\n");
+    }
+    fp_buf_adds(b, "</tbody></table></div>\n<p class=\"muted\">fupan · ");
+    fp_buf_add_escaped(b, r->date);
+    fp_buf_adds(b, "</p>\n</body>\n</html>\n");
+}
+
+fp_status fp_batch_run(const fp_batch_req *r, fp_batch_result *res, fp_error *err)
+{
+    memset(res, 0, sizeof *res);
+    if (r->shard_n < 1 || r->shard_k < 1 || r->shard_k > r->shard_n)
+        return fp_fail(err, FP_ERR_USAGE, "--shard K/N needs 1 <= K <= N (found %d/%d)", r->shard_k, r->shard_n);
+    fp_status st = fp_make_dir(r->out, err);
+    if (st != FP_OK)
+        return st;
+    size_t ns;
+    const char **names = fp_batch_scopes(r->ds, r->by, &ns);
+    /* this shard's share; the roll-up goes with the first shard */
+    size_t cap = ns + 1;
+    res->items = fp_xcalloc(cap, sizeof *res->items);
+    if (r->rollup && r->shard_k == 1) {
+        fp_batch_item *it = &res->items[res->n++];
+        it->rollup = true;
+        it->scope = fp_xstrdup("");
+    }
+    for (size_t i = 0; i < ns; i++)
+        if ((int)(i % (size_t)r->shard_n) == r->shard_k - 1)
+            res->items[res->n++].scope = fp_xstrdup(names[i]);
+    free(names);
+    for (size_t i = 0; i < res->n; i++)
+        res->items[i].attainment = res->items[i].mom = NAN;
+    run ru = {.r = r, .items = res->items, .n = res->n};
+    pthread_mutex_init(&ru.lock, NULL);
+    fp_parallel_for((int)res->n, r->jobs > 0 ? r->jobs : fp_ncpus(), one, &ru);
+    pthread_mutex_destroy(&ru.lock);
+    for (size_t i = 0; i < res->n; i++)
+        res->failed += !res->items[i].ok;
+    /* the manifest and the index, named by the shard when there are several */
+    if (r->shard_n > 1) {
+        snprintf(res->manifest, sizeof res->manifest, "manifest-%d-of-%d.json", r->shard_k, r->shard_n);
+        snprintf(res->index, sizeof res->index, "index-%d-of-%d.html", r->shard_k, r->shard_n);
+    } else {
+        snprintf(res->manifest, sizeof res->manifest, "manifest.json");
+        snprintf(res->index, sizeof res->index, "index.html");
+    }
+    fp_buf m, ix;
+    fp_buf_init(&m);
+    fp_buf_init(&ix);
+    manifest(r, res, &m);
+    index_html(r, res, &ix);
+    st = fp_write_atomic(r->out, res->manifest, m.data, m.len, err);
+    if (st == FP_OK)
+        st = fp_write_atomic(r->out, res->index, ix.data, ix.len, err);
+    fp_buf_free(&m);
+    fp_buf_free(&ix);
+    return st;
+}
+
+void fp_batch_result_free(fp_batch_result *res)
+{
+    for (size_t i = 0; i < res->n; i++) {
+        free(res->items[i].scope);
+        free(res->items[i].title);
+    }
+    free(res->items);
+    memset(res, 0, sizeof *res);
+}
