@@ -1,0 +1,204 @@
+/* Tests of batch runs (batch.c, `fupan batch`): every scope once, shards that cover every scope
+ * exactly once, a failing scope that does not stop the others, the manifest's checksums, the index,
+ * and byte-identical reruns. */
+#include "testutil.h"
+
+#include "batch.h"
+#include "dataset.h"
+#include "profile.h"
+
+#include <stdbool.h>
+
+static char *tmp;
+
+static int setup(void **state)
+{
+    (void)state;
+    tmp = tu_tmpdir();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tu_rmrf(tmp);
+    free(tmp);
+    return 0;
+}
+
+static int batch(const char *args, char **out, char **err)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "cd '%s' && SOURCE_DATE_EPOCH=1793577600 LC_ALL=C '%s' batch %s", tu_src(), tu_bin(),
+             args);
+    return tu_run(cmd, out, err);
+}
+
+static int count(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *q = hay; q && (q = strstr(q, needle)) != NULL; q += strlen(needle))
+        n++;
+    return n;
+}
+
+static void every_team_once_with_index_and_manifest(void **state)
+{
+    (void)state;
+    char args[2048], *out, *err;
+    snprintf(args, sizeof args,
+             "--template monthly --data samples/demo --period 2026-10 --as-of 2026-10-31 --rollup rollup --jobs 2 "
+             "--out '%s/all'",
+             tmp);
+    assert_int_equal(batch(args, &out, &err), 0);
+    /* not a terminal: one plain line a report, then the summary */
+    assert_int_equal(count(err, "] "), 6);
+    assert_contains(err, "6 reports in");
+    assert_contains(err, "0 failed");
+    char p[1024];
+    snprintf(p, sizeof p, "%s/all/manifest.json", tmp);
+    char *m = tu_read(p);
+    assert_non_null(m);
+    assert_contains(m, "\"reports\": 6");
+    assert_contains(m, "\"failed\": 0");
+    static const char *const teams[] = {"华东一组", "华东二组", "华北一组", "华南一组", "西南一组"};
+    for (size_t i = 0; i < 5; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "\"scope\": \"%s\"", teams[i]);
+        assert_int_equal(count(m, key), 1);
+    }
+    assert_contains(m, "\"scope\": \"全公司\"");
+    /* the checksum in the manifest is the file's */
+    snprintf(p, sizeof p, "%s/all/华东一组-2026-10.pdf", tmp);
+    char cmd[2048], *sum;
+    snprintf(cmd, sizeof cmd, "sha256sum '%s' | cut -c1-64", p);
+    assert_int_equal(tu_run(cmd, &sum, NULL), 0);
+    sum[64] = 0;
+    assert_contains(m, sum);
+    free(sum);
+    /* the index links every report, with its figures */
+    snprintf(p, sizeof p, "%s/all/index.html", tmp);
+    char *ix = tu_read(p);
+    assert_non_null(ix);
+    assert_contains(ix, "href=\"华东一组-2026-10.pdf\"");
+    assert_contains(ix, "href=\"全公司-2026-10.html\"");
+    assert_contains(ix, "544.67万元");
+    assert_contains(ix, "Content-Security-Policy");
+    free(ix);
+    /* the same run again: the same bytes */
+    char *m1 = m;
+    snprintf(args, sizeof args,
+             "--template monthly --data samples/demo --period 2026-10 --as-of 2026-10-31 --rollup rollup --jobs 1 "
+             "--out '%s/again' --quiet",
+             tmp);
+    free(out);
+    free(err);
+    assert_int_equal(batch(args, &out, &err), 0);
+    assert_string_equal(err, "");
+    snprintf(p, sizeof p, "%s/again/manifest.json", tmp);
+    char *m2 = tu_read(p);
+    assert_string_equal(m1, m2);
+    snprintf(cmd, sizeof cmd, "cd '%s' && diff -r all again", tmp);
+    assert_int_equal(system(cmd), 0);
+    free(m1);
+    free(m2);
+    free(out);
+    free(err);
+}
+
+static void shards_cover_every_scope_once(void **state)
+{
+    (void)state;
+    /* the library's own split, for reps (20 of them), in 1 to 7 shards */
+    char *pp = tu_path("samples/demo/profile.xml"), *rng = tu_path("templates/profile.rng"), *data = tu_path("samples/demo");
+    fp_profile *prof;
+    fp_dataset *ds;
+    fp_error e = {0};
+    assert_int_equal(fp_profile_load(pp, rng, &prof, &e), FP_OK);
+    assert_int_equal(fp_dataset_load(data, prof, 1, &ds, &e), FP_OK);
+    size_t n;
+    const char **names = fp_batch_scopes(ds, FP_SCOPE_REP, &n);
+    assert_true(n >= 20);
+    for (size_t i = 1; i < n; i++)
+        assert_true(strcmp(names[i - 1], names[i]) < 0); /* sorted, no duplicates */
+    free(names);
+    fp_dataset_free(ds);
+    fp_profile_free(prof);
+    free(pp), free(rng), free(data);
+    /* and through the command: 3 shards of the teams write disjoint sets that together are all teams */
+    char all[8192] = "";
+    for (int k = 1; k <= 3; k++) {
+        char args[2048], *out, *err;
+        snprintf(args, sizeof args,
+                 "--template monthly --data samples/demo --period 2026-10 --as-of 2026-10-31 --shard %d/3 --quiet "
+                 "--out '%s/shards'",
+                 k, tmp);
+        assert_int_equal(batch(args, &out, &err), 0);
+        char p[1024];
+        snprintf(p, sizeof p, "%s/shards/manifest-%d-of-3.json", tmp, k);
+        char *m = tu_read(p);
+        assert_non_null(m);
+        strncat(all, m, sizeof all - strlen(all) - 1);
+        free(m);
+        free(out);
+        free(err);
+    }
+    static const char *const teams[] = {"华东一组", "华东二组", "华北一组", "华南一组", "西南一组"};
+    for (size_t i = 0; i < 5; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "\"scope\": \"%s\"", teams[i]);
+        assert_int_equal(count(all, key), 1);
+    }
+    char args[256], *out, *err;
+    snprintf(args, sizeof args, "--template monthly --data samples/demo --period 2026-10 --shard 4/3");
+    assert_int_equal(batch(args, &out, &err), 2);
+    assert_contains(err, "--shard");
+    free(out);
+    free(err);
+}
+
+static void a_failing_scope_does_not_stop_the_others(void **state)
+{
+    (void)state;
+    /* a folder where one team's PDF must go: that team cannot be written, the others can */
+    char d[1024];
+    snprintf(d, sizeof d, "%s/fail/华北一组-2026-10.pdf", tmp);
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && touch '%s/keep'", d, d);
+    assert_int_equal(system(cmd), 0);
+    char args[2048], *out, *err;
+    snprintf(args, sizeof args,
+             "--template monthly --data samples/demo --period 2026-10 --as-of 2026-10-31 --out '%s/fail'", tmp);
+    assert_int_equal(batch(args, &out, &err), 1);
+    assert_contains(err, "1 failed");
+    assert_contains(err, "failed: 华北一组:");
+    char p[1024];
+    snprintf(p, sizeof p, "%s/fail/manifest.json", tmp);
+    char *m = tu_read(p);
+    assert_contains(m, "\"failed\": 1");
+    assert_int_equal(count(m, "\"status\": \"ok\""), 4);
+    assert_int_equal(count(m, "\"status\": \"failed\""), 1);
+    free(m);
+    snprintf(p, sizeof p, "%s/fail/华南一组-2026-10.pdf", tmp);
+    char *pdf = tu_read(p);
+    assert_non_null(pdf);
+    free(pdf);
+    /* no temporary file left behind */
+    snprintf(cmd, sizeof cmd, "find '%s/fail' -name '*.tmp*' | wc -l", tmp);
+    char *n;
+    assert_int_equal(tu_run(cmd, &n, NULL), 0);
+    assert_int_equal(atoi(n), 0);
+    free(n);
+    free(out);
+    free(err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_team_once_with_index_and_manifest),
+        cmocka_unit_test(shards_cover_every_scope_once),
+        cmocka_unit_test(a_failing_scope_does_not_stop_the_others),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
