@@ -29,6 +29,7 @@
 #include "chart.h"
 #include "report.h"
 #include "batch.h"
+#include "mail.h"
 #include "output.h"
 #include "notes.h"
 #include "template.h"

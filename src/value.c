@@ -306,3 +306,219 @@ void fp_json_write(const fp_value *v, int indent, fp_buf *out)
     if (indent)
         fp_buf_addc(out, '\n');
 }
+
+/* ---- reading JSON (manifests) ---- */
+
+typedef struct jp {
+    const char *s, *end;
+    int line;
+    fp_error *err;
+    bool failed;
+} jp;
+
+static void jfail(jp *p, const char *what)
+{
+    if (!p->failed)
+        fp_fail(p->err, FP_ERR_INPUT, "line %d: %s", p->line, what);
+    p->failed = true;
+}
+
+static void jws(jp *p)
+{
+    while (p->s < p->end && (*p->s == ' ' || *p->s == '\t' || *p->s == '\n' || *p->s == '\r')) {
+        if (*p->s == '\n')
+            p->line++;
+        p->s++;
+    }
+}
+
+static fp_value *jvalue(jp *p, int depth);
+
+static char *jstring(jp *p)
+{
+    if (p->s >= p->end || *p->s != '"') {
+        jfail(p, "expected a string");
+        return NULL;
+    }
+    p->s++;
+    fp_buf b;
+    fp_buf_init(&b);
+    while (p->s < p->end && *p->s != '"') {
+        unsigned char c = (unsigned char)*p->s++;
+        if (c < 0x20) {
+            jfail(p, "a control character inside a string");
+            break;
+        }
+        if (c != '\\') {
+            fp_buf_addc(&b, (char)c);
+            continue;
+        }
+        if (p->s >= p->end)
+            break;
+        char e = *p->s++;
+        switch (e) {
+        case '"': case '\\': case '/':
+            fp_buf_addc(&b, e);
+            break;
+        case 'b': fp_buf_addc(&b, '\b'); break;
+        case 'f': fp_buf_addc(&b, '\f'); break;
+        case 'n': fp_buf_addc(&b, '\n'); break;
+        case 'r': fp_buf_addc(&b, '\r'); break;
+        case 't': fp_buf_addc(&b, '\t'); break;
+        case 'u': {
+            unsigned v = 0;
+            for (int k = 0; k < 4; k++) {
+                if (p->s >= p->end) {
+                    jfail(p, "a \\u escape cut short");
+                    break;
+                }
+                char h = *p->s++;
+                v = v * 16 + (unsigned)(h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                                        : h >= 'A' && h <= 'F' ? h - 'A' + 10 : 0);
+            }
+            if (v >= 0xD800 && v < 0xDC00 && p->end - p->s >= 6 && p->s[0] == '\\' && p->s[1] == 'u') {
+                unsigned lo = (unsigned)strtoul((char[5]){p->s[2], p->s[3], p->s[4], p->s[5], 0}, NULL, 16);
+                p->s += 6;
+                v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00);
+            }
+            char u[4];
+            int m = v < 0x80 ? 1 : v < 0x800 ? 2 : v < 0x10000 ? 3 : 4;
+            if (m == 1)
+                u[0] = (char)v;
+            else if (m == 2)
+                u[0] = (char)(0xC0 | v >> 6), u[1] = (char)(0x80 | (v & 0x3F));
+            else if (m == 3)
+                u[0] = (char)(0xE0 | v >> 12), u[1] = (char)(0x80 | ((v >> 6) & 0x3F)), u[2] = (char)(0x80 | (v & 0x3F));
+            else
+                u[0] = (char)(0xF0 | v >> 18), u[1] = (char)(0x80 | ((v >> 12) & 0x3F)),
+                u[2] = (char)(0x80 | ((v >> 6) & 0x3F)), u[3] = (char)(0x80 | (v & 0x3F));
+            fp_buf_add(&b, u, (size_t)m);
+            break;
+        }
+        default:
+            jfail(p, "an unknown escape in a string");
+        }
+    }
+    if (p->s >= p->end)
+        jfail(p, "a string is not closed");
+    else
+        p->s++;
+    if (p->failed) {
+        fp_buf_free(&b);
+        return NULL;
+    }
+    return b.data ? fp_buf_steal(&b) : fp_xstrdup("");
+}
+
+static fp_value *jvalue(jp *p, int depth)
+{
+    jws(p);
+    if (depth > 64) {
+        jfail(p, "nested too deep");
+        return NULL;
+    }
+    if (p->s >= p->end) {
+        jfail(p, "unexpected end");
+        return NULL;
+    }
+    char c = *p->s;
+    if (c == '{' || c == '[') {
+        bool obj = c == '{';
+        fp_value *v = obj ? fp_v_obj() : fp_v_arr();
+        p->s++;
+        jws(p);
+        if (p->s < p->end && *p->s == (obj ? '}' : ']')) {
+            p->s++;
+            return v;
+        }
+        for (;;) {
+            char *key = NULL;
+            if (obj) {
+                jws(p);
+                key = jstring(p);
+                jws(p);
+                if (!key || p->s >= p->end || *p->s != ':') {
+                    free(key);
+                    jfail(p, "expected \"key\": value");
+                    fp_v_free(v);
+                    return NULL;
+                }
+                p->s++;
+            }
+            fp_value *e = jvalue(p, depth + 1);
+            if (!e) {
+                free(key);
+                fp_v_free(v);
+                return NULL;
+            }
+            if (obj)
+                fp_v_set(v, key, e);
+            else
+                fp_v_push(v, e);
+            free(key);
+            jws(p);
+            if (p->s < p->end && *p->s == ',') {
+                p->s++;
+                continue;
+            }
+            if (p->s < p->end && *p->s == (obj ? '}' : ']')) {
+                p->s++;
+                return v;
+            }
+            jfail(p, obj ? "expected , or }" : "expected , or ]");
+            fp_v_free(v);
+            return NULL;
+        }
+    }
+    if (c == '"') {
+        char *s = jstring(p);
+        if (!s)
+            return NULL;
+        fp_value *v = fp_v_str(s);
+        free(s);
+        return v;
+    }
+    if (p->end - p->s >= 4 && !strncmp(p->s, "true", 4)) {
+        p->s += 4;
+        return fp_v_bool(true);
+    }
+    if (p->end - p->s >= 5 && !strncmp(p->s, "false", 5)) {
+        p->s += 5;
+        return fp_v_bool(false);
+    }
+    if (p->end - p->s >= 4 && !strncmp(p->s, "null", 4)) {
+        p->s += 4;
+        return fp_v_null();
+    }
+    char num[64];
+    size_t k = 0;
+    while (p->s < p->end && k < sizeof num - 1 && strchr("+-0123456789.eE", *p->s))
+        num[k++] = *p->s++;
+    num[k] = 0;
+    char *endp;
+    double d = strtod(num, &endp);
+    if (!k || *endp) {
+        jfail(p, "expected a value");
+        return NULL;
+    }
+    return fp_v_num(d, FP_NUM_PLAIN);
+}
+
+fp_status fp_json_parse(const char *name, const char *text, size_t n, fp_value **out, fp_error *err)
+{
+    jp p = {.s = text, .end = text + n, .line = 1, .err = err};
+    *out = jvalue(&p, 0);
+    if (*out) {
+        jws(&p);
+        if (p.s < p.end) {
+            jfail(&p, "text after the value");
+            fp_v_free(*out);
+            *out = NULL;
+        }
+    }
+    if (!*out) {
+        fp_error_prefix(err, "%s", name);
+        return FP_ERR_INPUT;
+    }
+    return FP_OK;
+}

@@ -12,6 +12,7 @@
 #ifndef FP_VALUE_H
 #define FP_VALUE_H
 
+#include "error.h"
 #include "util.h"
 
 #include <stdbool.h>
@@ -64,5 +65,7 @@ void fp_v_free(fp_value *v);
 void fp_json_write(const fp_value *v, int indent, fp_buf *out);
 /* Writes a number of the given kind the way the JSON output does (shortest form, no trailing zeros). */
 void fp_json_number(double d, fp_numkind kind, fp_buf *out);
+/* Parses JSON text (a manifest); numbers come back as plain numbers. name is for messages. */
+fp_status fp_json_parse(const char *name, const char *text, size_t n, fp_value **out, fp_error *err);
 
 #endif

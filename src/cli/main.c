@@ -18,6 +18,7 @@ static const char USAGE[] =
     "  render    write the report of a template as PDF and HTML\n"
     "  check     check templates (and profiles) and report every problem with its line\n"
     "  batch     every team's (region's, rep's) report in one run, with an index and a manifest\n"
+    "  mail      send the reports of a batch by e-mail (SMTP), safely: outbox, retries, no duplicates\n"
     "\n"
     "Run 'fupan COMMAND --help' for the options of a command.\n"
     "  --help      show this help\n"
@@ -72,6 +73,8 @@ int main(int argc, char **argv)
                 return fp_cmd_check(2, args);
             if (!strcmp(argv[2], "batch"))
                 return fp_cmd_batch(2, args);
+            if (!strcmp(argv[2], "mail"))
+                return fp_cmd_mail(2, args);
         }
         fputs(USAGE, stdout);
         return 0;
@@ -88,6 +91,8 @@ int main(int argc, char **argv)
         return fp_cmd_check(argc - 1, argv + 1);
     if (!strcmp(cmd, "batch"))
         return fp_cmd_batch(argc - 1, argv + 1);
+    if (!strcmp(cmd, "mail"))
+        return fp_cmd_mail(argc - 1, argv + 1);
     fprintf(stderr, "fupan: unknown command \"%s\"\n\n%s", cmd, USAGE);
     return 2;
 }

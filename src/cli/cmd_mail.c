@@ -1,0 +1,102 @@
+/* cmd_mail.c — `fupan mail`: the reports of a batch, mailed through SMTP (or written as .eml). */
+#include "cli.h"
+
+#include "mail.h"
+
+#include <curl/curl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char HELP[] =
+    "usage: fupan mail --manifest FILE --recipients FILE --from ADDRESS (--smtp URL | --dry-run DIR)\n"
+    "                  [--outbox DIR] [--quiet]\n"
+    "\n"
+    "Sends each report of a batch (its manifest.json) to the people the recipients file names for its scope.\n"
+    "\n"
+    "  --manifest FILE    the manifest `fupan batch` wrote; the reports are beside it\n"
+    "  --recipients FILE  CSV with the header scope,to,cc; several addresses separated by ;\n"
+    "  --from ADDRESS     the sender\n"
+    "  --smtp URL         smtp://host:587 (STARTTLS when offered) or smtps://host:465; the login comes from\n"
+    "                     FUPAN_SMTP_USER and FUPAN_SMTP_PASSWORD, else ~/.netrc — never the command line\n"
+    "  --dry-run DIR      write the messages as .eml files in DIR instead of sending\n"
+    "  --outbox DIR       where messages wait until the server accepts them (default: beside the manifest)\n"
+    "\n"
+    "A message is written to the outbox before it is sent and leaves it only when the server accepted it\n"
+    "(its Message-ID goes into OUTBOX/sent.log). A refused or dropped message stays, with the reason in a .err\n"
+    "file, and the next run sends it; a rerun never sends a delivered message again.\n"
+    "Exit codes: 0 all sent (or already sent), 1 some not sent or bad input, 2 bad command line, 3 cannot write.\n";
+
+int fp_cmd_mail(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"manifest", required_argument, 0, 'm'}, {"recipients", required_argument, 0, 'r'},
+        {"from", required_argument, 0, 'f'},     {"smtp", required_argument, 0, 's'},
+        {"dry-run", required_argument, 0, 'd'},  {"outbox", required_argument, 0, 'o'},
+        {"quiet", no_argument, 0, 'q'},          {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    fp_mail_req r = {.date = (time_t)-1};
+    optind = 1;
+    opterr = 0;
+    int c, li = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, &li)) != -1) {
+        switch (c) {
+        case 'm':
+            r.manifest = optarg;
+            break;
+        case 'r':
+            r.recipients = optarg;
+            break;
+        case 'f':
+            r.from = optarg;
+            break;
+        case 's':
+            r.smtp_url = optarg;
+            break;
+        case 'd':
+            r.dry_run = optarg;
+            break;
+        case 'o':
+            r.outbox = optarg;
+            break;
+        case 'q':
+            r.quiet = true;
+            break;
+        case 'h':
+            fputs(HELP, stdout);
+            return 0;
+        case ':':
+            return fp_cli_usage("mail", "%s needs a value", argv[optind - 1]);
+        default:
+            return fp_cli_usage("mail", "unknown option \"%s\"", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return fp_cli_usage("mail", "unexpected argument \"%s\"", argv[optind]);
+    if (!r.manifest || !r.recipients || !r.from)
+        return fp_cli_usage("mail", "--manifest, --recipients and --from are required");
+    if (!r.smtp_url == !r.dry_run)
+        return fp_cli_usage("mail", "give one of --smtp URL and --dry-run DIR");
+    if (r.smtp_url && strncmp(r.smtp_url, "smtp://", 7) && strncmp(r.smtp_url, "smtps://", 8))
+        return fp_cli_usage("mail", "--smtp wants smtp://host[:port] or smtps://host[:port], not \"%s\"", r.smtp_url);
+    if (r.smtp_url && strchr(r.smtp_url, '@'))
+        return fp_cli_usage("mail", "no login in --smtp: use FUPAN_SMTP_USER / FUPAN_SMTP_PASSWORD or ~/.netrc");
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde)
+        r.date = (time_t)strtoll(sde, NULL, 10);
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf(stderr, "fupan: libcurl cannot start\n");
+        return 70;
+    }
+    fp_mail_result res;
+    fp_error err = {0};
+    fp_status st = fp_mail_run(&r, &res, &err);
+    curl_global_cleanup();
+    if (st != FP_OK)
+        return fp_cli_fail(&err);
+    if (!r.quiet)
+        fprintf(stderr, "fupan: %zu %s, %zu already sent, %zu not sent, %zu without recipients\n", res.sent,
+                r.dry_run ? "written" : "sent", res.already, res.failed, res.no_recipient);
+    return res.failed ? 1 : 0;
+}

@@ -1,0 +1,248 @@
+/* Tests of mail (mail.c, `fupan mail`) against a real SMTP server started on 127.0.0.1
+ * (tests/tools/smtp_sink.py, Debian's python3-aiosmtpd), the messages read back with Python's email
+ * parser (tests/tools/check_mail.py): delivered, attachments byte-identical, Chinese file names and
+ * subjects readable; a rerun sends nothing twice; a refused recipient or a dropped connection leaves
+ * the message in the outbox and the next run delivers it; header injection is refused. */
+#include "testutil.h"
+
+#include "mail.h"
+
+#include <signal.h>
+#include <stdbool.h>
+#include <time.h>
+
+static void nap_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static char *tmp;
+
+static int setup(void **state)
+{
+    (void)state;
+    if (system("/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null")) {
+        fprintf(stderr, "test_mail needs python3-aiosmtpd (make deps installs it)\n");
+        return -1;
+    }
+    tmp = tu_tmpdir();
+    /* a batch of the demo's teams to mail */
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && SOURCE_DATE_EPOCH=1793577600 '%s' batch --template monthly --data samples/demo --period 2026-10 "
+             "--as-of 2026-10-31 --out '%s/reports' --quiet >/dev/null",
+             tu_src(), tu_bin(), tmp);
+    if (system(cmd))
+        return -1;
+    char rc[2048];
+    snprintf(rc, sizeof rc,
+             "scope,to,cc\n"
+             "华东一组,chenlf@mingyuan.example,boss@mingyuan.example;cfo@mingyuan.example\n"
+             "华北一组,hexx@mingyuan.example,boss@mingyuan.example\n"
+             "华南一组,linzq@mingyuan.example,\n");
+    tu_writes(tmp, "recipients.csv", rc);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tu_rmrf(tmp);
+    free(tmp);
+    return 0;
+}
+
+typedef struct sink {
+    int pid;
+    int port;
+    char dir[512];
+} sink;
+
+static void sink_start(sink *s, const char *name, const char *extra)
+{
+    snprintf(s->dir, sizeof s->dir, "%s/%s", tmp, name);
+    char cmd[4096], pidf[600], portf[600];
+    snprintf(pidf, sizeof pidf, "%s/%s.pid", tmp, name);
+    snprintf(portf, sizeof portf, "%s/%s.port", tmp, name);
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s/tests/tools/smtp_sink.py' '%s' '%s' %s >/dev/null 2>&1 & echo $! > '%s'",
+             tu_src(), s->dir, portf, extra ? extra : "", pidf);
+    assert_int_equal(system(cmd), 0);
+    char *port = NULL;
+    for (int i = 0; i < 100 && !port; i++) {
+        nap_ms(50);
+        port = tu_read(portf);
+    }
+    assert_non_null(port);
+    s->port = atoi(port);
+    free(port);
+    char *pid = tu_read(pidf);
+    s->pid = atoi(pid);
+    free(pid);
+}
+
+static void sink_stop(sink *s)
+{
+    kill(s->pid, SIGTERM);
+    nap_ms(200);
+    kill(s->pid, SIGKILL);
+}
+
+static int mail(const sink *s, char **err)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "SOURCE_DATE_EPOCH=1793577600 '%s' mail --manifest '%s/reports/manifest.json' --recipients "
+             "'%s/recipients.csv' --from fupan@mingyuan.example --smtp smtp://127.0.0.1:%d",
+             tu_bin(), tmp, tmp, s->port);
+    return tu_run(cmd, NULL, err);
+}
+
+static int files_in(const char *dir, const char *suffix)
+{
+    char cmd[2048], *out;
+    snprintf(cmd, sizeof cmd, "ls '%s' 2>/dev/null | grep -c '%s$'", dir, suffix);
+    tu_run(cmd, &out, NULL);
+    int n = atoi(out);
+    free(out);
+    return n;
+}
+
+static void delivers_then_never_twice(void **state)
+{
+    (void)state;
+    sink s;
+    sink_start(&s, "ok", NULL);
+    char *err;
+    assert_int_equal(mail(&s, &err), 0);
+    assert_contains(err, "3 sent, 0 already sent, 0 not sent, 2 without recipients");
+    free(err);
+    assert_int_equal(files_in(s.dir, ".eml"), 3);
+    /* read back with a real MIME parser: subjects, Chinese file names, byte-identical PDFs */
+    char cmd[2048], *out;
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s/tests/tools/check_mail.py' '%s' '%s/reports'", tu_src(), s.dir,
+             tmp);
+    assert_int_equal(tu_run(cmd, &out, NULL), 0);
+    assert_contains(out, "华东一组2026年10月销售月度总结\t华东一组-2026-10.pdf\tok");
+    assert_contains(out, "华北一组2026年10月销售月度总结\t华北一组-2026-10.pdf\tok");
+    free(out);
+    /* the envelope carries the cc recipients too */
+    char p[1024];
+    snprintf(p, sizeof p, "%s/001.rcpt", s.dir);
+    char *rc = tu_read(p);
+    assert_contains(rc, "fupan@mingyuan.example\n");
+    free(rc);
+    /* a rerun sends nothing again */
+    assert_int_equal(mail(&s, &err), 0);
+    assert_contains(err, "0 sent, 3 already sent");
+    free(err);
+    assert_int_equal(files_in(s.dir, ".eml"), 3);
+    snprintf(p, sizeof p, "%s/reports/outbox", tmp);
+    assert_int_equal(files_in(p, ".eml"), 0);
+    sink_stop(&s);
+    /* start again from an empty outbox for the other tests */
+    snprintf(cmd, sizeof cmd, "rm -rf '%s/reports/outbox'", tmp);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void refused_and_dropped_stay_in_the_outbox(void **state)
+{
+    (void)state;
+    char outbox[1024];
+    snprintf(outbox, sizeof outbox, "%s/reports/outbox", tmp);
+    /* a server that refuses one recipient: that message stays, with its reason; the others go */
+    sink s;
+    sink_start(&s, "refuse", "--refuse hexx@mingyuan.example");
+    char *err;
+    assert_int_equal(mail(&s, &err), 1);
+    assert_contains(err, "2 sent, 0 already sent, 1 not sent");
+    assert_contains(err, "not sent: 华北一组");
+    free(err);
+    sink_stop(&s);
+    assert_int_equal(files_in(outbox, ".eml"), 1);
+    assert_int_equal(files_in(outbox, ".err"), 1);
+    char cmd[2048], *reason;
+    snprintf(cmd, sizeof cmd, "cat '%s'/*.err", outbox);
+    tu_run(cmd, &reason, NULL);
+    assert_contains(reason, "550");
+    free(reason);
+    /* a server that drops the connection at DATA: still there */
+    sink_start(&s, "drop", "--drop");
+    assert_int_equal(mail(&s, &err), 1);
+    assert_contains(err, "0 sent, 2 already sent, 1 not sent");
+    free(err);
+    sink_stop(&s);
+    assert_int_equal(files_in(outbox, ".eml"), 1);
+    /* the server is well again: the retry delivers it, and only it */
+    sink_start(&s, "retry", NULL);
+    assert_int_equal(mail(&s, &err), 0);
+    assert_contains(err, "1 sent, 2 already sent, 0 not sent");
+    free(err);
+    assert_int_equal(files_in(s.dir, ".eml"), 1);
+    assert_int_equal(files_in(outbox, ".eml"), 0);
+    assert_int_equal(files_in(outbox, ".err"), 0);
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s/tests/tools/check_mail.py' '%s' '%s/reports'", tu_src(), s.dir,
+             tmp);
+    char *out;
+    assert_int_equal(tu_run(cmd, &out, NULL), 0);
+    assert_contains(out, "华北一组-2026-10.pdf\tok");
+    free(out);
+    sink_stop(&s);
+}
+
+static void no_header_injection(void **state)
+{
+    (void)state;
+    /* addresses: anything but one plain address is refused */
+    assert_true(fp_mail_address_ok("a.b@example.com"));
+    assert_false(fp_mail_address_ok("a@example.com\r\nBcc: x@evil.example"));
+    assert_false(fp_mail_address_ok("a@example.com, x@evil.example"));
+    assert_false(fp_mail_address_ok("\"x\" <a@example.com>"));
+    assert_false(fp_mail_address_ok("a@localhost"));
+    assert_false(fp_mail_address_ok(""));
+    /* a subject with a line break is encoded, not a new header */
+    const char *to[] = {"a@example.com"};
+    fp_mail_msg m = {.from = "f@example.com", .to = to, .nto = 1, .subject = "月报\r\nBcc: x@evil.example",
+                     .text = "t", .html = "<p>t</p>", .date = 0, .message_id = "1@fupan.report"};
+    fp_buf b;
+    fp_buf_init(&b);
+    fp_error e = {0};
+    assert_int_equal(fp_mail_build(&m, &b, &e), FP_OK);
+    assert_not_contains(b.data, "\r\nBcc:");
+    assert_contains(b.data, "Subject: =?UTF-8?B?");
+    fp_buf_free(&b);
+    /* a bad address in a message is an error, not a header */
+    const char *bad[] = {"a@example.com\nBcc: x@evil.example"};
+    m.to = bad;
+    fp_buf_init(&b);
+    assert_int_not_equal(fp_mail_build(&m, &b, &e), FP_OK);
+    fp_buf_free(&b);
+    /* and in the recipients file: the line is named, nothing is sent */
+    tu_writes(tmp, "evil.csv", "scope,to,cc\n华东一组,\"a@example.com\nBcc: x@evil.example\",\n");
+    char cmd[4096], *err;
+    snprintf(cmd, sizeof cmd,
+             "'%s' mail --manifest '%s/reports/manifest.json' --recipients '%s/evil.csv' --from f@example.com "
+             "--dry-run '%s/evil-out'",
+             tu_bin(), tmp, tmp, tmp);
+    assert_int_equal(tu_run(cmd, NULL, &err), 1);
+    assert_contains(err, "evil.csv:line 2");
+    assert_contains(err, "not one plain e-mail address");
+    free(err);
+    /* no password on the command line */
+    snprintf(cmd, sizeof cmd,
+             "'%s' mail --manifest x --recipients y --from f@example.com --smtp smtp://user:pw@127.0.0.1:25",
+             tu_bin());
+    assert_int_equal(tu_run(cmd, NULL, &err), 2);
+    assert_contains(err, "FUPAN_SMTP_USER");
+    free(err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(delivers_then_never_twice),
+        cmocka_unit_test(refused_and_dropped_stay_in_the_outbox),
+        cmocka_unit_test(no_header_injection),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/python3
+"""A real SMTP server for the mail tests (Debian's python3-aiosmtpd), on 127.0.0.1.
+
+usage: smtp_sink.py DIR PORTFILE [--refuse ADDRESS] [--drop]
+
+Each accepted message is saved as DIR/<n>.eml with its envelope in DIR/<n>.rcpt. --refuse answers
+550 to RCPT TO for that address; --drop closes the connection when the client sends DATA. The port
+it listens on is written to PORTFILE once it is ready. Stops on SIGTERM.
+"""
+import asyncio
+import os
+import signal
+import sys
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
+
+
+class Handler:
+    def __init__(self, out, refuse, drop):
+        self.out, self.refuse, self.drop, self.n = out, refuse, drop, 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse and address.lower() == self.refuse.lower():
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.drop:
+            session.transport.close()  # the connection dies in the middle of the transaction
+            return "421 closing"
+        self.n += 1
+        base = os.path.join(self.out, "%03d" % self.n)
+        with open(base + ".eml", "wb") as f:
+            f.write(envelope.original_content)
+        with open(base + ".rcpt", "w") as f:
+            f.write(envelope.mail_from + "\n" + "\n".join(envelope.rcpt_tos) + "\n")
+        return "250 Message accepted for delivery"
+
+
+def main():
+    out, portfile = sys.argv[1], sys.argv[2]
+    refuse = sys.argv[sys.argv.index("--refuse") + 1] if "--refuse" in sys.argv else None
+    drop = "--drop" in sys.argv
+    os.makedirs(out, exist_ok=True)
+    import socket
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))  # a free port
+    port = probe.getsockname()[1]
+    probe.close()
+    c = Controller(Handler(out, refuse, drop), hostname="127.0.0.1", port=port)
+    c.start()
+    tmp = portfile + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(str(port))
+    os.rename(tmp, portfile)
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *a: stop.append(1))
+    while not stop:
+        signal.pause() if hasattr(signal, "pause") else None
+    c.stop()
+
+
+if __name__ == "__main__":
+    main()
