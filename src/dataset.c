@@ -207,6 +207,15 @@ static void index_rows(const fp_dataset *ds, fp_domain dom, int col, fp_row_inde
     free(fill);
 }
 
+void fp_dataset_index_scopes(fp_dataset *ds)
+{
+    if (ds->by_team.off)
+        return;
+    index_rows(ds, FP_DOM_TEAM, FP_ORD_TEAM, &ds->by_team);
+    index_rows(ds, FP_DOM_REGION, FP_ORD_REGION, &ds->by_region);
+    index_rows(ds, FP_DOM_PERSON, FP_ORD_REP, &ds->by_rep);
+}
+
 static fp_status derive_calendar(fp_dataset *ds, fp_error *err)
 {
     const fp_table *c = &ds->table[FP_TBL_CALENDAR];
@@ -292,9 +301,6 @@ fp_status fp_dataset_load(const char *dir, const fp_profile *prof, int nthreads,
     if (s == FP_OK) {
         derive_people(ds);
         derive_customers(ds);
-        index_rows(ds, FP_DOM_TEAM, FP_ORD_TEAM, &ds->by_team);
-        index_rows(ds, FP_DOM_REGION, FP_ORD_REGION, &ds->by_region);
-        index_rows(ds, FP_DOM_PERSON, FP_ORD_REP, &ds->by_rep);
         derive_done(ds, prof);
         s = derive_calendar(ds, err);
     }

@@ -39,7 +39,8 @@ typedef struct fp_dataset {
     fp_calendar calendar;
     fp_date first_date, last_date; /* range of order dates (FP_NO_DATE when there are no orders) */
     size_t won_rows;
-    fp_row_index by_team, by_region, by_rep; /* won order lines per FP_DOM_TEAM / REGION / PERSON id */
+    fp_row_index by_team, by_region, by_rep; /* won order lines per FP_DOM_TEAM / REGION / PERSON id;
+                                              * empty until fp_dataset_index_scopes */
 } fp_dataset;
 
 /* Loads the data directory dir as profile describes, on nthreads threads (large files are split, the
@@ -48,6 +49,10 @@ typedef struct fp_dataset {
 fp_status fp_dataset_load(const char *dir, const fp_profile *profile, int nthreads, fp_dataset **out,
                           fp_error *err);
 void fp_dataset_free(fp_dataset *ds);
+/* Indexes the won order lines by team, region and rep, so that each query for one of them reads only
+ * its own lines: worth its cost (three passes) when many scopes are queried, as batch does. Call it
+ * before the dataset is shared between threads. */
+void fp_dataset_index_scopes(fp_dataset *ds);
 
 static inline const fp_table *fp_ds_table(const fp_dataset *ds, fp_table_id id) { return &ds->table[id]; }
 static inline const char *fp_ds_str(const fp_dataset *ds, fp_domain dom, uint32_t id)

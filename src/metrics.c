@@ -466,6 +466,8 @@ static void compute_orders(const fp_dataset *ds, const scope_ctx *sc, fp_metrics
                              : sc->kind == FP_SCOPE_REGION ? &ds->by_region
                              : sc->kind == FP_SCOPE_REP    ? &ds->by_rep
                                                            : NULL;
+    if (ix && !ix->off)
+        ix = NULL; /* not indexed: read every line */
     const uint32_t *rows = ix ? ix->rows + ix->off[sc->id] : NULL;
     size_t nrows = ix ? ix->off[sc->id + 1] - ix->off[sc->id] : o->nrows;
     for (size_t ri = 0; ri < nrows; ri++) {

@@ -491,6 +491,46 @@ static void concurrent_queries_agree(void **state)
     fp_metrics_free(c);
 }
 
+/* indexing the lines by team, region and rep (what batch does) changes no figure */
+static void indexed_scopes_agree(void **state)
+{
+    (void)state;
+    static const struct {
+        fp_scope_kind k;
+        const char *name;
+    } scopes[] = {{FP_SCOPE_TEAM, "华东一组"}, {FP_SCOPE_TEAM, "西南一组"}, {FP_SCOPE_REGION, "华北"},
+                  {FP_SCOPE_REP, "黄晓明"},    {FP_SCOPE_REP, "何磊"}};
+    static const char *const periods[] = {"2026-10", "2026-W43", "2025-Q2", "2026"};
+    char *before[5][4];
+    for (size_t s = 0; s < 5; s++)
+        for (size_t p = 0; p < 4; p++) {
+            fp_metrics *m = compute(demo, scopes[s].k, scopes[s].name, periods[p], "2026-10-31");
+            fp_value *v = fp_metrics_value(m);
+            fp_buf b;
+            fp_buf_init(&b);
+            fp_json_write(v, 0, &b);
+            before[s][p] = b.data;
+            fp_v_free(v);
+            fp_metrics_free(m);
+        }
+    fp_dataset_index_scopes(demo);
+    assert_non_null(demo->by_team.off);
+    for (size_t s = 0; s < 5; s++)
+        for (size_t p = 0; p < 4; p++) {
+            fp_metrics *m = compute(demo, scopes[s].k, scopes[s].name, periods[p], "2026-10-31");
+            fp_value *v = fp_metrics_value(m);
+            fp_buf b;
+            fp_buf_init(&b);
+            fp_json_write(v, 0, &b);
+            if (strcmp(b.data, before[s][p]))
+                fail_msg("%s %s differs once the lines are indexed", scopes[s].name, periods[p]);
+            fp_buf_free(&b);
+            free(before[s][p]);
+            fp_v_free(v);
+            fp_metrics_free(m);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -506,6 +546,7 @@ int main(void)
         cmocka_unit_test(quarters_are_the_sum_of_months),
         cmocka_unit_test(the_story_in_the_demo),
         cmocka_unit_test(concurrent_queries_agree),
+        cmocka_unit_test(indexed_scopes_agree),
     };
     return cmocka_run_group_tests_name("metrics", tests, setup, teardown);
 }

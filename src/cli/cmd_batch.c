@@ -167,6 +167,7 @@ int fp_cmd_batch(int argc, char **argv)
     }
     if ((rc = fp_cli_load(&d, &prof, &ds)) != 0)
         goto out;
+    fp_dataset_index_scopes(ds); /* many scopes: each reads only its own lines */
     if (fp_fonts_default(&fonts, &err) != FP_OK) {
         rc = fp_cli_fail(&err);
         goto out;
