@@ -33,7 +33,7 @@ TESTS    = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BIN      = $(BUILD)/fupan
 STAMP    = $(BUILD)/.deps-ok
 
-.PHONY: all deps check sanitize bench demo install uninstall clean distclean depcheck
+.PHONY: all deps check sanitize bench demo install uninstall clean distclean depcheck fuzz fuzz-build fuzz-regress
 
 all: fupan
 
@@ -100,6 +100,34 @@ check: $(BIN) $(TESTS)
 sanitize:
 	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check
+
+# --- fuzzing (clang's libFuzzer, with ASan + UBSan) ------------------------------
+# make fuzz           every target for FUZZ_SECONDS (default 60) from its seeds in tests/fuzz/corpus/
+# make fuzz-regress   every target over its committed corpus once (what CI runs, with a short fuzz)
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/bin/%)
+FUZZ_SECONDS ?= 60
+
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT="-O1 -g" \
+	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" build/fuzz/libfupan.a
+	@mkdir -p build/fuzz/bin
+	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	  clang $(CPPFLAGS_ALL) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -o build/fuzz/bin/$$n $$f build/fuzz/libfupan.a $(LIBS) || exit 1; done
+
+fuzz-regress: fuzz-build
+	@for b in $(FUZZ_BIN); do n=$$(basename $$b); echo "== $$n: the corpus"; \
+	  FUPAN_SRC=$(CURDIR) $$b -runs=0 tests/fuzz/corpus/$$n >/dev/null 2>build/fuzz/$$n.log \
+	    || { tail -40 build/fuzz/$$n.log; exit 1; }; done; echo "fuzz corpora: every input runs clean"
+
+fuzz: fuzz-build
+	@for b in $(FUZZ_BIN); do n=$$(basename $$b); mkdir -p build/fuzz/work/$$n; \
+	  echo "== $$n: $(FUZZ_SECONDS) s"; \
+	  FUPAN_SRC=$(CURDIR) $$b -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -artifact_prefix=build/fuzz/$$n- build/fuzz/work/$$n tests/fuzz/corpus/$$n 2>build/fuzz/$$n.log \
+	    || { tail -40 build/fuzz/$$n.log; exit 1; }; \
+	  grep -E "^#[0-9]+.*(DONE|pulse)" build/fuzz/$$n.log | tail -1; done
 
 # --- benchmarks, demo -------------------------------------------------------
 
