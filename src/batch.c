@@ -54,6 +54,11 @@ static void one(int i, void *arg)
     run *ru = arg;
     const fp_batch_req *r = ru->r;
     fp_batch_item *it = &ru->items[i];
+    if (r->stop && *r->stop) {
+        it->interrupted = true;
+        snprintf(it->error, sizeof it->error, "interrupted before it was made");
+        return;
+    }
     double t0 = now();
     fp_report_req req = {.ds = r->ds,
                          .tmpl = it->rollup ? r->rollup : r->tmpl,
@@ -116,13 +121,14 @@ static void manifest(const fp_batch_req *r, const fp_batch_result *res, fp_buf *
     fp_v_set(root, "date", fp_v_str(r->date));
     fp_v_set(root, "reports", fp_v_count((int64_t)res->n));
     fp_v_set(root, "failed", fp_v_count((int64_t)res->failed));
+    fp_v_set(root, "interrupted", fp_v_count((int64_t)res->interrupted));
     fp_value *list = fp_v_arr();
     for (size_t i = 0; i < res->n; i++) {
         const fp_batch_item *it = &res->items[i];
         fp_value *o = fp_v_obj();
         fp_v_set(o, "scope", fp_v_str(it->rollup ? "全公司" : it->scope));
         fp_v_set(o, "kind", fp_v_str(it->rollup ? "company" : kind_name(r->by)));
-        fp_v_set(o, "status", fp_v_str(it->ok ? "ok" : "failed"));
+        fp_v_set(o, "status", fp_v_str(it->ok ? "ok" : it->interrupted ? "interrupted" : "failed"));
         if (!it->ok)
             fp_v_set(o, "error", fp_v_str(it->error));
         if (it->ok) {
@@ -202,7 +208,8 @@ static void index_html(const fp_batch_req *r, const fp_batch_result *res, fp_buf
         fp_buf_add_escaped(b, it->rollup ? "全公司（汇总）" : it->scope);
         fp_buf_adds(b, "</td>");
         if (!it->ok) {
-            fp_buf_adds(b, "<td colspan=\"4\" class=\"bad\">失败：");
+            fp_buf_adds(b, it->interrupted ? "<td colspan=\"4\" class=\"muted\">未生成（运行被中断）：" :
+                                             "<td colspan=\"4\" class=\"bad\">失败：");
             fp_buf_add_escaped(b, it->error);
             fp_buf_adds(b, "</td></tr>\n");
             continue;
@@ -255,8 +262,10 @@ fp_status fp_batch_run(const fp_batch_req *r, fp_batch_result *res, fp_error *er
     pthread_mutex_init(&ru.lock, NULL);
     fp_parallel_for((int)res->n, r->jobs > 0 ? r->jobs : fp_ncpus(), one, &ru);
     pthread_mutex_destroy(&ru.lock);
-    for (size_t i = 0; i < res->n; i++)
-        res->failed += !res->items[i].ok;
+    for (size_t i = 0; i < res->n; i++) {
+        res->interrupted += res->items[i].interrupted;
+        res->failed += !res->items[i].ok && !res->items[i].interrupted;
+    }
     /* the manifest and the index, named by the shard when there are several */
     if (r->shard_n > 1) {
         snprintf(res->manifest, sizeof res->manifest, "manifest-%d-of-%d.json", r->shard_k, r->shard_n);

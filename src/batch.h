@@ -11,10 +11,13 @@
 
 #include "report.h"
 
+#include <signal.h>
+
 typedef struct fp_batch_item {
     char *scope;                 /* name; "" for the company (the roll-up) */
     bool rollup;
     bool ok;
+    bool interrupted;            /* not made: the run was stopped first */
     char error[600];
     char base[200];
     char *title;
@@ -44,11 +47,14 @@ typedef struct fp_batch_req {
     const char *template_name, *period_text; /* for the manifest */
     fp_batch_progress progress;
     void *progress_ud;
+    /* when *stop becomes non-zero (a signal handler sets it), scopes not yet started are skipped and
+     * recorded as interrupted; reports already being made are finished. May be NULL. */
+    volatile sig_atomic_t *stop;
 } fp_batch_req;
 
 typedef struct fp_batch_result {
     fp_batch_item *items;
-    size_t n, failed;
+    size_t n, failed, interrupted;
     char manifest[256], index[256]; /* the file names written in out */
 } fp_batch_result;
 

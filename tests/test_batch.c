@@ -184,7 +184,7 @@ static void a_failing_scope_does_not_stop_the_others(void **state)
     assert_non_null(pdf);
     free(pdf);
     /* no temporary file left behind */
-    snprintf(cmd, sizeof cmd, "find '%s/fail' -name '*.tmp*' | wc -l", tmp);
+    snprintf(cmd, sizeof cmd, "find '%s/fail' -name '.fupan-*' | wc -l", tmp); /* output.c's temporary names */
     char *n;
     assert_int_equal(tu_run(cmd, &n, NULL), 0);
     assert_int_equal(atoi(n), 0);
@@ -193,12 +193,63 @@ static void a_failing_scope_does_not_stop_the_others(void **state)
     free(err);
 }
 
+/* SIGINT in the middle: the reports made are whole and listed, the rest are marked, no temporary
+ * file is left, and the exit code says interrupted */
+static void interrupted_runs_stay_consistent(void **state)
+{
+    (void)state;
+    char out[1024], cmd[8192], *res;
+    snprintf(out, sizeof out, "%s/intr", tmp);
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && (SOURCE_DATE_EPOCH=1793577600 '%s' batch --template monthly --data samples/demo --period 2026-10 "
+             "--as-of 2026-10-31 --by rep --jobs 1 --out '%s' --quiet >/dev/null 2>&1 & p=$!; i=0; "
+             "while [ -z \"$(ls '%s' 2>/dev/null | grep -c pdf | grep -v '^0$')\" ] && [ $i -lt 3000 ]; do "
+             "sleep 0.005; i=$((i+1)); done; kill -INT $p; wait $p; echo $?)",
+             tu_src(), tu_bin(), out, out);
+    assert_int_equal(tu_run(cmd, &res, NULL), 0);
+    int rc = atoi(res);
+    free(res);
+    char p[1100];
+    snprintf(p, sizeof p, "%s/manifest.json", out);
+    char *m = tu_read(p);
+    assert_non_null(m);
+    if (rc == 0) {
+        /* the run was over before the signal: nothing to check but a complete manifest */
+        assert_contains(m, "\"interrupted\": 0");
+        free(m);
+        return;
+    }
+    assert_int_equal(rc, 130);
+    assert_true(count(m, "\"status\": \"interrupted\"") > 0);
+    int made = count(m, "\"status\": \"ok\"");
+    assert_true(made >= 1);
+    /* every report the manifest lists as made is there, whole: its checksum matches */
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && /usr/bin/python3 -c \"import json,hashlib,sys; m=json.load(open('manifest.json')); "
+             "bad=[f['name'] for it in m['items'] if it['status']=='ok' for f in it['files'] "
+             "if hashlib.sha256(open(f['name'],'rb').read()).hexdigest()!=f['sha256']]; sys.exit(1 if bad else 0)\"",
+             out);
+    assert_int_equal(system(cmd), 0);
+    /* no temporary file, and no report the manifest does not list */
+    snprintf(cmd, sizeof cmd, "ls -a '%s' | grep -c '^\\.fupan-'", out); /* output.c's temporary names */
+    char *n;
+    tu_run(cmd, &n, NULL);
+    assert_int_equal(atoi(n), 0);
+    free(n);
+    snprintf(cmd, sizeof cmd, "ls '%s' | grep -c '\\.pdf$'", out);
+    tu_run(cmd, &n, NULL);
+    assert_int_equal(atoi(n), made);
+    free(n);
+    free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_team_once_with_index_and_manifest),
         cmocka_unit_test(shards_cover_every_scope_once),
         cmocka_unit_test(a_failing_scope_does_not_stop_the_others),
+        cmocka_unit_test(interrupted_runs_stay_consistent),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

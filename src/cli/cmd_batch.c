@@ -4,6 +4,7 @@
 #include "batch.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -31,7 +32,20 @@ static const char HELP[] =
     "\n"
     "A scope that fails does not stop the others; the summary names it. With SOURCE_DATE_EPOCH set the\n"
     "same inputs give byte-identical files.\n"
-    "Exit codes: 0 every report written, 1 some failed or bad data, 2 bad command line, 3 cannot write.\n";
+    "SIGINT or SIGTERM: reports being made are finished, no new one starts, the index and manifest list\n"
+    "what was made, and the exit code is 130.\n"
+    "Exit codes: 0 every report written, 1 some failed or bad data, 2 bad command line, 3 cannot write,\n"
+    "130 interrupted.\n";
+
+/* Set by SIGINT and SIGTERM: the run stops starting new reports. A signal handler can only reach a
+ * flag like this one; it is the only process-wide state the batch has. */
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
 
 typedef struct progress {
     bool tty, quiet;
@@ -191,6 +205,13 @@ int fp_cmd_batch(int argc, char **argv)
                         .progress = on_progress,
                         .progress_ud = &pg};
     fp_report_date(date, &req.created);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    req.stop = &stop_requested;
     if (fp_batch_run(&req, &res, &err) != FP_OK) {
         rc = fp_cli_fail(&err);
         goto out;
@@ -199,11 +220,16 @@ int fp_cmd_batch(int argc, char **argv)
         fprintf(stderr, "fupan: %zu reports in %.1f s%s, %zu failed; %s/%s, %s/%s\n", res.n, now() - pg.t0,
                 shard_n > 1 ? " (this shard)" : "", res.failed, out, res.index, out, res.manifest);
     for (size_t i = 0; i < res.n; i++)
-        if (!res.items[i].ok)
+        if (!res.items[i].ok && !res.items[i].interrupted)
             fprintf(stderr, "fupan: failed: %s: %s\n", res.items[i].rollup ? "全公司（汇总）" : res.items[i].scope,
                     res.items[i].error);
     printf("%s/%s\n", out, res.manifest);
     rc = res.failed ? 1 : 0;
+    if (res.interrupted) {
+        fprintf(stderr, "fupan: interrupted: %zu reports not made; the %zu made are complete and in the manifest\n",
+                res.interrupted, res.n - res.interrupted - res.failed);
+        rc = 130;
+    }
 out:
     fp_batch_result_free(&res);
     fp_fontset_free(fonts);
