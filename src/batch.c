@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -83,8 +84,15 @@ static void one(int i, void *arg)
         char pdf[220], html[220];
         snprintf(pdf, sizeof pdf, "%s.pdf", rep.base);
         snprintf(html, sizeof html, "%s.html", rep.base);
-        if (fp_write_atomic(r->out, pdf, rep.pdf.data, rep.pdf.len, &err) == FP_OK &&
-            fp_write_atomic(r->out, html, rep.html.data, rep.html.len, &err) == FP_OK) {
+        bool pdf_ok = fp_write_atomic(r->out, pdf, rep.pdf.data, rep.pdf.len, &err) == FP_OK;
+        if (pdf_ok && fp_write_atomic(r->out, html, rep.html.data, rep.html.len, &err) != FP_OK) {
+            /* a scope is both files or neither: a failed scope leaves nothing behind */
+            char path[4400];
+            snprintf(path, sizeof path, "%s/%s", r->out, pdf);
+            unlink(path);
+            pdf_ok = false;
+        }
+        if (pdf_ok) {
             it->ok = true;
             it->pdf_bytes = rep.pdf.len;
             it->html_bytes = rep.html.len;

@@ -243,6 +243,50 @@ static void interrupted_runs_stay_consistent(void **state)
     free(m);
 }
 
+/* a full disk: every scope that cannot be written is reported, none leaves a file or half a file,
+ * and render says so with exit 3 (needs a small tmpfs: skipped where mounting is not allowed) */
+static void full_disk(void **state)
+{
+    (void)state;
+    char mnt[1024], cmd[4096];
+    snprintf(mnt, sizeof mnt, "%s/small", tmp);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && mount -t tmpfs -o size=100k tmpfs '%s' 2>/dev/null", mnt, mnt);
+    if (system(cmd))
+        skip();
+    /* everything is measured first, the file system unmounted, then the checks */
+    char args[2048], *out, *err, *err2, *files, *temps;
+    snprintf(args, sizeof args,
+             "--template monthly --data samples/demo --period 2026-10 --as-of 2026-10-31 --jobs 1 --out '%s/out'", mnt);
+    int rc = batch(args, &out, &err);
+    char p[1200];
+    snprintf(p, sizeof p, "%s/out/manifest.json", mnt);
+    char *m = tu_read(p);
+    snprintf(cmd, sizeof cmd, "ls -a '%s/out' | grep -c -E -- '-2026-10\\.(pdf|html)$'", mnt);
+    tu_run(cmd, &files, NULL);
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && '%s' render --template monthly --data samples/demo --period 2026-10 --team 华南一组 "
+             "--as-of 2026-10-31 --out '%s/out'",
+             tu_src(), tu_bin(), mnt);
+    int rc2 = tu_run(cmd, NULL, &err2);
+    snprintf(cmd, sizeof cmd, "ls -a '%s/out' | grep -c '^\\.fupan-'", mnt);
+    tu_run(cmd, &temps, NULL);
+    snprintf(cmd, sizeof cmd, "umount '%s'", mnt);
+    assert_int_equal(system(cmd), 0);
+
+    assert_int_equal(rc, 1);
+    assert_contains(err, "No space left on device");
+    assert_non_null(m);
+    int ok = count(m, "\"status\": \"ok\""), failed = count(m, "\"status\": \"failed\"");
+    assert_int_equal(ok + failed, 5);
+    assert_true(failed >= 4);
+    /* only whole reports of the scopes that succeeded: both files or neither */
+    assert_int_equal(atoi(files), 2 * ok);
+    assert_int_equal(rc2, 3);
+    assert_contains(err2, "No space left on device");
+    assert_int_equal(atoi(temps), 0);
+    free(m), free(out), free(err), free(err2), free(files), free(temps);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -250,6 +294,7 @@ int main(void)
         cmocka_unit_test(shards_cover_every_scope_once),
         cmocka_unit_test(a_failing_scope_does_not_stop_the_others),
         cmocka_unit_test(interrupted_runs_stay_consistent),
+        cmocka_unit_test(full_disk),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
