@@ -216,6 +216,30 @@ void fp_dataset_index_scopes(fp_dataset *ds)
     index_rows(ds, FP_DOM_PERSON, FP_ORD_REP, &ds->by_rep);
 }
 
+/* Bounds on the number of different people, teams, regions, channels, categories and products: far
+ * above any sales organisation, far below what would exhaust memory — a column over its bound is almost
+ * always the wrong column in the profile (an order id mapped as the rep), and is said so. */
+static fp_status check_bounds(const fp_dataset *ds, const fp_profile *prof, fp_error *err)
+{
+    static const struct {
+        fp_domain dom;
+        uint32_t max;
+        const char *what;
+    } B[] = {{FP_DOM_PERSON, 200000, "people (reps)"}, {FP_DOM_TEAM, 100000, "teams"},
+             {FP_DOM_REGION, 10000, "regions"},        {FP_DOM_CHANNEL, 10000, "channels"},
+             {FP_DOM_CATEGORY, 100000, "categories"},  {FP_DOM_PRODUCT, 2000000, "products"}};
+    for (size_t i = 0; i < sizeof B / sizeof *B; i++) {
+        uint32_t n = fp_dict_size(ds->dict[B[i].dom]);
+        if (n > B[i].max + 1)
+            return fp_fail(err, FP_ERR_INPUT,
+                           "%s/%s: %u different %s; fupan handles at most %u (docs/data.md). Does the profile %s "
+                           "map the right column?",
+                           ds->dir, prof->table[FP_TBL_ORDERS].file ? prof->table[FP_TBL_ORDERS].file : "orders",
+                           n - 1, B[i].what, B[i].max, prof->path);
+    }
+    return FP_OK;
+}
+
 static fp_status derive_calendar(fp_dataset *ds, fp_error *err)
 {
     const fp_table *c = &ds->table[FP_TBL_CALENDAR];
@@ -296,6 +320,8 @@ fp_status fp_dataset_load(const char *dir, const fp_profile *prof, int nthreads,
         s = fp_csv_load_all(req, nreq, ds->dict, nthreads, 0, err);
     for (int t = 0; t < FP_TBL_COUNT; t++)
         free(paths[t]);
+    if (s == FP_OK)
+        s = check_bounds(ds, prof, err);
     if (s == FP_OK)
         s = derive_status(ds, prof, err);
     if (s == FP_OK) {
