@@ -91,11 +91,13 @@ static void line_into(builder *b, const char *s, size_t n)
     b->list = NULL;
     if (!b->para) {
         b->para = fp_node_add(b->body, fp_node_new(FP_NODE_PARAGRAPH));
-    } else {
-        /* a line break inside a paragraph: join Chinese directly, Latin with a space */
+    } else if (b->para->spans.n) {
+        /* a line break inside a paragraph: join Chinese directly, Latin with a space (a paragraph
+         * whose first line held nothing but markup has no span yet) */
         const fp_span *last = &b->para->spans.v[b->para->spans.n - 1];
-        unsigned char lc = (unsigned char)last->text[strlen(last->text) - 1];
-        if (lc < 0x80 && (unsigned char)t[0] < 0x80)
+        size_t ll = strlen(last->text);
+        unsigned char lc = ll ? (unsigned char)last->text[ll - 1] : 0;
+        if (ll && lc < 0x80 && (unsigned char)t[0] < 0x80)
             add_inline(&b->para->spans, " ", 1);
     }
     add_inline(&b->para->spans, t, tn);

@@ -92,12 +92,38 @@ static void mistakes_name_their_line(void **state)
     assert_contains(e.msg, "/nonexistent/notes.md");
 }
 
+/* found by fuzz_notes: a paragraph whose first line is only markup, continued on the next line */
+static void markup_only_first_line(void **state)
+{
+    (void)state;
+    fp_error e = {0};
+    fp_notes *n = parse("# a\n****\nnext line\n", &e);
+    if (!n)
+        fail_msg("%s", e.msg);
+    const fp_notes_part *p = fp_notes_find(n, "a");
+    assert_non_null(p);
+    assert_string_equal(p->body->kids[0]->spans.v[0].text, "next line");
+    fp_notes_free(n);
+    /* and the fuzzer's own input parses or fails cleanly */
+    char *crash = tu_read_src("tests/fuzz/corpus/fuzz_notes/crash-empty-span-paragraph");
+    assert_non_null(crash);
+    struct stat st;
+    char *path = tu_path("tests/fuzz/corpus/fuzz_notes/crash-empty-span-paragraph");
+    assert_int_equal(stat(path, &st), 0);
+    n = NULL;
+    if (fp_notes_parse("crash.md", crash, (size_t)st.st_size, &n, &e) == FP_OK)
+        fp_notes_free(n);
+    free(path);
+    free(crash);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parts_meta_paragraphs_lists),
         cmocka_unit_test(crlf_bom_and_no_front_matter),
         cmocka_unit_test(mistakes_name_their_line),
+        cmocka_unit_test(markup_only_first_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
