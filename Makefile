@@ -33,7 +33,7 @@ TESTS    = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BIN      = $(BUILD)/fupan
 STAMP    = $(BUILD)/.deps-ok
 
-.PHONY: all deps check sanitize bench demo install uninstall clean distclean depcheck fuzz fuzz-build fuzz-regress
+.PHONY: all deps check sanitize bench demo install uninstall clean distclean depcheck fuzz fuzz-build fuzz-regress valgrind
 
 all: fupan
 
@@ -100,6 +100,19 @@ check: $(BIN) $(TESTS)
 sanitize:
 	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" check
+
+# --- valgrind memcheck: render, batch and mail end to end, no error and no definite leak ----------
+VG = valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=9 -q
+valgrind: $(BIN)
+	@d=$$(mktemp -d); set -e; \
+	$(VG) $(BIN) render --template monthly --data samples/demo --period 2026-10 --team 华东一组 --as-of 2026-10-31 \
+	  --notes samples/notes/华东一组-2026-10.md --out $$d/r --format pdf,html,png >/dev/null; \
+	$(VG) $(BIN) batch --template monthly --data samples/demo --period 2026-10 --as-of 2026-10-31 --rollup rollup \
+	  --jobs 2 --out $$d/b --quiet >/dev/null; \
+	printf 'scope,to,cc\n华东一组,a@example.com,b@example.com\n' > $$d/rcpt.csv; \
+	$(VG) $(BIN) mail --manifest $$d/b/manifest.json --recipients $$d/rcpt.csv --from f@example.com \
+	  --dry-run $$d/m --quiet; \
+	rm -rf $$d; echo "valgrind: render, batch and mail: no memory error, no leak"
 
 # --- fuzzing (clang's libFuzzer, with ASan + UBSan) ------------------------------
 # make fuzz           every target for FUZZ_SECONDS (default 60) from its seeds in tests/fuzz/corpus/
