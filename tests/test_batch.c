@@ -287,6 +287,33 @@ static void full_disk(void **state)
     free(m), free(out), free(err), free(err2), free(files), free(temps);
 }
 
+/* a read-only output folder: a clear error and nothing else (skipped where mounting is not allowed) */
+static void read_only_output(void **state)
+{
+    (void)state;
+    char mnt[1024], cmd[4096];
+    snprintf(mnt, sizeof mnt, "%s/ro", tmp);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && mount -t tmpfs -o size=1m,ro tmpfs '%s' 2>/dev/null", mnt, mnt);
+    if (system(cmd))
+        skip();
+    char args[2048], *out, *err, *err2;
+    snprintf(args, sizeof args,
+             "--template monthly --data samples/demo --period 2026-10 --as-of 2026-10-31 --out '%s/out'", mnt);
+    int rc = batch(args, &out, &err);
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && '%s' render --template monthly --data samples/demo --period 2026-10 --team 华南一组 "
+             "--as-of 2026-10-31 --out '%s'",
+             tu_src(), tu_bin(), mnt);
+    int rc2 = tu_run(cmd, NULL, &err2);
+    snprintf(cmd, sizeof cmd, "umount '%s'", mnt);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(rc, 3);
+    assert_contains(err, "Read-only file system");
+    assert_int_equal(rc2, 3);
+    assert_contains(err2, "Read-only file system");
+    free(out), free(err), free(err2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +322,7 @@ int main(void)
         cmocka_unit_test(a_failing_scope_does_not_stop_the_others),
         cmocka_unit_test(interrupted_runs_stay_consistent),
         cmocka_unit_test(full_disk),
+        cmocka_unit_test(read_only_output),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -20,6 +20,8 @@ static void safe_names(void **state)
     assert_string_equal(out, "report");
     fp_safe_name("", out, sizeof out);
     assert_string_equal(out, "report");
+    fp_safe_name("/abs/path", out, sizeof out);
+    assert_null(strchr(out, '/'));
     fp_safe_name("CON", out, sizeof out);
     assert_string_not_equal(out, "CON");
     /* invalid UTF-8 is replaced, valid Chinese kept, long names cut on a character boundary */
