@@ -79,7 +79,8 @@ typedef struct loader {
     bool failed;
 
     hdrinfo *h;               /* being read from this file, or given (read-only) */
-    bool parse_header;        /* the first record is the header */
+    bool parse_header;
+    bool after_header; /* the header probe (no dicts) saw fields after the header row */        /* the first record is the header */
 
     int field;                /* index of the next field in the current row */
     bool row_nonempty;
@@ -273,6 +274,11 @@ static void on_field(void *s, size_t n, void *ud)
         fp_buf_addc(&h->names, 0);
         return;
     }
+    if (!l->dicts) {
+        /* the header probe reads only the header: a bare CR can end it before the line ends */
+        l->after_header = true;
+        return;
+    }
     int c = f < h->n ? h->colmap[f] : -1;
     if (c < 0) {
         if (n)
@@ -368,6 +374,8 @@ static void on_row(int term, void *ud)
             size_t per = l->cur_len > 24 ? l->cur_len : 24;
             fp_table_alloc(l->t, l->h->present, (size_t)(l->size_hint / per) + 1024);
         }
+    } else if (!l->dicts) {
+        l->after_header = true; /* the header probe: not a row to check */
     } else if (l->row_nonempty) {
         if (l->field != l->h->n) {
             fp_fail(l->err, FP_ERR_INPUT,
@@ -623,7 +631,8 @@ static bool read_header(file *f, uint64_t *data_start, uint64_t *size, bool *can
     bool ok = run(&l, tf, true);
     free(l.cache);
     fp_table_free(&probe);
-    if (ok && fp_textfile_lineno(tf) == 1 && f->enc != FP_ENC_UTF16) {
+    /* rows after a bare CR on the header line: only a sequential read keeps them in place */
+    if (ok && !l.after_header && fp_textfile_lineno(tf) == 1 && f->enc != FP_ENC_UTF16) {
         /* the header is the first line: find where it ends in the raw bytes */
         int fd = open(rq->path, O_RDONLY | O_CLOEXEC);
         if (fd >= 0) {

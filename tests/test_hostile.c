@@ -156,6 +156,29 @@ static void names_in_the_batch_index(void **state)
     free(err);
 }
 
+/* found by fuzz_csv: a bare CR inside the header line ended the header early; the header probe then
+ * stored cells with no dictionary (a crash). Now: the same clear answer on 1 thread and on 4. */
+static void bare_cr_in_the_header(void **state)
+{
+    (void)state;
+    char cmd[4096], *a, *b;
+    snprintf(cmd, sizeof cmd, "cp -r '%s/tests/data/small' '%s/cr' && cp '%s/tests/fuzz/corpus/fuzz_csv/crash-cr-in-header' "
+             "'%s/cr/orders.csv'", tu_src(), tmp, tu_src(), tmp);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "'%s' metrics --data '%s/cr' --period 2026-10 --as-of 2026-10-31 --threads 1",
+             tu_bin(), tmp);
+    int r1 = tu_run(cmd, NULL, &a);
+    snprintf(cmd, sizeof cmd, "'%s' metrics --data '%s/cr' --period 2026-10 --as-of 2026-10-31 --threads 4",
+             tu_bin(), tmp);
+    int r2 = tu_run(cmd, NULL, &b);
+    assert_int_equal(r1, 1);
+    assert_int_equal(r2, 1);
+    assert_string_equal(a, b);
+    assert_contains(a, "orders.csv:1:");
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -163,6 +186,7 @@ int main(void)
         cmocka_unit_test(a_gigabyte_of_notes),
         cmocka_unit_test(every_order_a_different_rep),
         cmocka_unit_test(names_in_the_batch_index),
+        cmocka_unit_test(bare_cr_in_the_header),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
