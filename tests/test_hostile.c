@@ -179,6 +179,43 @@ static void bare_cr_in_the_header(void **state)
     free(b);
 }
 
+/* a 100 MB cell and a million columns: the first a clear error, the second simply read */
+static void huge_cells_and_many_columns(void **state)
+{
+    (void)state;
+    char cmd[4096], *err;
+    snprintf(cmd, sizeof cmd,
+             "cp -r '%s/tests/data/small' '%s/cell' && cd '%s/cell' && head -1 orders.csv > o.csv && "
+             "{ printf 'O1,1,2026-10-10,C1,'; head -c 104857600 /dev/zero | tr '\\0' x; "
+             "printf ',a1,A,North,online,Device,P1,1,10,0,10,won\\n'; } >> o.csv && mv o.csv orders.csv",
+             tu_src(), tmp, tmp);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "'%s' metrics --data '%s/cell' --period 2026-10 --as-of 2026-10-31", tu_bin(), tmp);
+    double t0 = now();
+    assert_int_equal(tu_run(cmd, NULL, &err), 1);
+    assert_true(now() - t0 < 10.0);
+    assert_contains(err, "orders.csv:2: the line is longer than 64 MB");
+    free(err);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s/cell'", tmp);
+    assert_int_equal(system(cmd), 0);
+    /* a million columns the profile does not name: skipped */
+    snprintf(cmd, sizeof cmd,
+             "cp -r '%s/tests/data/small' '%s/wide' && cd '%s/wide' && "
+             "{ head -1 orders.csv | tr -d '\\r\\n'; seq -f ',c%%g' 0 999999 | tr -d '\\n'; echo; "
+             "tail -n +2 orders.csv | tr -d '\\r' | while IFS= read -r l; do printf '%%s' \"$l\"; "
+             "head -c 1000000 /dev/zero | tr '\\0' ,; echo; done; } > o.csv && mv o.csv orders.csv",
+             tu_src(), tmp, tmp);
+    assert_int_equal(system(cmd), 0);
+    char *out;
+    snprintf(cmd, sizeof cmd, "'%s' metrics --data '%s/wide' --period 2026-10 --as-of 2026-10-31", tu_bin(), tmp);
+    t0 = now();
+    assert_int_equal(tu_run(cmd, &out, &err), 0);
+    assert_true(now() - t0 < 20.0);
+    assert_contains(out, "\"sales\": 9900,"); /* README of tests/data/small */
+    free(out);
+    free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -187,6 +224,7 @@ int main(void)
         cmocka_unit_test(every_order_a_different_rep),
         cmocka_unit_test(names_in_the_batch_index),
         cmocka_unit_test(bare_cr_in_the_header),
+        cmocka_unit_test(huge_cells_and_many_columns),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
