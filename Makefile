@@ -33,7 +33,7 @@ TESTS    = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BIN      = $(BUILD)/fupan
 STAMP    = $(BUILD)/.deps-ok
 
-.PHONY: all deps check sanitize bench demo install uninstall clean distclean depcheck fuzz fuzz-build fuzz-regress valgrind
+.PHONY: all deps check sanitize bench demo install uninstall clean distclean depcheck fuzz fuzz-build fuzz-regress fuzz-ci valgrind
 
 all: fupan
 
@@ -133,6 +133,17 @@ fuzz-regress: fuzz-build
 	@for b in $(FUZZ_BIN); do n=$$(basename $$b); echo "== $$n: the corpus"; \
 	  FUPAN_SRC=$(CURDIR) $$b -runs=0 tests/fuzz/corpus/$$n >/dev/null 2>build/fuzz/$$n.log \
 	    || { tail -40 build/fuzz/$$n.log; exit 1; }; done; echo "fuzz corpora: every input runs clean"
+
+# CI: the same targets, a fixed seed and a fixed number of runs each, so a CI run is repeatable
+FUZZ_CI_RUNS = fuzz_csv:150 fuzz_template:3000 fuzz_font:20000 fuzz_expr:20000 fuzz_json:50000 \
+               fuzz_mime:50000 fuzz_notes:50000
+fuzz-ci: fuzz-build
+	@for tr in $(FUZZ_CI_RUNS); do n=$${tr%%:*}; r=$${tr#*:}; w=$$(mktemp -d); \
+	  echo "== $$n: $$r runs, seed 1"; \
+	  FUPAN_SRC=$(CURDIR) build/fuzz/bin/$$n -seed=1 -runs=$$r -timeout=10 -rss_limit_mb=2048 \
+	    -artifact_prefix=build/fuzz/$$n- $$w tests/fuzz/corpus/$$n 2>build/fuzz/$$n.log \
+	    || { tail -40 build/fuzz/$$n.log; rm -rf $$w; exit 1; }; rm -rf $$w; done; \
+	echo "fuzz-ci: no crash"
 
 fuzz: fuzz-build
 	@for b in $(FUZZ_BIN); do n=$$(basename $$b); mkdir -p build/fuzz/work/$$n; \

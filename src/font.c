@@ -428,6 +428,8 @@ static fp_status simple(const fp_font *f, uint32_t g, uint32_t len, int ncont, f
     }
     if (npts > 65535 - o->npoints)
         return bad(f, err, "too many points");
+    if (npts == 0)
+        return FP_OK; /* no contour: an empty glyph (found by fuzz_font: the flags below need points) */
     uint16_t ninstr = rd16(f, p + 2u * (uint32_t)ncont);
     p += 2u * (uint32_t)ncont + 2 + ninstr;
     reserve(o, npts, 0);

@@ -109,6 +109,23 @@ static void bad_fonts_are_errors(void **state)
     }
     free(data);
     free(p);
+    /* found by fuzz_font: a simple glyph with no contour (was a null-pointer offset, UBSan) */
+    char *cp = tu_path("tests/fuzz/corpus/fuzz_font/crash-no-contours");
+    struct stat st;
+    assert_int_equal(stat(cp, &st), 0);
+    char *cd = tu_read(cp);
+    fp_font *g = NULL;
+    if (fp_font_load_mem("crash.ttf", cd, (size_t)st.st_size, 0, &g, &e) == FP_OK) {
+        for (unsigned k = 0; k < fp_font_num_glyphs(g) && k < 64; k++) {
+            fp_outline o;
+            fp_outline_init(&o);
+            (void)fp_font_outline(g, (uint16_t)k, 1, 2, &o, &e);
+            fp_outline_free(&o);
+        }
+        fp_font_free(g);
+    }
+    free(cd);
+    free(cp);
     char *ttc = tu_path("fonts/wqy-microhei.ttc");
     assert_int_not_equal(fp_font_load(ttc, 7, &f, &e), FP_OK);
     free(ttc);
