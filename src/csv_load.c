@@ -182,6 +182,17 @@ static uint32_t intern(loader *l, int f, int c, const char *s, size_t n)
             return 0;
         }
     }
+    const char *what;
+    uint32_t max = fp_domain_limit(l->spec->cols[c].domain, &what);
+    if (max && id > max && !l->failed) {
+        /* stop reading now rather than after the whole file: the memory stays bounded */
+        fp_fail(l->err, FP_ERR_INPUT,
+                "%s:%u: column %d \"%s\": more than %u different %s; fupan handles at most %u (docs/data.md). "
+                "Does the profile map the right column?",
+                l->name, l->row_line, f + 1, header_text(l, f), max, what, max);
+        l->failed = true;
+        return 0;
+    }
     if (cs) {
         remember(cs, s, n, id);
         cc->last = cs;

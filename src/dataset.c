@@ -221,21 +221,15 @@ void fp_dataset_index_scopes(fp_dataset *ds)
  * always the wrong column in the profile (an order id mapped as the rep), and is said so. */
 static fp_status check_bounds(const fp_dataset *ds, const fp_profile *prof, fp_error *err)
 {
-    static const struct {
-        fp_domain dom;
-        uint32_t max;
+    for (int d = 0; d < FP_DOM_COUNT; d++) {
         const char *what;
-    } B[] = {{FP_DOM_PERSON, 200000, "people (reps)"}, {FP_DOM_TEAM, 100000, "teams"},
-             {FP_DOM_REGION, 10000, "regions"},        {FP_DOM_CHANNEL, 10000, "channels"},
-             {FP_DOM_CATEGORY, 100000, "categories"},  {FP_DOM_PRODUCT, 2000000, "products"}};
-    for (size_t i = 0; i < sizeof B / sizeof *B; i++) {
-        uint32_t n = fp_dict_size(ds->dict[B[i].dom]);
-        if (n > B[i].max + 1)
+        uint32_t max = fp_domain_limit((fp_domain)d, &what), n = fp_dict_size(ds->dict[d]);
+        if (max && n > max + 1)
             return fp_fail(err, FP_ERR_INPUT,
                            "%s/%s: %u different %s; fupan handles at most %u (docs/data.md). Does the profile %s "
                            "map the right column?",
                            ds->dir, prof->table[FP_TBL_ORDERS].file ? prof->table[FP_TBL_ORDERS].file : "orders",
-                           n - 1, B[i].what, B[i].max, prof->path);
+                           n - 1, what, max, prof->path);
     }
     return FP_OK;
 }

@@ -241,3 +241,18 @@ void fp_table_set_missing(fp_table *t, int c, size_t r)
         break;
     }
 }
+
+uint32_t fp_domain_limit(fp_domain d, const char **what)
+{
+    static const struct {
+        uint32_t max;
+        const char *what;
+    } L[FP_DOM_COUNT] = {[FP_DOM_PERSON] = {200000, "people (reps)"},  [FP_DOM_TEAM] = {100000, "teams"},
+                         [FP_DOM_REGION] = {10000, "regions"},         [FP_DOM_CHANNEL] = {10000, "channels"},
+                         [FP_DOM_CATEGORY] = {100000, "categories"},   [FP_DOM_PRODUCT] = {2000000, "products"}};
+    if ((unsigned)d >= FP_DOM_COUNT)
+        return 0;
+    if (what)
+        *what = L[d].what;
+    return L[d].max;
+}

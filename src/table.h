@@ -53,6 +53,11 @@ typedef enum fp_domain {
     FP_DOM_COUNT
 } fp_domain;
 
+/* The most different values a domain may hold (0: no bound): far above any sales organisation, far
+ * below what would exhaust memory. Over it, a profile almost always maps the wrong column. what names
+ * the values for messages ("people (reps)"). */
+uint32_t fp_domain_limit(fp_domain d, const char **what);
+
 typedef enum fp_table_id {
     FP_TBL_ORDERS,
     FP_TBL_TARGETS,
