@@ -240,6 +240,243 @@ static void empty_subset(void **state)
     fp_subset_free(&s);
 }
 
+/* ---- the subset against its sources, glyph by glyph ---- */
+
+static uint32_t file_checksum(const fp_buf *b)
+{
+    uint32_t sum = 0;
+    for (size_t i = 0; i + 4 <= b->len; i += 4) {
+        const unsigned char *q = (const unsigned char *)b->data + i;
+        sum += (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
+    }
+    return sum;
+}
+
+/* "销" ... plus U+10400 (𐐀, in both fonts), U+1D30C (𝌌, Micro Hei only), U+20000 and U+17000 (in neither),
+ * U+0378 (unassigned, in neither): checked with fontTools' getBestCmap() */
+static const char mixed[] = "销售管理总结：Q3 销量 1,234 件，同比+5%。、；？！（）《》“”〘𐐀𝌌𠀀𗀀\xcd\xb8";
+
+static void subset_glyphs_are_the_sources_glyphs(void **state)
+{
+    (void)state;
+    uint32_t cps[128];
+    size_t n = 0, uniq = 0;
+    collect(mixed, cps, &n);
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (k < i && cps[k] != cps[i])
+            k++;
+        uniq += k == i;
+    }
+    fp_subset s;
+    fp_error e = {0};
+    assert_int_equal(fp_subset_make(fs, cps, n, &s, &e), FP_OK);
+    assert_int_equal(s.n, uniq); /* each character once */
+    assert_int_equal(file_checksum(&s.ttf), 0xB1B0AFBA); /* head.checkSumAdjustment is right */
+    fp_font *f = NULL;
+    assert_int_equal(fp_font_load_mem("subset", s.ttf.data, s.ttf.len, 0, &f, &e), FP_OK);
+    assert_int_equal(fp_font_num_glyphs(f), s.n + 1); /* .notdef, then one glyph per character */
+    assert_int_equal(s.nmissing, 3);
+    assert_int_equal(s.missing[0], 0x378);
+    assert_int_equal(s.missing[1], 0x17000);
+    assert_int_equal(s.missing[2], 0x20000);
+    for (size_t i = 0; i < s.n; i++) {
+        uint32_t cp = s.cp[i];
+        if (i)
+            assert_true(cp > s.cp[i - 1]);
+        assert_int_equal(s.code[i], fp_subset_code(&s, cp));
+        if (cp > 0xFFFF)
+            assert_true(s.code[i] >= 0xE000 && s.code[i] <= 0xF8FF);
+        uint16_t g = fp_font_glyph(f, s.code[i]);
+        assert_int_equal(g, i + 1);
+        assert_false(fp_font_is_composite(f, g));
+        fp_outline a, b;
+        fp_outline_init(&a);
+        fp_outline_init(&b);
+        assert_int_equal(fp_font_outline(f, g, 1, 1, &b, &e), FP_OK);
+        int fi;
+        uint16_t sg;
+        if (!fp_fontset_find(fs, cp, &fi, &sg)) {
+            /* a hollow box (two contours of four points), 1 em wide for CJK, 0.6 em for the rest */
+            assert_int_equal(b.ncontours, 2);
+            assert_int_equal(b.npoints, 8);
+            assert_int_equal(fp_font_advance(f, g), cp >= 0x2E80 ? 2048 : 600 * 2048 / 1000);
+            assert_int_equal(fp_fontset_advance(fs, cp), cp >= 0x2E80 ? 1000 : 600);
+        } else {
+            /* the same points as the source glyph flattened and scaled to 2048 units, the same width */
+            const fp_font *src = fs->font[fi];
+            int fu = fp_font_units_per_em(src);
+            assert_int_equal(fp_font_outline(src, sg, 2048, fu, &a, &e), FP_OK);
+            if (a.npoints != b.npoints || a.ncontours != b.ncontours)
+                fail_msg("U+%04X: %d points %d contours, the source %d and %d", cp, b.npoints, b.ncontours,
+                         a.npoints, a.ncontours);
+            for (int k = 0; k < a.npoints; k++)
+                if (a.x[k] != b.x[k] || a.y[k] != b.y[k] || a.on[k] != b.on[k])
+                    fail_msg("U+%04X point %d: (%d,%d) in the subset, (%d,%d) in the source", cp, k, b.x[k],
+                             b.y[k], a.x[k], a.y[k]);
+            for (int c = 0; c < a.ncontours; c++)
+                assert_int_equal(a.end[c], b.end[c]);
+            assert_true(cp == ' ' || b.ncontours > 0);
+            assert_int_equal(fp_font_advance(f, g), (fp_font_advance(src, sg) * 2048 + fu / 2) / fu);
+        }
+        fp_outline_free(&a);
+        fp_outline_free(&b);
+    }
+    assert_int_equal(fp_subset_code(&s, 'Z'), 0); /* not in the text */
+    fp_font_free(f);
+    fp_subset_free(&s);
+}
+
+static void fonttools_reads_every_table(void **state)
+{
+    (void)state;
+    if (system("/usr/bin/python3 -c 'import fontTools' 2>/dev/null"))
+        skip();
+    uint32_t cps[128];
+    size_t n = 0;
+    collect(mixed, cps, &n);
+    fp_subset s;
+    fp_error e = {0};
+    assert_int_equal(fp_subset_make(fs, cps, n, &s, &e), FP_OK);
+    char *dir = tu_tmpdir();
+    tu_write(dir, "s.ttf", s.ttf.data, s.ttf.len);
+    /* checkChecksums=2: a wrong table checksum is an error; every table decompiled; per character the
+     * glyph is simple with contours (but the space), its stored box is its real box, its width as given */
+    tu_writes(dir, "check.py",
+              "import sys\n"
+              "from fontTools.ttLib import TTFont\n"
+              "f = TTFont(sys.argv[1], checkChecksums=2)\n"
+              "for t in list(f.keys()): f[t]\n"
+              "glyf, cmap = f['glyf'], f.getBestCmap()\n"
+              "assert f['maxp'].numGlyphs == len(f.getGlyphOrder()) == int(sys.argv[2])\n"
+              "for arg in sys.argv[3:]:\n"
+              "    code, adv, space = (int(x, 16) for x in arg.split(':'))\n"
+              "    g = glyf[cmap[code]]\n"
+              "    assert not g.isComposite() and (space or g.numberOfContours > 0), hex(code)\n"
+              "    assert f['hmtx'][cmap[code]][0] == adv, (hex(code), f['hmtx'][cmap[code]][0], adv)\n"
+              "    if not space:\n"
+              "        b = (g.xMin, g.yMin, g.xMax, g.yMax)\n"
+              "        g.recalcBounds(glyf)\n"
+              "        assert b == (g.xMin, g.yMin, g.xMax, g.yMax), hex(code)\n");
+    char cmd[8192];
+    int at = snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/check.py %s/s.ttf %zu", dir, dir, s.n + 1);
+    for (size_t i = 0; i < s.n; i++) {
+        int fi;
+        uint16_t g;
+        int adv = fp_fontset_find(fs, s.cp[i], &fi, &g)
+                      ? (fp_font_advance(fs->font[fi], g) * 2048 + fp_font_units_per_em(fs->font[fi]) / 2) /
+                            fp_font_units_per_em(fs->font[fi])
+                      : (s.cp[i] >= 0x2E80 ? 2048 : 1228);
+        at += snprintf(cmd + at, sizeof cmd - (size_t)at, " %x:%x:%d", s.code[i], adv, s.cp[i] == ' ');
+    }
+    assert_true((size_t)at < sizeof cmd);
+    assert_int_equal(system(cmd), 0);
+    tu_rmrf(dir);
+    free(dir);
+    fp_subset_free(&s);
+}
+
+static void private_use_text_keeps_its_codes(void **state)
+{
+    (void)state;
+    /* the text has Private Use characters of its own: the BMP keeps its codes, the characters outside it
+     * take Private Use codes from U+F8FF down that the text does not use */
+    const uint32_t cps[] = {0x9500, 'A', 0xE000, 0xF8FF, 0x10400, 0x1D30C, 0x20000};
+    fp_subset s;
+    fp_error e = {0};
+    assert_int_equal(fp_subset_make(fs, cps, 7, &s, &e), FP_OK);
+    assert_int_equal(fp_subset_code(&s, 0x9500), 0x9500);
+    assert_int_equal(fp_subset_code(&s, 'A'), 'A');
+    assert_int_equal(fp_subset_code(&s, 0xE000), 0xE000);
+    assert_int_equal(fp_subset_code(&s, 0xF8FF), 0xF8FF);
+    assert_int_equal(fp_subset_code(&s, 0x10400), 0xF8FE);
+    assert_int_equal(fp_subset_code(&s, 0x1D30C), 0xF8FD);
+    assert_int_equal(fp_subset_code(&s, 0x20000), 0xF8FC);
+    assert_int_equal(s.nmissing, 3); /* U+E000, U+F8FF, U+20000 */
+    fp_font *f = NULL;
+    assert_int_equal(fp_font_load_mem("subset", s.ttf.data, s.ttf.len, 0, &f, &e), FP_OK);
+    for (size_t i = 0; i < s.n; i++)
+        assert_int_equal(fp_font_glyph(f, s.code[i]), i + 1);
+    /* 𐐀 drawn with Micro Hei's glyph (1304 units wide), not Droid's */
+    assert_int_equal(fp_font_advance(f, fp_font_glyph(f, 0xF8FE)), 1304);
+    fp_font_free(f);
+    fp_subset_free(&s);
+}
+
+static void duplicates_zeros_and_limits(void **state)
+{
+    (void)state;
+    const uint32_t once[] = {' ', '1', 0x9500, 0x3018};
+    const uint32_t dup[] = {0x3018, 0, '1', 0x9500, ' ', 0x9500, 0, '1', 0x3018};
+    fp_subset a, b;
+    fp_error e = {0};
+    assert_int_equal(fp_subset_make(fs, once, 4, &a, &e), FP_OK);
+    assert_int_equal(fp_subset_make(fs, dup, 9, &b, &e), FP_OK);
+    assert_int_equal(b.n, 4); /* U+0000 is no character */
+    assert_int_equal(a.ttf.len, b.ttf.len);
+    assert_memory_equal(a.ttf.data, b.ttf.data, a.ttf.len);
+    fp_subset_free(&a);
+    fp_subset_free(&b);
+    /* the empty subset: just .notdef, a valid file */
+    assert_int_equal(fp_subset_make(fs, NULL, 0, &a, &e), FP_OK);
+    assert_int_equal(a.nmissing, 0);
+    assert_int_equal(file_checksum(&a.ttf), 0xB1B0AFBA);
+    fp_font *f = NULL;
+    assert_int_equal(fp_font_load_mem("empty", a.ttf.data, a.ttf.len, 0, &f, &e), FP_OK);
+    assert_int_equal(fp_font_num_glyphs(f), 1);
+    fp_font_free(f);
+    fp_subset_free(&a);
+    /* more characters than one font holds; more outside the BMP than there are Private Use codes.
+     * (fp_subset_free after a failure: fp_subset_make does not always free what it made, see the report) */
+    uint32_t *many = malloc(60001 * sizeof *many);
+    for (uint32_t i = 0; i < 60001; i++)
+        many[i] = 0x20000 + i;
+    assert_int_equal(fp_subset_make(fs, many, 60001, &a, &e), FP_ERR_INPUT);
+    assert_contains(e.msg, "60001 different characters");
+    fp_subset_free(&a);
+    assert_int_equal(fp_subset_make(fs, many, 6401, &a, &e), FP_ERR_INPUT);
+    assert_contains(e.msg, "outside the Basic Multilingual Plane");
+    fp_subset_free(&a);
+    free(many);
+}
+
+static void fontsets(void **state)
+{
+    (void)state;
+    /* widths in thousandths of an em: A 1245/2048, the space 532/2048, 𐐀 1304/2048, boxes */
+    assert_int_equal(fp_fontset_advance(fs, 'A'), 608);
+    assert_int_equal(fp_fontset_advance(fs, 'A'), 608); /* cached, the same */
+    assert_int_equal(fp_fontset_advance(fs, 0x3018), 1000); /* Droid: 256 of 256 */
+    assert_int_equal(fp_fontset_advance(fs, ' '), 260);
+    assert_int_equal(fp_fontset_advance(fs, 0x10400), 637);
+    assert_int_equal(fp_fontset_advance(fs, 0x17000), 1000);
+    assert_int_equal(fp_fontset_ascent(fs), 937);  /* 1918/2048 */
+    assert_int_equal(fp_fontset_descent(fs), -236); /* -483/2048 */
+    int fi = -1;
+    uint16_t g = 0;
+    assert_true(fp_fontset_find(fs, 0x3018, &fi, &g));
+    assert_int_equal(fi, 1);
+    assert_int_equal(g, 101);
+    assert_false(fp_fontset_find(fs, 0x20000, &fi, &g));
+    /* "file.ttc:1" is the second face; a missing file, no font or too many are errors */
+    char *ttc = tu_path("fonts/wqy-microhei.ttc"), face1[1100];
+    snprintf(face1, sizeof face1, "%s:1", ttc);
+    const char *paths[] = {face1, face1, face1, face1, face1};
+    fp_fontset *set = NULL;
+    fp_error e = {0};
+    assert_int_equal(fp_fontset_load(paths, 1, &set, &e), FP_OK);
+    assert_string_equal(fp_font_name(set->font[0]), "WenQuanYiMicroHeiMono");
+    fp_fontset_free(set);
+    const char *bad[] = {face1, "/nonexistent/x.ttf"};
+    assert_int_equal(fp_fontset_load(bad, 2, &set, &e), FP_ERR_NOTFOUND);
+    assert_null(set);
+    assert_contains(e.msg, "/nonexistent/x.ttf");
+    assert_int_not_equal(fp_fontset_load(paths, 5, &set, &e), FP_OK);
+    assert_int_not_equal(fp_fontset_load(paths, 0, &set, &e), FP_OK);
+    assert_null(set);
+    free(ttc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -249,6 +486,11 @@ int main(void)
         cmocka_unit_test(subset_holds_simple_glyphs_for_every_character),
         cmocka_unit_test(subset_is_valid_for_fonttools),
         cmocka_unit_test(empty_subset),
+        cmocka_unit_test(subset_glyphs_are_the_sources_glyphs),
+        cmocka_unit_test(fonttools_reads_every_table),
+        cmocka_unit_test(private_use_text_keeps_its_codes),
+        cmocka_unit_test(duplicates_zeros_and_limits),
+        cmocka_unit_test(fontsets),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
