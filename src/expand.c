@@ -457,7 +457,9 @@ static void table(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *out)
                 long cnt = 0;
                 fp_numkind kind = kinds[c];
                 for (size_t i = 0; i < all; i++) {
-                    fp_scope inner = {.outer = sc, .fields = el[i]};
+                    fp_scope fields = {.outer = sc, .fields = el[i]}, inner = fields;
+                    if (t->a[FP_A_AS].set) /* the row's name, as the cells have it */
+                        inner = (fp_scope){.outer = &fields, .name = t->a[FP_A_AS].raw, .value = el[i]};
                     fp_ev e = fp_expr_eval(cols[c]->a[FP_A_VALUE].expr, &inner);
                     if (e.type == FP_V_NUM) {
                         sum += e.n;

@@ -581,6 +581,9 @@ static fp_status glyph(const fp_font *f, uint16_t gid, int depth, fp_outline *o,
 {
     if (depth > MAX_DEPTH)
         return bad(f, err, "composite glyphs nested too deep (a loop?)");
+    /* nesting alone does not bound the work: 8 levels of 16 components each are 16^8 glyphs */
+    if (++o->visits > 4096)
+        return bad(f, err, "a composite glyph made of too many glyphs");
     uint32_t g, len;
     if (!glyph_range(f, gid, &g, &len))
         return bad(f, err, "glyph outside the glyf table");
@@ -597,6 +600,7 @@ static fp_status glyph(const fp_font *f, uint16_t gid, int depth, fp_outline *o,
 fp_status fp_font_outline(const fp_font *f, uint16_t gid, int32_t num, int32_t den, fp_outline *o, fp_error *err)
 {
     int first = o->npoints, firstc = o->ncontours;
+    o->visits = 0;
     fp_status s = glyph(f, gid, 0, o, err);
     if (s != FP_OK) {
         o->npoints = first;

@@ -46,6 +46,7 @@ typedef struct fp_outline {
     uint16_t *end;        /* last point index of each contour */
     int32_t xmin, ymin, xmax, ymax;
     int cap_points, cap_contours;
+    int visits;           /* glyphs read for the current fp_font_outline call (bounded) */
 } fp_outline;
 
 void fp_outline_init(fp_outline *o);

@@ -416,6 +416,12 @@ fp_status fp_profile_load(const char *path, const char *schema_path, fp_profile 
         xmlSetStructuredErrorFunc(NULL, NULL);
         if (!doc && !pr.count)
             problem(&pr, 0, "cannot parse the profile as XML");
+        /* a DOCTYPE the byte check could not see (an encoding such as UTF-7): refused all the same */
+        if (doc && (doc->intSubset || doc->extSubset)) {
+            problem(&pr, 1, "a <!DOCTYPE> is not allowed in a profile (fupan never loads DTDs or entities); remove it");
+            xmlFreeDoc(doc);
+            doc = NULL;
+        }
     }
     free(text);
     if (doc && !pr.count) {

@@ -986,10 +986,16 @@ fp_status fp_template_load_mem(const char *name, const char *xml, size_t n, cons
         problem(&c, 0, "the template holds a NUL byte; is it really an XML file?");
     } else {
         xmlSetStructuredErrorFunc(&c, xml_error);
-        doc = xmlReadMemory(xml, (int)n, name, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING);
+        /* UTF-8 only: an encoding such as UTF-7 could hide a DOCTYPE from the byte check above */
+        doc = xmlReadMemory(xml, (int)n, name, "UTF-8", XML_PARSE_NONET | XML_PARSE_NOWARNING);
         xmlSetStructuredErrorFunc(NULL, NULL);
         if (!doc && !c.count)
             problem(&c, 0, "cannot parse the template as XML");
+        if (doc && (doc->intSubset || doc->extSubset)) {
+            problem(&c, 1, "a <!DOCTYPE> is not allowed in a template (fupan never loads DTDs or entities); remove it");
+            xmlFreeDoc(doc);
+            doc = NULL;
+        }
     }
     if (doc && !c.count) {
         xmlNodePtr root = xmlDocGetRootElement(doc);
