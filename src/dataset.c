@@ -109,14 +109,21 @@ static void derive_people(fp_dataset *ds)
     free(seen);
     /* the roster, when there is one, is the truth */
     const fp_table *ro = &ds->table[FP_TBL_ROSTER];
+    ds->person_hired = fp_xmalloc(np * sizeof *ds->person_hired);
+    ds->person_left = fp_xmalloc(np * sizeof *ds->person_left);
+    for (uint32_t i = 0; i < np; i++)
+        ds->person_hired[i] = ds->person_left[i] = FP_NO_DATE;
     if (ro->present) {
         const uint32_t *name = fp_col_text(ro, FP_ROS_NAME);
         const uint32_t *rteam = fp_col_text(ro, FP_ROS_TEAM);
         const uint32_t *rregion = fp_col_text(ro, FP_ROS_REGION);
+        const fp_date *hired = fp_col_date(ro, FP_ROS_HIRED), *left = fp_col_date(ro, FP_ROS_LEFT);
         for (size_t r = 0; r < ro->nrows; r++) {
             ds->person_team[name[r]] = rteam[r];
             if (rregion && rregion[r])
                 ds->team_region[rteam[r]] = rregion[r];
+            ds->person_hired[name[r]] = hired ? hired[r] : FP_NO_DATE;
+            ds->person_left[name[r]] = left ? left[r] : FP_NO_DATE;
         }
     }
     /* orders without team or region columns take them from the roster */
@@ -270,6 +277,17 @@ static void derive_done(fp_dataset *ds, const fp_profile *prof)
         if (fp_dict_find(ds->dict[FP_DOM_TEXT], pt->done[i], strlen(pt->done[i]), &id))
             ds->text_done[id] = 1;
     }
+    /* the funnel stages of activity results, in the profile's order */
+    const fp_profile_table *pa = &prof->table[FP_TBL_ACTIVITIES];
+    ds->text_stage = fp_xcalloc(n, sizeof *ds->text_stage);
+    ds->nstages = pa->nstages;
+    ds->stages = fp_xcalloc(pa->nstages ? (size_t)pa->nstages : 1, sizeof *ds->stages);
+    for (int i = 0; i < pa->nstages; i++) {
+        ds->stages[i] = fp_xstrdup(pa->stages[i]);
+        uint32_t id;
+        if (fp_dict_find(ds->dict[FP_DOM_TEXT], pa->stages[i], strlen(pa->stages[i]), &id))
+            ds->text_stage[id] = (uint16_t)(i + 1);
+    }
 }
 
 fp_status fp_dataset_load(const char *dir, const fp_profile *prof, int nthreads, fp_dataset **out, fp_error *err)
@@ -344,6 +362,12 @@ void fp_dataset_free(fp_dataset *ds)
     free(ds->text_done);
     free(ds->person_team);
     free(ds->team_region);
+    free(ds->person_hired);
+    free(ds->person_left);
+    free(ds->text_stage);
+    for (int i = 0; i < ds->nstages; i++)
+        free(ds->stages[i]);
+    free(ds->stages);
     free(ds->cust_first);
     free(ds->cust_first_row);
     free(ds->cust_rep);

@@ -33,6 +33,11 @@ typedef struct fp_dataset {
     uint8_t *text_done;       /* FP_DOM_TEXT id -> 1 when an action status means done */
     uint32_t *person_team;    /* FP_DOM_PERSON id -> FP_DOM_TEAM id (0: unknown) */
     uint32_t *team_region;    /* FP_DOM_TEAM id -> FP_DOM_REGION id (0: unknown) */
+    fp_date *person_hired;    /* FP_DOM_PERSON id -> the roster's hire date (FP_NO_DATE: not given) */
+    fp_date *person_left;     /* FP_DOM_PERSON id -> the roster's leave date (FP_NO_DATE: not given) */
+    uint16_t *text_stage;     /* FP_DOM_TEXT id -> 1 + its place among the profile's activity stages, 0: none */
+    char **stages;            /* the profile's activity stages, first stage first */
+    int nstages;
     fp_date *cust_first;      /* FP_DOM_CUSTOMER id -> date of the first won order (FP_NO_DATE: none) */
     uint32_t *cust_first_row; /* FP_DOM_CUSTOMER id -> order-table row of that order's first line */
     uint32_t *cust_rep;       /* FP_DOM_CUSTOMER id -> rep of the customer's latest won order */

@@ -3,16 +3,18 @@
  *
  * The order pass maps each day to a set of buckets: the 13 trend periods
  * (the last one is the current period, counted up to the report's last day),
- * the previous period and the year-ago period, both cut to as many days as
- * the current period has had so far, so an October report on the 15th
- * compares 1–15 October with 1–15 September. Distinct orders and customers
- * per bucket are counted with bitsets over the dictionary ids.
+ * the previous period and the year-ago period — whole when the period is
+ * complete, else cut to the same part of the calendar, so an October report on
+ * the 15th compares 1–15 October with 1–15 September. Distinct orders and
+ * customers per bucket are counted with bitsets over the dictionary ids;
+ * distinct orders per channel, product, rep … by sorting pairs.
  *
  * docs/metrics.md is the glossary; every definition there is implemented
  * here and nowhere else.
  */
 #include "metrics.h"
 
+#include "targets.h"
 #include "util.h"
 
 #include <math.h>
@@ -149,165 +151,12 @@ static fp_status resolve_scope(const fp_dataset *ds, const fp_query *q, scope_ct
     return FP_ERR_NOTFOUND;
 }
 
-/* ---- targets ---- */
-
-typedef struct tgt_sum {
-    bool any;
-    int64_t sales;
-    double newc, orders;
-    bool any_newc, any_orders;
-} tgt_sum;
-
-/* Target of a period for the scope. Targets are monthly; a week takes its working-day share of each
- * month it touches, quarters and years sum their months. For a team in a month, rows with a team and
- * no rep are the team's own target and replace the sum of its reps' rows. per_rep (optional) gets each
- * rep's target, rep_seen marks reps with a target row in the scope. */
-static void target_for(const scope_ctx *sc, const fp_period *p, int64_t *per_team, int64_t *per_rep, uint8_t *rep_seen,
-                       tgt_sum *out)
-{
-    const fp_dataset *ds = sc->ds;
-    const fp_table *t = &ds->table[FP_TBL_TARGETS];
-    memset(out, 0, sizeof *out);
-    if (!t->present)
-        return;
-    int m0, m1;
-    fp_period_months(p, &m0, &m1);
-    int nm = m1 - m0 + 1;
-    double w[13];
-    for (int k = 0; k < nm && k < 13; k++) {
-        w[k] = 1.0;
-        if (p->kind == FP_WEEK) {
-            int mi = m0 + k;
-            fp_period month = fp_period_make(FP_MONTH, mi / 12, mi % 12 + 1);
-            fp_date a = p->start > month.start ? p->start : month.start;
-            fp_date b = p->end < month.end ? p->end : month.end;
-            int wd_month = fp_working_days(&ds->calendar, month.start, month.end);
-            int wd_part = fp_working_days(&ds->calendar, a, b);
-            w[k] = wd_month > 0 ? (double)wd_part / wd_month : (double)(b - a + 1) / (month.end - month.start + 1);
-        }
-    }
-    uint32_t nteam = fp_dict_size(ds->dict[FP_DOM_TEAM]);
-    size_t cells = (size_t)nteam * (size_t)nm;
-    /* per (team, month): team-level rows, rep-level rows, and whether a team-level row exists */
-    double *team_s = fp_xcalloc(cells * 6, sizeof *team_s);
-    double *rep_s = team_s + cells, *team_n = team_s + 2 * cells, *rep_n = team_s + 3 * cells;
-    double *team_o = team_s + 4 * cells, *rep_o = team_s + 5 * cells;
-    uint8_t *has_team = fp_xcalloc(cells, 1);
-    uint8_t *has_n = fp_xcalloc(cells, 1), *has_o = fp_xcalloc(cells, 1);
-    const int32_t *month = fp_col_int(t, FP_TGT_PERIOD);
-    const uint32_t *tteam = fp_col_text(t, FP_TGT_TEAM);
-    const uint32_t *trep = fp_col_text(t, FP_TGT_REP);
-    const int64_t *sales = fp_col_money(t, FP_TGT_SALES);
-    const double *newc = fp_col_num(t, FP_TGT_NEW_CUSTOMERS);
-    const double *ord = fp_col_num(t, FP_TGT_ORDERS);
-    double rep_total = 0, rep_newc = 0, rep_ord = 0;
-    bool rep_any = false, rep_any_n = false, rep_any_o = false;
-    for (size_t r = 0; r < t->nrows; r++) {
-        int mi = month[r];
-        if (mi < m0 || mi > m1)
-            continue;
-        double wk = w[mi - m0];
-        uint32_t team = tteam[r], rep = trep[r];
-        /* each row's share rounded to the fen, so every scope sums the same whole fen */
-        double s = (double)llround((double)sales[r] * wk);
-        double n = newc && !isnan(newc[r]) ? newc[r] * wk : NAN;
-        double o = ord && !isnan(ord[r]) ? ord[r] * wk : NAN;
-        if (rep) {
-            if (per_rep)
-                per_rep[rep] += (int64_t)llround(s);
-            if (sc->kind == FP_SCOPE_REP && rep == sc->id) {
-                rep_total += s;
-                rep_any = true;
-                if (!isnan(n)) {
-                    rep_newc += n;
-                    rep_any_n = true;
-                }
-                if (!isnan(o)) {
-                    rep_ord += o;
-                    rep_any_o = true;
-                }
-            }
-            if (rep_seen && (sc->kind == FP_SCOPE_REP ? rep == sc->id : team_in_scope(sc, team)))
-                rep_seen[rep] = 1;
-        }
-        if (team >= nteam)
-            continue;
-        size_t cell = (size_t)team * nm + (size_t)(mi - m0);
-        if (rep) {
-            rep_s[cell] += s;
-            if (!isnan(n)) {
-                rep_n[cell] += n;
-                has_n[cell] |= 1;
-            }
-            if (!isnan(o)) {
-                rep_o[cell] += o;
-                has_o[cell] |= 1;
-            }
-        } else {
-            team_s[cell] += s;
-            has_team[cell] = 1;
-            if (!isnan(n)) {
-                team_n[cell] += n;
-                has_n[cell] |= 2;
-            }
-            if (!isnan(o)) {
-                team_o[cell] += o;
-                has_o[cell] |= 2;
-            }
-        }
-    }
-    if (sc->kind == FP_SCOPE_REP) {
-        out->any = rep_any;
-        out->sales = (int64_t)llround(rep_total);
-        out->newc = rep_newc;
-        out->orders = rep_ord;
-        out->any_newc = rep_any_n;
-        out->any_orders = rep_any_o;
-    } else {
-        double total = 0, tn = 0, to = 0;
-        for (uint32_t team = 1; team < nteam; team++) {
-            double ts = 0;
-            bool team_any = false;
-            for (int k = 0; k < nm; k++) {
-                size_t cell = (size_t)team * nm + (size_t)k;
-                bool own = has_team[cell];
-                double v = own ? team_s[cell] : rep_s[cell];
-                if (own || rep_s[cell] != 0)
-                    team_any = true;
-                ts += v;
-                if (team_in_scope(sc, team)) {
-                    if (has_n[cell]) {
-                        tn += own ? team_n[cell] : rep_n[cell];
-                        out->any_newc = true;
-                    }
-                    if (has_o[cell]) {
-                        to += own ? team_o[cell] : rep_o[cell];
-                        out->any_orders = true;
-                    }
-                }
-            }
-            if (per_team)
-                per_team[team] = team_any ? (int64_t)llround(ts) : FP_NO_MONEY;
-            if (team_any && team_in_scope(sc, team)) {
-                total += ts;
-                out->any = true;
-            }
-        }
-        out->sales = (int64_t)llround(total);
-        out->newc = tn;
-        out->orders = to;
-    }
-    free(team_s);
-    free(has_team);
-    free(has_n);
-    free(has_o);
-}
-
 /* ---- breakdowns ---- */
 
 typedef struct dim {
     uint32_t n;
     int64_t *cur, *prev, *yoy, *orders;
+    bool *seen;             /* a line of the period has the value */
 } dim;
 
 static void dim_init(dim *d, uint32_t n)
@@ -317,6 +166,7 @@ static void dim_init(dim *d, uint32_t n)
     d->prev = fp_xcalloc(n ? n : 1, sizeof *d->prev);
     d->yoy = fp_xcalloc(n ? n : 1, sizeof *d->yoy);
     d->orders = fp_xcalloc(n ? n : 1, sizeof *d->orders);
+    d->seen = fp_xcalloc(n ? n : 1, sizeof *d->seen);
 }
 
 static void dim_free(dim *d)
@@ -325,6 +175,7 @@ static void dim_free(dim *d)
     free(d->prev);
     free(d->yoy);
     free(d->orders);
+    free(d->seen);
 }
 
 static int cmp_item(const void *a, const void *b)
@@ -335,13 +186,13 @@ static int cmp_item(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
-/* Items with sales (or comparison sales) in the scope, sorted by sales. */
+/* Items with a line in the period or sales in a comparison window, sorted by sales. */
 static fp_item *dim_items(const dim *d, const fp_dict *dict, int64_t total, bool prev_ok, bool yoy_ok, size_t *count)
 {
     fp_item *it = fp_xcalloc(d->n ? d->n : 1, sizeof *it);
     size_t k = 0;
     for (uint32_t i = 0; i < d->n; i++) {
-        if (!d->cur[i] && !d->prev[i] && !d->yoy[i] && !d->orders[i])
+        if (!d->seen[i] && !(prev_ok && d->prev[i]) && !(yoy_ok && d->yoy[i]))
             continue;
         fp_item *x = &it[k++];
         x->name = i ? fp_dict_str(dict, i) : "(未填)";
@@ -394,11 +245,27 @@ typedef struct window {
     fp_date start, end; /* inclusive; end < start means empty */
 } window;
 
-static window cut(const fp_period *p, fp_date days)
+/* The comparison window in cmp for the period p counted up to through: the whole of cmp when p is
+ * complete; otherwise the same part of the calendar — as many days from the Monday for a week, up to
+ * the same day of the corresponding month (or that month's last day) for a month, quarter or year. */
+static window cmp_window(const fp_period *p, fp_date through, const fp_period *cmp)
 {
-    window w = {p->start, p->start + days - 1};
-    if (w.end > p->end)
-        w.end = p->end;
+    window w = {cmp->start, cmp->end};
+    if (through >= p->end)
+        return w;
+    if (p->kind == FP_WEEK) {
+        w.end = cmp->start + (through - p->start);
+    } else {
+        int y0, m0, d0, yt, mt, dt, yc, mc, dc;
+        fp_date_to_ymd(p->start, &y0, &m0, &d0);
+        fp_date_to_ymd(through, &yt, &mt, &dt);
+        fp_date_to_ymd(cmp->start, &yc, &mc, &dc);
+        int mi = yc * 12 + mc - 1 + (yt * 12 + mt) - (y0 * 12 + m0);
+        int y = mi / 12, m = mi % 12 + 1, mdays = fp_days_in_month(y, m);
+        w.end = fp_date_from_ymd(y, m, dt < mdays ? dt : mdays);
+    }
+    if (w.end > cmp->end)
+        w.end = cmp->end;
     return w;
 }
 
@@ -411,6 +278,17 @@ static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return (x > y) - (x < y);
+}
+
+/* distinct (key, value) pairs per key: out[key] += 1 for each distinct pair; sorts pairs */
+static void count_distinct(uint64_t *pairs, size_t n, int64_t *out)
+{
+    if (!n)
+        return;
+    qsort(pairs, n, sizeof *pairs, cmp_u64);
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || pairs[i] != pairs[i - 1])
+            out[pairs[i] >> 32]++;
 }
 
 static int cmp_rep(const void *a, const void *b)
@@ -433,10 +311,18 @@ static int cmp_action(const void *a, const void *b)
     return strcmp(x->id, y->id);
 }
 
+typedef struct order_pass {
+    dim channel, category, product, region, team, rep;
+    int64_t *rep_newc;      /* per person: new customers of the period first bought from them */
+    int64_t *cust_sales;    /* per customer, in the period */
+    int64_t *cust_orders;   /* per customer: distinct orders in the period */
+    int64_t *rep_cust;      /* per person: distinct customers in the period */
+    uint32_t *cust_name;
+    bucket b[NB];
+} order_pass;
+
 static void compute_orders(const fp_dataset *ds, const scope_ctx *sc, fp_metrics *m, const window *win,
-                           fp_date base, fp_date last, dim *channel, dim *category, dim *product, dim *region,
-                           dim *team, dim *rep, int64_t *rep_newc, int64_t *cust_sales, uint32_t *cust_orders,
-                           uint32_t *cust_name, bucket *b, uint64_t **pairs, size_t *npairs)
+                           fp_date base, fp_date last, order_pass *op)
 {
     const fp_table *o = &ds->table[FP_TBL_ORDERS];
     const uint32_t *oid = fp_col_text(o, FP_ORD_ORDER_ID), *cust = fp_col_text(o, FP_ORD_CUSTOMER_ID);
@@ -449,6 +335,7 @@ static void compute_orders(const fp_dataset *ds, const scope_ctx *sc, fp_metrics
     const int64_t *amount = fp_col_money(o, FP_ORD_AMOUNT), *price = fp_col_money(o, FP_ORD_UNIT_PRICE);
     const double *qty = fp_col_num(o, FP_ORD_QUANTITY);
     const uint8_t *won = ds->status_won;
+    bucket *b = op->b;
 
     /* day -> buckets */
     size_t ndays = last >= base ? (size_t)(last - base + 1) : 0;
@@ -458,8 +345,10 @@ static void compute_orders(const fp_dataset *ds, const scope_ctx *sc, fp_metrics
             if (d >= base && d <= last)
                 mask[d - base] |= (uint16_t)(1u << k);
 
-    size_t pairs_cap = 0;
-    double list = 0;
+    /* the period's lines, for the distinct counts per value afterwards */
+    uint32_t *cur_rows = NULL;
+    size_t ncur = 0, cur_cap = 0;
+    int64_t list = 0;
     bool priced = price && qty;
     /* a team, region or rep reads only its own won lines (dataset.c indexes them); the company all */
     const fp_row_index *ix = sc->kind == FP_SCOPE_TEAM     ? &ds->by_team
@@ -505,67 +394,81 @@ static void compute_orders(const fp_dataset *ds, const scope_ctx *sc, fp_metrics
             bucket *bk = &b[k];
             bk->sales += amt;
             bk->lines++;
-            bool new_order = bs_add(&bk->ord, order);
-            if (new_order)
+            if (bs_add(&bk->ord, order))
                 bk->orders++;
             if (bs_add(&bk->cust, c))
                 bk->customers++;
             if (is_new)
                 bk->newc++;
-            if (k == B_CUR && new_order) {
-                if (cust_orders[c] < UINT32_MAX)
-                    cust_orders[c]++;
-                rep->orders[orep[r]]++;
-                channel->orders[ochan[r]]++;
-                category->orders[ocat[r]]++;
-                product->orders[oprod[r]]++;
-                team->orders[oteam[r]]++;
-                region->orders[oregion[r]]++;
-                if (*npairs == pairs_cap) {
-                    pairs_cap = pairs_cap ? pairs_cap * 2 : 1024;
-                    *pairs = fp_xrealloc(*pairs, pairs_cap * sizeof **pairs);
-                }
-                (*pairs)[(*npairs)++] = (uint64_t)orep[r] << 32 | c;
-            }
         }
         if ((bits >> B_CUR) & 1) {
-            channel->cur[ochan[r]] += amt;
-            category->cur[ocat[r]] += amt;
-            product->cur[oprod[r]] += amt;
-            team->cur[oteam[r]] += amt;
-            region->cur[oregion[r]] += amt;
-            rep->cur[orep[r]] += amt;
-            cust_sales[c] += amt;
-            if (cname && !cust_name[c])
-                cust_name[c] = cname[r];
+            dim *dims[] = {&op->channel, &op->category, &op->product, &op->team, &op->region, &op->rep};
+            uint32_t vals[] = {ochan ? ochan[r] : 0, ocat ? ocat[r] : 0, oprod ? oprod[r] : 0,
+                               oteam[r],           oregion[r],         orep[r]};
+            for (int i = 0; i < 6; i++) {
+                dims[i]->cur[vals[i]] += amt;
+                dims[i]->seen[vals[i]] = true;
+            }
+            op->cust_sales[c] += amt;
+            if (cname && !op->cust_name[c])
+                op->cust_name[c] = cname[r];
             if (is_new)
-                rep_newc[orep[r]]++;
+                op->rep_newc[orep[r]]++;
             if (qty && !isnan(qty[r]))
                 m->quantity += qty[r];
             if (priced && price[r] != FP_NO_MONEY && !isnan(qty[r]))
-                list += (double)price[r] * qty[r];
+                list += llround((double)price[r] * qty[r] * 1000.0); /* in 1/1000 fen: exact for 3 decimals */
             else
                 priced = false;
+            if (ncur == cur_cap) {
+                cur_cap = cur_cap ? cur_cap * 2 : 1024;
+                cur_rows = fp_xrealloc(cur_rows, cur_cap * sizeof *cur_rows);
+            }
+            cur_rows[ncur++] = (uint32_t)r;
         }
         if ((bits >> B_PREV) & 1) {
-            channel->prev[ochan[r]] += amt;
-            category->prev[ocat[r]] += amt;
-            product->prev[oprod[r]] += amt;
-            team->prev[oteam[r]] += amt;
-            region->prev[oregion[r]] += amt;
-            rep->prev[orep[r]] += amt;
+            if (ochan)
+                op->channel.prev[ochan[r]] += amt;
+            if (ocat)
+                op->category.prev[ocat[r]] += amt;
+            if (oprod)
+                op->product.prev[oprod[r]] += amt;
+            op->team.prev[oteam[r]] += amt;
+            op->region.prev[oregion[r]] += amt;
+            op->rep.prev[orep[r]] += amt;
         }
         if ((bits >> B_YOY) & 1) {
-            channel->yoy[ochan[r]] += amt;
-            category->yoy[ocat[r]] += amt;
-            product->yoy[oprod[r]] += amt;
-            team->yoy[oteam[r]] += amt;
-            region->yoy[oregion[r]] += amt;
-            rep->yoy[orep[r]] += amt;
+            if (ochan)
+                op->channel.yoy[ochan[r]] += amt;
+            if (ocat)
+                op->category.yoy[ocat[r]] += amt;
+            if (oprod)
+                op->product.yoy[oprod[r]] += amt;
+            op->team.yoy[oteam[r]] += amt;
+            op->region.yoy[oregion[r]] += amt;
+            op->rep.yoy[orep[r]] += amt;
         }
     }
+    /* distinct orders per value, per customer, and distinct customers per rep */
+    uint64_t *pairs = fp_xmalloc((ncur ? ncur : 1) * sizeof *pairs);
+    struct {
+        const uint32_t *key;
+        int64_t *out;
+    } per[] = {{ochan, op->channel.orders}, {ocat, op->category.orders}, {oprod, op->product.orders},
+               {oteam, op->team.orders},    {oregion, op->region.orders}, {orep, op->rep.orders},
+               {cust, op->cust_orders}};
+    for (size_t i = 0; i < sizeof per / sizeof per[0]; i++) {
+        for (size_t j = 0; j < ncur; j++)
+            pairs[j] = (uint64_t)(per[i].key ? per[i].key[cur_rows[j]] : 0) << 32 | oid[cur_rows[j]];
+        count_distinct(pairs, ncur, per[i].out);
+    }
+    for (size_t j = 0; j < ncur; j++)
+        pairs[j] = (uint64_t)orep[cur_rows[j]] << 32 | cust[cur_rows[j]];
+    count_distinct(pairs, ncur, op->rep_cust);
+    free(pairs);
+    free(cur_rows);
     if (priced && b[B_CUR].lines) {
-        m->list_amount = (int64_t)llround(list);
+        m->list_amount = div_round(list, 1000);
         m->discount_amount = m->list_amount - b[B_CUR].sales;
         m->discount_rate = ratio((double)m->discount_amount, (double)m->list_amount);
     } else {
@@ -581,8 +484,10 @@ static void compute_surveys(const fp_dataset *ds, const scope_ctx *sc, fp_metric
     const fp_table *t = &ds->table[FP_TBL_SURVEYS];
     m->has_surveys = t->present;
     m->satisfaction = m->prev_satisfaction = NAN;
-    if (!t->present)
+    if (!t->present) {
+        m->responses = m->low_scores = FP_NO_MONEY;
         return;
+    }
     const fp_date *date = fp_col_date(t, FP_SUR_DATE);
     const uint32_t *srep = fp_col_text(t, FP_SUR_REP), *scust = fp_col_text(t, FP_SUR_CUSTOMER);
     const uint32_t *comment = fp_col_text(t, FP_SUR_COMMENT);
@@ -628,8 +533,10 @@ static void compute_activities(const fp_dataset *ds, const scope_ctx *sc, fp_met
 {
     const fp_table *t = &ds->table[FP_TBL_ACTIVITIES];
     m->has_activities = t->present;
-    if (!t->present)
+    if (!t->present) {
+        m->activities = FP_NO_MONEY;
         return;
+    }
     const fp_date *date = fp_col_date(t, FP_ACT_DATE);
     const uint32_t *arep = fp_col_text(t, FP_ACT_REP);
     const uint32_t *type = fp_col_text(t, FP_ACT_TYPE), *result = fp_col_text(t, FP_ACT_RESULT);
@@ -647,6 +554,16 @@ static void compute_activities(const fp_dataset *ds, const scope_ctx *sc, fp_met
     }
     m->activity_types = counts_list(tc, ntext, ds->dict[FP_DOM_TEXT], &m->nactivity_types);
     m->activity_results = counts_list(rc, ntext, ds->dict[FP_DOM_TEXT], &m->nactivity_results);
+    /* the funnel: a result at a later declared stage implies the earlier stages were reached */
+    m->nfunnel = (size_t)ds->nstages;
+    m->funnel = fp_xcalloc(m->nfunnel ? m->nfunnel : 1, sizeof *m->funnel);
+    for (size_t i = 0; i < m->nfunnel; i++)
+        m->funnel[i].name = ds->stages[i];
+    for (uint32_t i = 1; i < ntext; i++)
+        for (int s = 0; s < ds->text_stage[i]; s++)
+            m->funnel[s].count += rc[i];
+    for (size_t i = 0; i < m->nfunnel; i++)
+        m->funnel[i].conversion = i ? ratio((double)m->funnel[i].count, (double)m->funnel[i - 1].count) : NAN;
     free(tc);
     free(rc);
 }
@@ -655,8 +572,10 @@ static void compute_actions(const fp_dataset *ds, const scope_ctx *sc, fp_metric
 {
     const fp_table *t = &ds->table[FP_TBL_ACTIONS];
     m->has_actions = t->present;
-    if (!t->present)
+    if (!t->present) {
+        m->actions_raised = m->actions_done = m->actions_open = m->actions_overdue = FP_NO_MONEY;
         return;
+    }
     const int32_t *raised = fp_col_int(t, FP_IMP_PERIOD);
     const uint32_t *id = fp_col_text(t, FP_IMP_ID), *team = fp_col_text(t, FP_IMP_TEAM);
     const uint32_t *problem = fp_col_text(t, FP_IMP_PROBLEM), *action = fp_col_text(t, FP_IMP_ACTION);
@@ -675,6 +594,9 @@ static void compute_actions(const fp_dataset *ds, const scope_ctx *sc, fp_metric
         case FP_SCOPE_REP:
             in = owner && owner[r] == sc->id;
             break;
+        case FP_SCOPE_COMPANY:
+        case FP_SCOPE_REGION:
+        case FP_SCOPE_TEAM:
         default:
             in = team ? team_in_scope(sc, team[r]) : sc->kind == FP_SCOPE_COMPANY;
             break;
@@ -719,11 +641,80 @@ static void compute_actions(const fp_dataset *ds, const scope_ctx *sc, fp_metric
     qsort(m->actions, m->nactions, sizeof *m->actions, cmp_action);
 }
 
+/* the target of the scope from a period's target table */
+static fp_target scope_target(const scope_ctx *sc, const fp_target_table *tt)
+{
+    switch (sc->kind) {
+    case FP_SCOPE_COMPANY:
+        return fp_target_company(tt);
+    case FP_SCOPE_REGION:
+        return fp_target_region(tt, sc->id);
+    case FP_SCOPE_TEAM:
+        return fp_target_team(tt, sc->id);
+    case FP_SCOPE_REP:
+        return fp_target_rep(tt, sc->id);
+    }
+    return fp_target_company(tt);
+}
+
+static fp_target target_of(const scope_ctx *sc, const fp_period *p)
+{
+    fp_target_table *tt = fp_targets_build(sc->ds, p);
+    fp_target t = scope_target(sc, tt);
+    fp_targets_free(tt);
+    return t;
+}
+
+fp_status fp_query_check(const fp_dataset *ds, const fp_query *q, fp_error *err)
+{
+    char label[32], a[16], b[16], c[16];
+    fp_period_label(&q->period, label, sizeof label);
+    if (ds->first_date == FP_NO_DATE)
+        return fp_fail(err, FP_ERR_INPUT, "the data has no order lines, so there is nothing to report for %s", label);
+    fp_date_format(ds->first_date, a);
+    fp_date_format(ds->last_date, b);
+    fp_date_format(q->as_of, c);
+    if (q->period.start > q->as_of)
+        return fp_fail(err, FP_ERR_INPUT, "%s has not begun by --as-of %s; choose an earlier period or a later --as-of",
+                       label, c);
+    fp_date through = q->as_of < q->period.end ? q->as_of : q->period.end;
+    if (through < ds->first_date) {
+        if (q->period.end < ds->first_date)
+            return fp_fail(err, FP_ERR_INPUT,
+                           "%s lies before the data, which covers %s to %s; choose a period within it", label, a, b);
+        return fp_fail(err, FP_ERR_INPUT,
+                       "%s counted to --as-of %s lies before the data, which covers %s to %s; choose a later "
+                       "--as-of",
+                       label, c, a, b);
+    }
+    if (q->period.start > ds->last_date)
+        return fp_fail(err, FP_ERR_INPUT,
+                       "%s begins after the data ends: the export covers %s to %s; choose a period within it, or "
+                       "load a newer export",
+                       label, a, b);
+    return FP_OK;
+}
+
+void fp_metrics_warnings(const fp_metrics *m, fp_buf *out)
+{
+    if (m->data_last == FP_NO_DATE || m->through <= m->data_last)
+        return;
+    char a[16], b[16];
+    fp_date_format(m->data_last, a);
+    fp_date_format(m->through, b);
+    fp_buf_printf(out,
+                  "the data's last order is dated %s, before the report's last day %s: if the export was taken "
+                  "then, pass --as-of %s so the figures are compared like for like\n",
+                  a, b, a);
+}
+
 fp_status fp_metrics_compute(const fp_dataset *ds, const fp_query *q, fp_metrics **out, fp_error *err)
 {
     *out = NULL;
     scope_ctx sc;
     fp_status st = resolve_scope(ds, q, &sc, err);
+    if (st == FP_OK)
+        st = fp_query_check(ds, q, err);
     if (st != FP_OK)
         return st;
     fp_metrics *m = fp_xcalloc(1, sizeof *m);
@@ -756,71 +747,74 @@ fp_status fp_metrics_compute(const fp_dataset *ds, const fp_query *q, fp_metrics
     m->working_days = fp_working_days(cal, q->period.start, q->period.end);
     m->elapsed_working_days = fp_working_days(cal, q->period.start, m->through);
     m->remaining_working_days = m->working_days - m->elapsed_working_days;
-    m->time_progress = m->working_days > 0 ? (double)m->elapsed_working_days / m->working_days
-                                           : ratio((double)(m->through - q->period.start + 1),
-                                                   (double)(q->period.end - q->period.start + 1));
-    if (m->time_progress < 0 || m->through < q->period.start)
-        m->time_progress = 0;
-    fp_date days = m->through >= q->period.start ? m->through - q->period.start + 1 : 0;
-    m->cmp_days = days;
+    int64_t days_all = q->period.end - q->period.start + 1, days_done = m->through - q->period.start + 1;
+    /* the pace: working days, or calendar days in a period without any */
+    int64_t pace_num = m->working_days > 0 ? m->elapsed_working_days : days_done;
+    int64_t pace_den = m->working_days > 0 ? m->working_days : days_all;
+    m->time_progress = (double)pace_num / (double)pace_den;
+    m->cmp_days = (fp_date)days_done;
 
-    /* windows: trend periods, then the comparison periods cut to as many days */
+    /* windows: trend periods, then the comparison periods */
     window win[NB];
     for (int k = 0; k < FP_TREND_N; k++) {
         fp_period p = fp_period_shift(&q->period, k - B_CUR);
         m->trend[k].period = p;
+        m->trend[k].through = p.end;
         win[k] = (window){p.start, p.end};
     }
     win[B_CUR].end = m->through;
+    m->trend[B_CUR].through = m->through;
     m->trend[B_CUR].partial = m->through < q->period.end;
-    win[B_PREV] = cut(&m->prev_period, days);
-    win[B_YOY] = cut(&m->yoy_period, days);
+    win[B_PREV] = cmp_window(&q->period, m->through, &m->prev_period);
+    win[B_YOY] = cmp_window(&q->period, m->through, &m->yoy_period);
+    m->prev_through = win[B_PREV].end;
+    m->yoy_through = win[B_YOY].end;
     fp_date base = win[0].start;
     for (int k = 0; k < NB; k++)
         if (win[k].start < base)
             base = win[k].start;
     fp_date last = m->through;
-    /* the data reaches back far enough for a comparison when it starts before the window ends */
-    bool have_data = ds->first_date != FP_NO_DATE;
-    bool prev_ok = have_data && win[B_PREV].end >= win[B_PREV].start && ds->first_date <= win[B_PREV].end;
-    bool yoy_ok = have_data && win[B_YOY].end >= win[B_YOY].start && ds->first_date <= win[B_YOY].end;
+    /* a window is known when it ends on or after the data's first order date */
+    bool known[NB];
+    for (int k = 0; k < NB; k++)
+        known[k] = win[k].end >= win[k].start && ds->first_date <= win[k].end;
+    bool prev_ok = known[B_PREV], yoy_ok = known[B_YOY];
 
     /* the pass over the order lines */
     uint32_t norder = fp_dict_size(ds->dict[FP_DOM_ORDER]), ncust = fp_dict_size(ds->dict[FP_DOM_CUSTOMER]);
     uint32_t nperson = fp_dict_size(ds->dict[FP_DOM_PERSON]), nteam = fp_dict_size(ds->dict[FP_DOM_TEAM]);
-    bucket b[NB];
-    memset(b, 0, sizeof b);
+    order_pass op;
+    memset(&op, 0, sizeof op);
     for (int k = 0; k < NB; k++) {
-        bs_init(&b[k].ord, norder);
-        bs_init(&b[k].cust, ncust);
+        bs_init(&op.b[k].ord, norder);
+        bs_init(&op.b[k].cust, ncust);
     }
-    dim channel, category, product, region, team, rep;
-    dim_init(&channel, fp_dict_size(ds->dict[FP_DOM_CHANNEL]));
-    dim_init(&category, fp_dict_size(ds->dict[FP_DOM_CATEGORY]));
-    dim_init(&product, fp_dict_size(ds->dict[FP_DOM_PRODUCT]));
-    dim_init(&region, fp_dict_size(ds->dict[FP_DOM_REGION]));
-    dim_init(&team, nteam);
-    dim_init(&rep, nperson);
-    int64_t *rep_newc = fp_xcalloc(nperson, sizeof *rep_newc);
-    int64_t *cust_sales = fp_xcalloc(ncust, sizeof *cust_sales);
-    uint32_t *cust_orders = fp_xcalloc(ncust, sizeof *cust_orders);
-    uint32_t *cust_name = fp_xcalloc(ncust, sizeof *cust_name);
-    uint64_t *pairs = NULL;
-    size_t npairs = 0;
-    compute_orders(ds, &sc, m, win, base, last, &channel, &category, &product, &region, &team, &rep, rep_newc,
-                   cust_sales, cust_orders, cust_name, b, &pairs, &npairs);
+    dim_init(&op.channel, fp_dict_size(ds->dict[FP_DOM_CHANNEL]));
+    dim_init(&op.category, fp_dict_size(ds->dict[FP_DOM_CATEGORY]));
+    dim_init(&op.product, fp_dict_size(ds->dict[FP_DOM_PRODUCT]));
+    dim_init(&op.region, fp_dict_size(ds->dict[FP_DOM_REGION]));
+    dim_init(&op.team, nteam);
+    dim_init(&op.rep, nperson);
+    op.rep_newc = fp_xcalloc(nperson, sizeof *op.rep_newc);
+    op.rep_cust = fp_xcalloc(nperson, sizeof *op.rep_cust);
+    op.cust_sales = fp_xcalloc(ncust, sizeof *op.cust_sales);
+    op.cust_orders = fp_xcalloc(ncust, sizeof *op.cust_orders);
+    op.cust_name = fp_xcalloc(ncust, sizeof *op.cust_name);
+    compute_orders(ds, &sc, m, win, base, last, &op);
+    bucket *b = op.b;
 
     bucket *cur = &b[B_CUR];
     m->sales = cur->sales;
     m->lines = cur->lines;
     m->orders = cur->orders;
     m->aov = cur->orders ? div_round(cur->sales, cur->orders) : FP_NO_MONEY;
+    m->daily_sales = m->elapsed_working_days > 0 ? div_round(cur->sales, m->elapsed_working_days) : FP_NO_MONEY;
     m->customers = cur->customers;
     m->new_customers = cur->newc;
     for (uint32_t c = 0; c < ncust; c++) {
         if (!bs_has(&cur->cust, c))
             continue;
-        if (cust_orders[c] >= 2)
+        if (op.cust_orders[c] >= 2)
             m->repeat_customers++;
         if (ds->cust_first[c] != FP_NO_DATE && ds->cust_first[c] < q->period.start)
             m->returning_customers++;
@@ -851,29 +845,29 @@ fp_status fp_metrics_compute(const fp_dataset *ds, const fp_query *q, fp_metrics
     m->orders_yoy = change(m->orders, m->yoy_orders);
 
     /* targets */
-    int64_t *team_target = fp_xcalloc(nteam, sizeof *team_target);
-    int64_t *rep_target = fp_xcalloc(nperson, sizeof *rep_target);
-    uint8_t *rep_seen = fp_xcalloc(nperson, 1);
-    tgt_sum ts;
-    target_for(&sc, &q->period, team_target, rep_target, rep_seen, &ts);
-    m->has_target = ts.any && ts.sales > 0;
-    m->target = ts.any ? ts.sales : FP_NO_MONEY;
+    fp_target_table *tt = fp_targets_build(ds, &q->period);
+    fp_target ts = scope_target(&sc, tt);
+    m->target = ts.sales;
+    m->target_months = ts.covered;
+    m->target_months_needed = ts.needed;
+    m->partial_target = ts.partial;
+    m->has_target = ts.known && ts.sales > 0;
     m->attainment = m->has_target ? (double)m->sales / (double)m->target : NAN;
-    m->gap = m->has_target ? m->target - m->sales : FP_NO_MONEY;
+    m->gap = ts.known ? m->target - m->sales : FP_NO_MONEY;
     m->progress_gap = m->has_target ? m->attainment - m->time_progress : NAN;
-    m->new_customer_target = ts.any_newc ? ts.newc : NAN;
-    m->order_target = ts.any_orders ? ts.orders : NAN;
-    m->new_customer_attainment = ts.any_newc ? ratio((double)m->new_customers, ts.newc) : NAN;
-    m->order_attainment = ts.any_orders ? ratio((double)m->orders, ts.orders) : NAN;
-    if (m->has_target) {
+    m->new_customer_target = ts.new_customers;
+    m->order_target = ts.orders;
+    m->new_customer_attainment = ratio((double)m->new_customers, ts.new_customers);
+    m->order_attainment = ratio((double)m->orders, ts.orders);
+    if (ts.known) {
         m->remaining_target = m->sales < m->target ? m->target - m->sales : 0;
         m->daily_needed = m->remaining_working_days > 0 ? div_round(m->remaining_target, m->remaining_working_days)
                                                         : FP_NO_MONEY;
     } else {
         m->remaining_target = m->daily_needed = FP_NO_MONEY;
     }
-    if (m->time_progress > 0) {
-        m->forecast = (int64_t)llround((double)m->sales / m->time_progress);
+    if (pace_num > 0) {
+        m->forecast = div_round(m->sales * pace_den, pace_num);
         m->forecast_attainment = m->has_target ? (double)m->forecast / (double)m->target : NAN;
     } else {
         m->forecast = FP_NO_MONEY;
@@ -883,9 +877,8 @@ fp_status fp_metrics_compute(const fp_dataset *ds, const fp_query *q, fp_metrics
     /* the next period: its target and the run rate it asks for (the outlook of a review) */
     m->next_period = fp_period_shift(&q->period, 1);
     {
-        tgt_sum tn;
-        target_for(&sc, &m->next_period, NULL, NULL, NULL, &tn);
-        m->next_target = tn.any && tn.sales > 0 ? tn.sales : FP_NO_MONEY;
+        fp_target tn = target_of(&sc, &m->next_period);
+        m->next_target = tn.known && tn.sales > 0 ? tn.sales : FP_NO_MONEY;
         m->next_working_days = fp_working_days(&ds->calendar, m->next_period.start, m->next_period.end);
         m->next_daily_needed = m->next_target != FP_NO_MONEY && m->next_working_days > 0
                                    ? div_round(m->next_target, m->next_working_days)
@@ -895,72 +888,69 @@ fp_status fp_metrics_compute(const fp_dataset *ds, const fp_query *q, fp_metrics
     /* trend */
     for (int k = 0; k < FP_TREND_N; k++) {
         fp_trend_point *tp = &m->trend[k];
-        tp->sales = b[k].sales;
-        tp->orders = b[k].orders;
-        tp->customers = b[k].customers;
-        tp->new_customers = b[k].newc;
-        tgt_sum tk;
-        if (k == B_CUR)
-            tk = ts;
-        else
-            target_for(&sc, &tp->period, NULL, NULL, NULL, &tk);
-        tp->target = tk.any ? tk.sales : FP_NO_MONEY;
-        tp->attainment = tk.any && tk.sales > 0 ? (double)tp->sales / (double)tk.sales : NAN;
+        fp_target tk = k == B_CUR ? ts : target_of(&sc, &tp->period);
+        tp->target = tk.sales;
+        if (known[k]) {
+            tp->sales = b[k].sales;
+            tp->orders = b[k].orders;
+            tp->customers = b[k].customers;
+            tp->new_customers = b[k].newc;
+            tp->attainment = tk.known && tk.sales > 0 ? (double)tp->sales / (double)tk.sales : NAN;
+        } else {
+            tp->sales = tp->orders = tp->customers = tp->new_customers = FP_NO_MONEY;
+            tp->attainment = NAN;
+        }
     }
 
     /* breakdowns */
-    m->channels = dim_items(&channel, ds->dict[FP_DOM_CHANNEL], m->sales, prev_ok, yoy_ok, &m->nchannels);
-    m->categories = dim_items(&category, ds->dict[FP_DOM_CATEGORY], m->sales, prev_ok, yoy_ok, &m->ncategories);
-    m->products = dim_items(&product, ds->dict[FP_DOM_PRODUCT], m->sales, prev_ok, yoy_ok, &m->nproducts);
-    m->regions = dim_items(&region, ds->dict[FP_DOM_REGION], m->sales, prev_ok, yoy_ok, &m->nregions);
-    m->teams = dim_items(&team, ds->dict[FP_DOM_TEAM], m->sales, prev_ok, yoy_ok, &m->nteams);
+    m->channels = dim_items(&op.channel, ds->dict[FP_DOM_CHANNEL], m->sales, prev_ok, yoy_ok, &m->nchannels);
+    m->categories = dim_items(&op.category, ds->dict[FP_DOM_CATEGORY], m->sales, prev_ok, yoy_ok, &m->ncategories);
+    m->products = dim_items(&op.product, ds->dict[FP_DOM_PRODUCT], m->sales, prev_ok, yoy_ok, &m->nproducts);
+    m->regions = dim_items(&op.region, ds->dict[FP_DOM_REGION], m->sales, prev_ok, yoy_ok, &m->nregions);
+    m->teams = dim_items(&op.team, ds->dict[FP_DOM_TEAM], m->sales, prev_ok, yoy_ok, &m->nteams);
     m->pareto80 = 0;
     for (size_t i = 0; i < m->nproducts; i++) {
         m->pareto80 = (int)i + 1;
         if (m->products[i].cum_share >= 0.8 - 1e-12)
             break;
     }
-    /* teams and regions carry their targets */
+    /* teams and regions carry their own targets */
     for (size_t i = 0; i < m->nteams; i++) {
         fp_item *it = &m->teams[i];
         uint32_t tid;
-        if (fp_dict_find(ds->dict[FP_DOM_TEAM], it->name, strlen(it->name), &tid)) {
-            it->target = team_target[tid];
-            it->attainment = it->target != FP_NO_MONEY && it->target > 0 ? (double)it->sales / it->target : NAN;
+        it->extra = "";
+        if (strcmp(it->name, "(未填)") && fp_dict_find(ds->dict[FP_DOM_TEAM], it->name, strlen(it->name), &tid)) {
+            fp_target t = fp_target_team(tt, tid);
+            it->target = t.sales;
+            it->attainment = t.known && t.sales > 0 ? (double)it->sales / (double)t.sales : NAN;
             it->extra = fp_ds_str(ds, FP_DOM_REGION, ds->team_region[tid]);
         }
     }
     for (size_t i = 0; i < m->nregions; i++) {
         fp_item *it = &m->regions[i];
         uint32_t rid;
-        if (!fp_dict_find(ds->dict[FP_DOM_REGION], it->name, strlen(it->name), &rid))
+        if (!strcmp(it->name, "(未填)") || !fp_dict_find(ds->dict[FP_DOM_REGION], it->name, strlen(it->name), &rid))
             continue;
-        int64_t sum = 0;
-        bool any = false;
-        for (uint32_t t = 1; t < nteam; t++)
-            if (ds->team_region[t] == rid && team_target[t] != FP_NO_MONEY) {
-                sum += team_target[t];
-                any = true;
-            }
-        it->target = any ? sum : FP_NO_MONEY;
-        it->attainment = any && sum > 0 ? (double)it->sales / sum : NAN;
+        fp_target t = fp_target_region(tt, rid);
+        it->target = t.sales;
+        it->attainment = t.known && t.sales > 0 ? (double)it->sales / (double)t.sales : NAN;
     }
 
     /* customers: the biggest and how concentrated sales are */
     {
         size_t nc = 0;
         for (uint32_t c = 0; c < ncust; c++)
-            nc += cust_sales[c] != 0;
+            nc += op.cust_sales[c] != 0;
         fp_item *all = fp_xcalloc(nc ? nc : 1, sizeof *all);
         nc = 0;
         for (uint32_t c = 0; c < ncust; c++) {
-            if (!cust_sales[c])
+            if (!op.cust_sales[c])
                 continue;
             fp_item *it = &all[nc++];
             it->extra = fp_ds_str(ds, FP_DOM_CUSTOMER, c);
-            it->name = cust_name[c] ? fp_ds_str(ds, FP_DOM_CUSTNAME, cust_name[c]) : it->extra;
-            it->sales = cust_sales[c];
-            it->orders = cust_orders[c];
+            it->name = op.cust_name[c] ? fp_ds_str(ds, FP_DOM_CUSTNAME, op.cust_name[c]) : it->extra;
+            it->sales = op.cust_sales[c];
+            it->orders = op.cust_orders[c];
             it->share = ratio((double)it->sales, (double)m->sales);
             it->prev_sales = it->yoy_sales = it->target = FP_NO_MONEY;
             it->mom = it->yoy = it->attainment = NAN;
@@ -984,29 +974,31 @@ fp_status fp_metrics_compute(const fp_dataset *ds, const fp_query *q, fp_metrics
     compute_activities(ds, &sc, m, &win[B_CUR], rep_act);
     compute_actions(ds, &sc, m);
 
-    /* the rep table: the roster's people in the scope, and anyone who sold or had a target in it */
+    /* the rep table: whoever sold in the scope, had a target row in it, or was on its roster while the
+     * period ran */
     {
         uint8_t *in = fp_xcalloc(nperson, 1);
         const fp_table *ro = &ds->table[FP_TBL_ROSTER];
-        if (ro->present) {
-            const uint32_t *name = fp_col_text(ro, FP_ROS_NAME), *rteam = fp_col_text(ro, FP_ROS_TEAM);
-            for (size_t r = 0; r < ro->nrows; r++)
-                if (sc.kind == FP_SCOPE_REP ? name[r] == sc.id : team_in_scope(&sc, rteam[r]))
-                    in[name[r]] = 1;
-        }
-        for (uint32_t p = 1; p < nperson; p++)
-            if (rep.cur[p] || rep.orders[p] || rep_seen[p])
-                in[p] = 1;
-        if (sc.kind == FP_SCOPE_REP)
+        if (sc.kind == FP_SCOPE_REP) {
+            in[sc.id] = 1;
+        } else {
+            if (ro->present) {
+                const uint32_t *name = fp_col_text(ro, FP_ROS_NAME), *rteam = fp_col_text(ro, FP_ROS_TEAM);
+                const fp_date *hired = fp_col_date(ro, FP_ROS_HIRED), *left = fp_col_date(ro, FP_ROS_LEFT);
+                for (size_t r = 0; r < ro->nrows; r++) {
+                    bool employed = (!hired || hired[r] == FP_NO_DATE || hired[r] <= m->through) &&
+                                    (!left || left[r] == FP_NO_DATE || left[r] >= q->period.start);
+                    if (employed && team_in_scope(&sc, rteam[r]))
+                        in[name[r]] = 1;
+                }
+            }
             for (uint32_t p = 1; p < nperson; p++)
-                in[p] = p == sc.id;
-        /* distinct customers per rep from the (rep, customer) pairs of the period's orders */
-        int64_t *rep_cust = fp_xcalloc(nperson, sizeof *rep_cust);
-        if (npairs)
-            qsort(pairs, npairs, sizeof *pairs, cmp_u64);
-        for (size_t i = 0; i < npairs; i++)
-            if (i == 0 || pairs[i] != pairs[i - 1])
-                rep_cust[pairs[i] >> 32]++;
+                if (op.rep.seen[p])
+                    in[p] = 1;
+            for (size_t r = 0; r < tt->nrows; r++)
+                if (team_in_scope(&sc, tt->row_team[r]))
+                    in[tt->row_rep[r]] = 1;
+        }
         size_t n = 0;
         for (uint32_t p = 1; p < nperson; p++)
             n += in[p];
@@ -1017,44 +1009,42 @@ fp_status fp_metrics_compute(const fp_dataset *ds, const fp_query *q, fp_metrics
             fp_rep_row *rr = &m->reps[m->nreps++];
             rr->name = fp_ds_str(ds, FP_DOM_PERSON, p);
             rr->team = fp_ds_str(ds, FP_DOM_TEAM, ds->person_team[p]);
-            rr->sales = rep.cur[p];
-            rr->orders = rep.orders[p];
+            rr->sales = op.rep.cur[p];
+            rr->orders = op.rep.orders[p];
             rr->aov = rr->orders ? div_round(rr->sales, rr->orders) : FP_NO_MONEY;
-            rr->target = rep_seen[p] || rep_target[p] ? rep_target[p] : FP_NO_MONEY;
-            rr->attainment = rr->target != FP_NO_MONEY && rr->target > 0 ? (double)rr->sales / rr->target : NAN;
-            rr->new_customers = rep_newc[p];
-            rr->customers = rep_cust[p];
-            rr->activities = rep_act[p];
-            rr->responses = rep_resp[p];
+            fp_target t = fp_target_rep(tt, p);
+            rr->target = t.sales;
+            rr->attainment = t.known && t.sales > 0 ? (double)rr->sales / (double)t.sales : NAN;
+            rr->new_customers = op.rep_newc[p];
+            rr->customers = op.rep_cust[p];
+            rr->activities = m->has_activities ? rep_act[p] : FP_NO_MONEY;
+            rr->responses = m->has_surveys ? rep_resp[p] : FP_NO_MONEY;
             rr->satisfaction = rep_resp[p] ? rep_score[p] / (double)rep_resp[p] : NAN;
-            rr->prev_sales = prev_ok ? rep.prev[p] : FP_NO_MONEY;
+            rr->prev_sales = prev_ok ? op.rep.prev[p] : FP_NO_MONEY;
             rr->mom = change(rr->sales, rr->prev_sales);
         }
         qsort(m->reps, m->nreps, sizeof *m->reps, cmp_rep);
         for (size_t i = 0; i < m->nreps; i++)
             m->reps[i].rank = (int)i + 1;
-        free(rep_cust);
         free(in);
     }
 
+    fp_targets_free(tt);
     for (int k = 0; k < NB; k++) {
         free(b[k].ord.w);
         free(b[k].cust.w);
     }
-    dim_free(&channel);
-    dim_free(&category);
-    dim_free(&product);
-    dim_free(&region);
-    dim_free(&team);
-    dim_free(&rep);
-    free(rep_newc);
-    free(cust_sales);
-    free(cust_orders);
-    free(cust_name);
-    free(pairs);
-    free(team_target);
-    free(rep_target);
-    free(rep_seen);
+    dim_free(&op.channel);
+    dim_free(&op.category);
+    dim_free(&op.product);
+    dim_free(&op.region);
+    dim_free(&op.team);
+    dim_free(&op.rep);
+    free(op.rep_newc);
+    free(op.rep_cust);
+    free(op.cust_sales);
+    free(op.cust_orders);
+    free(op.cust_name);
     free(rep_score);
     free(rep_resp);
     free(rep_act);
@@ -1077,6 +1067,7 @@ void fp_metrics_free(fp_metrics *m)
     free(m->comments);
     free(m->activity_types);
     free(m->activity_results);
+    free(m->funnel);
     free(m->actions);
     free(m);
 }

@@ -18,6 +18,7 @@
 #include "dataset.h"
 #include "error.h"
 #include "period.h"
+#include "util.h"
 
 typedef enum fp_scope_kind { FP_SCOPE_COMPANY, FP_SCOPE_REGION, FP_SCOPE_TEAM, FP_SCOPE_REP } fp_scope_kind;
 
@@ -49,9 +50,10 @@ typedef struct fp_rep_row {
     const char *team;
     int64_t sales, orders, aov, target;
     double attainment;
-    int64_t new_customers, customers, activities;
+    int64_t new_customers, customers;
+    int64_t activities;     /* FP_NO_MONEY when the data has no activity table */
     double satisfaction;    /* average score, NAN without answers */
-    int64_t responses;
+    int64_t responses;      /* FP_NO_MONEY when the data has no survey table */
     int64_t prev_sales;
     double mom;
 } fp_rep_row;
@@ -59,6 +61,8 @@ typedef struct fp_rep_row {
 typedef struct fp_trend_point {
     fp_period period;
     bool partial;           /* the current period, counted up to as_of */
+    fp_date through;        /* the last day counted */
+    /* FP_NO_MONEY when the period ends before the data begins */
     int64_t sales, target, orders, customers, new_customers;
     double attainment;
 } fp_trend_point;
@@ -67,6 +71,13 @@ typedef struct fp_count {
     const char *name;
     int64_t count;
 } fp_count;
+
+/* a stage of the activity funnel: activities that reached it, and the share of the previous stage */
+typedef struct fp_stage_row {
+    const char *name;
+    int64_t count;
+    double conversion;      /* NAN for the first stage or a zero base */
+} fp_stage_row;
 
 typedef enum fp_action_state { FP_ACTION_DONE, FP_ACTION_OPEN, FP_ACTION_OVERDUE } fp_action_state;
 
@@ -89,11 +100,12 @@ typedef struct fp_metrics {
     int next_working_days;
     int64_t next_daily_needed; /* next_target per working day */
     fp_date as_of, through; /* through = min(period end, as_of): the last day counted */
-    fp_date cmp_days;       /* days counted in the current period; comparisons use as many */
+    fp_date cmp_days;       /* days counted in the current period */
+    fp_date prev_through, yoy_through; /* the last days of the comparison windows */
     int working_days, elapsed_working_days, remaining_working_days;
     double time_progress;
 
-    int64_t sales, lines, orders, aov, customers, new_customers, returning_customers, repeat_customers;
+    int64_t sales, lines, orders, aov, daily_sales, customers, new_customers, returning_customers, repeat_customers;
     double repeat_rate;
     int64_t prev_customers, churned_customers;
     double churn_rate;
@@ -103,6 +115,8 @@ typedef struct fp_metrics {
 
     bool has_target;
     int64_t target, gap, remaining_target, daily_needed, forecast;
+    int target_months, target_months_needed;
+    int64_t partial_target; /* the covered months' target when only some are covered */
     double attainment, progress_gap, forecast_attainment;
     double new_customer_target, order_target;   /* NAN when not given */
     double new_customer_attainment, order_attainment;
@@ -130,6 +144,8 @@ typedef struct fp_metrics {
     int64_t activities;
     fp_count *activity_types, *activity_results;
     size_t nactivity_types, nactivity_results;
+    fp_stage_row *funnel;   /* the profile's declared stages, in order; none without them */
+    size_t nfunnel;
 
     bool has_actions;
     int64_t actions_raised, actions_done, actions_open, actions_overdue;
@@ -141,8 +157,15 @@ typedef struct fp_metrics {
 } fp_metrics;
 
 /* Computes the metrics of q on ds. Fails with FP_ERR_NOTFOUND (and the names that exist) when the
- * region, team or rep is not in the data. Caller frees *out with fp_metrics_free. */
+ * region, team or rep is not in the data, and with FP_ERR_INPUT when the period lies outside the
+ * data's span or starts after as-of (fp_query_check). Caller frees *out with fp_metrics_free. */
 fp_status fp_metrics_compute(const fp_dataset *ds, const fp_query *q, fp_metrics **out, fp_error *err);
+/* Refuses a period the data cannot speak for: one that ends before the first order date, begins after
+ * the last one, or begins after as-of; the message says which dates the data covers. */
+fp_status fp_query_check(const fp_dataset *ds, const fp_query *q, fp_error *err);
+/* Appends a line per caveat the reader of these figures should know (the data ends before the
+ * report's last day). */
+void fp_metrics_warnings(const fp_metrics *m, fp_buf *out);
 void fp_metrics_free(fp_metrics *m);
 const char *fp_scope_kind_name(fp_scope_kind k);
 

@@ -108,6 +108,7 @@ fp_value *fp_metrics_value(const fp_metrics *m)
     fp_v_set(root, "orders", fp_v_count(m->orders));
     fp_v_set(root, "lines", fp_v_count(m->lines));
     fp_v_set(root, "aov", fp_v_money(m->aov));
+    fp_v_set(root, "daily_sales", fp_v_money(m->daily_sales));
     fp_v_set(root, "quantity", fp_v_plain(m->quantity));
     fp_v_set(root, "customers", fp_v_count(m->customers));
     fp_v_set(root, "new_customers", fp_v_count(m->new_customers));
@@ -119,6 +120,9 @@ fp_value *fp_metrics_value(const fp_metrics *m)
     fp_v_set(root, "churn_rate", fp_v_ratio(m->churn_rate));
 
     fp_v_set(root, "target", fp_v_money(m->target));
+    fp_v_set(root, "target_months", fp_v_count(m->target_months));
+    fp_v_set(root, "target_months_needed", fp_v_count(m->target_months_needed));
+    fp_v_set(root, "partial_target", fp_v_money(m->partial_target));
     fp_v_set(root, "attainment", fp_v_ratio(m->attainment));
     fp_v_set(root, "gap", fp_v_money(m->gap));
     fp_v_set(root, "time_progress", fp_v_ratio(m->time_progress));
@@ -134,6 +138,7 @@ fp_value *fp_metrics_value(const fp_metrics *m)
     fp_v_set(root, "order_attainment", fp_v_ratio(m->order_attainment));
 
     fp_value *prev = period_v(&m->prev_period);
+    fp_v_set(prev, "through", date_v(m->prev_through));
     fp_v_set(root, "prev_period", prev);
     fp_v_set(root, "prev_sales", fp_v_money(m->prev_sales));
     fp_v_set(root, "prev_orders", fp_v_count(m->prev_orders));
@@ -141,7 +146,9 @@ fp_value *fp_metrics_value(const fp_metrics *m)
     fp_v_set(root, "mom", fp_v_ratio(m->mom));
     fp_v_set(root, "orders_mom", fp_v_ratio(m->orders_mom));
     fp_v_set(root, "aov_mom", fp_v_ratio(m->aov_mom));
-    fp_v_set(root, "yoy_period", period_v(&m->yoy_period));
+    fp_value *yoyp = period_v(&m->yoy_period);
+    fp_v_set(yoyp, "through", date_v(m->yoy_through));
+    fp_v_set(root, "yoy_period", yoyp);
     fp_v_set(root, "yoy_sales", fp_v_money(m->yoy_sales));
     fp_v_set(root, "yoy_orders", fp_v_count(m->yoy_orders));
     fp_v_set(root, "yoy_aov", fp_v_money(m->yoy_aov));
@@ -210,6 +217,7 @@ fp_value *fp_metrics_value(const fp_metrics *m)
         const fp_trend_point *t = &m->trend[k];
         fp_value *o = period_v(&t->period);
         fp_v_set(o, "partial", fp_v_bool(t->partial));
+        fp_v_set(o, "through", date_v(t->through));
         fp_v_set(o, "sales", fp_v_money(t->sales));
         fp_v_set(o, "target", fp_v_money(t->target));
         fp_v_set(o, "attainment", fp_v_ratio(t->attainment));
@@ -230,7 +238,7 @@ fp_value *fp_metrics_value(const fp_metrics *m)
                                            : m->satisfaction - m->prev_satisfaction));
     fp_v_set(sat, "low_scores", fp_v_count(m->low_scores));
     fp_value *dist = fp_v_arr();
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 5 && m->has_surveys; i++)
         fp_v_push(dist, fp_v_count(m->score_dist[i]));
     fp_v_set(sat, "distribution", dist);
     fp_v_set(sat, "comments", counts_v(m->comments, m->ncomments));
@@ -241,6 +249,15 @@ fp_value *fp_metrics_value(const fp_metrics *m)
     fp_v_set(act, "total", fp_v_count(m->activities));
     fp_v_set(act, "by_type", counts_v(m->activity_types, m->nactivity_types));
     fp_v_set(act, "by_result", counts_v(m->activity_results, m->nactivity_results));
+    fp_value *funnel = fp_v_arr();
+    for (size_t i = 0; i < m->nfunnel; i++) {
+        fp_value *o = fp_v_obj();
+        fp_v_set(o, "name", fp_v_str(m->funnel[i].name));
+        fp_v_set(o, "count", fp_v_count(m->funnel[i].count));
+        fp_v_set(o, "conversion", fp_v_ratio(m->funnel[i].conversion));
+        fp_v_push(funnel, o);
+    }
+    fp_v_set(act, "funnel", funnel);
     fp_v_set(root, "activities", act);
 
     fp_value *imp = fp_v_obj();
@@ -305,6 +322,10 @@ fp_value *fp_metrics_schema(void)
     m.nreps = 1;
     m.comments = m.activity_types = m.activity_results = &count;
     m.ncomments = m.nactivity_types = m.nactivity_results = 1;
+    fp_stage_row stage = {.name = ""};
+    m.funnel = &stage;
+    m.nfunnel = 1;
+    m.has_surveys = true;
     m.actions = &act;
     m.nactions = 1;
     return fp_metrics_value(&m);

@@ -281,12 +281,25 @@ static void read_table(problems *pr, fp_profile *prof, fp_encoding def_enc, cons
             else
                 problem(pr, cl, "<done> is empty; write a status that means done, e.g. <done>已完成</done>");
             free(v);
+        } else if (!strcmp(cn, "stage") && spec->id == FP_TBL_ACTIVITIES) {
+            char *v = text_of(c);
+            bool dup = false;
+            for (int i = 0; i < t->nstages; i++)
+                dup = dup || !strcmp(t->stages[i], v);
+            if (!*v)
+                problem(pr, cl, "<stage> is empty; write an activity result, e.g. <stage>已报价</stage>");
+            else if (dup)
+                problem(pr, cl, "<stage>%s</stage> is listed twice; each funnel stage comes once, in order", v);
+            else
+                add_status_list(&t->stages, &t->nstages, v);
+            free(v);
         } else {
             problem(pr, cl, "<%s> is not allowed in <%s>; it holds <column name=\"…\" header=\"…\"/>%s", cn,
                     spec->name,
-                    spec->id == FP_TBL_ORDERS    ? " and <won>"
-                    : spec->id == FP_TBL_ACTIONS ? " and <done>"
-                                                 : "");
+                    spec->id == FP_TBL_ORDERS       ? " and <won>"
+                    : spec->id == FP_TBL_ACTIONS    ? " and <done>"
+                    : spec->id == FP_TBL_ACTIVITIES ? " and <stage>"
+                                                    : "");
         }
     }
     for (int i = 0; i < spec->ncols; i++)
@@ -459,6 +472,9 @@ void fp_profile_free(fp_profile *p)
         for (int i = 0; i < pt->ndone; i++)
             free(pt->done[i]);
         free(pt->done);
+        for (int i = 0; i < pt->nstages; i++)
+            free(pt->stages[i]);
+        free(pt->stages);
     }
     free(p->name);
     free(p->path);

@@ -42,6 +42,8 @@ typedef struct fp_profile_table {
     char **won;
     int ndone;                /* actions: statuses that mean done */
     char **done;
+    int nstages;              /* activities: the results that form a funnel, first stage first */
+    char **stages;
 } fp_profile_table;
 
 typedef struct fp_profile {

@@ -48,6 +48,7 @@ static const fp_colspec ROSTER_COLS[FP_ROS_NCOLS] = {
     {"region", FP_T_TEXT, FP_DOM_REGION, OPT, "region"},
     {"role", FP_T_TEXT, FP_DOM_TEXT, OPT, "role, e.g. 团队经理 or 销售代表"},
     {"hire_date", FP_T_DATE, FP_DOM_TEXT, OPT, "date hired"},
+    {"leave_date", FP_T_DATE, FP_DOM_TEXT, OPT, "last day of work"},
     {"email", FP_T_TEXT, FP_DOM_TEXT, OPT, "e-mail address"},
 };
 

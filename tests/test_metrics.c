@@ -292,9 +292,16 @@ static void small_week_quarter_trend(void **state)
     assert_int_equal(m->working_days, 6);
     assert_int_equal(m->target, 257143); /* 9000 × 6 / 21 = 2571.428… */
     fp_metrics_free(m);
+    /* Q3 has target rows for September only: the quarter's target is unknown, and says why */
     m = compute(small, FP_SCOPE_COMPANY, NULL, "2026-Q3", "2026-10-31");
     assert_int_equal(m->sales, YUAN(3400));
-    assert_int_equal(m->target, YUAN(5000));
+    assert_int_equal(m->target, FP_NO_MONEY);
+    assert_false(m->has_target);
+    assert_true(isnan(m->attainment));
+    assert_int_equal(m->target_months, 1);
+    assert_int_equal(m->target_months_needed, 3);
+    assert_int_equal(m->partial_target, YUAN(5000));
+    assert_int_equal(m->remaining_target, FP_NO_MONEY);
     fp_metrics_free(m);
     m = compute(small, FP_SCOPE_COMPANY, NULL, "2026-10", "2026-10-31");
     assert_string_equal(m->trend[0].period.kind == FP_MONTH ? "month" : "?", "month");
@@ -310,20 +317,37 @@ static void small_week_quarter_trend(void **state)
     fp_metrics_free(m);
 }
 
+static fp_status refused(const fp_dataset *ds, const char *period, const char *as_of, fp_error *err)
+{
+    fp_query q = {.scope = FP_SCOPE_COMPANY};
+    assert_int_equal(fp_period_parse(period, &q.period, err), FP_OK);
+    assert_true(fp_date_parse(as_of, strlen(as_of), &q.as_of));
+    fp_metrics *m = NULL;
+    fp_status st = fp_metrics_compute(ds, &q, &m, err);
+    assert_null(m);
+    return st;
+}
+
 static void small_nothing_to_compare(void **state)
 {
     (void)state;
-    /* September 2025: no orders at all, and the data starts in October 2025 */
-    fp_metrics *m = compute(small, FP_SCOPE_COMPANY, NULL, "2025-09", "2026-10-31");
-    assert_int_equal(m->sales, 0);
-    assert_int_equal(m->orders, 0);
-    assert_int_equal(m->aov, FP_NO_MONEY);
-    assert_true(isnan(m->repeat_rate));
-    assert_int_equal(m->prev_sales, FP_NO_MONEY); /* before the data: unknown, not zero */
+    fp_error err;
+    /* September 2025 lies before the data (10 October 2025 – 2 November 2026): refused, not a report of zeros */
+    assert_int_equal(refused(small, "2025-09", "2026-10-31", &err), FP_ERR_INPUT);
+    assert_contains(err.msg, "2025-09 lies before the data, which covers 2025-10-10 to 2026-11-02");
+    /* October 2025 is the first month of the data: its comparisons lie before it, unknown and not zero */
+    fp_metrics *m = compute(small, FP_SCOPE_COMPANY, NULL, "2025-10", "2026-10-31");
+    assert_int_equal(m->sales, YUAN(1000));
+    assert_int_equal(m->prev_sales, FP_NO_MONEY);
+    assert_int_equal(m->prev_customers, FP_NO_MONEY);
+    assert_int_equal(m->churned_customers, FP_NO_MONEY);
     assert_true(isnan(m->mom));
-    assert_int_equal(m->target, FP_NO_MONEY);
-    assert_true(isnan(m->attainment));
-    assert_false(m->has_target);
+    assert_int_equal(m->yoy_sales, FP_NO_MONEY);
+    /* the trend before the data is unknown, not a flat line of zeros */
+    assert_int_equal(m->trend[0].sales, FP_NO_MONEY);
+    assert_int_equal(m->trend[0].orders, FP_NO_MONEY);
+    assert_int_equal(m->trend[11].sales, FP_NO_MONEY);
+    assert_int_equal(m->trend[12].sales, YUAN(1000));
     fp_metrics_free(m);
     /* November 2026: one order, but October is there to compare with */
     m = compute(small, FP_SCOPE_COMPANY, NULL, "2026-11", "2026-11-30");
@@ -332,12 +356,11 @@ static void small_nothing_to_compare(void **state)
     assert_near(m->mom, 800.0 / 9900 - 1, 1e-12);
     assert_int_equal(m->new_customers, 0);
     fp_metrics_free(m);
-    /* a report asked for before its period starts counts nothing */
-    m = compute(small, FP_SCOPE_COMPANY, NULL, "2026-11", "2026-10-31");
-    assert_int_equal(m->sales, 0);
-    assert_near(m->time_progress, 0, 0);
-    assert_int_equal(m->forecast, FP_NO_MONEY);
-    fp_metrics_free(m);
+    /* a report asked for before its period starts is refused; so is one after the data ends */
+    assert_int_equal(refused(small, "2026-11", "2026-10-31", &err), FP_ERR_INPUT);
+    assert_contains(err.msg, "2026-11 has not begun by --as-of 2026-10-31");
+    assert_int_equal(refused(small, "2026-12", "2026-12-31", &err), FP_ERR_INPUT);
+    assert_contains(err.msg, "2026-12 begins after the data ends: the export covers 2025-10-10 to 2026-11-02");
 }
 
 /* ---- invariants on the demo data ---- */
@@ -355,7 +378,8 @@ static void company_is_the_sum_of_teams_and_regions(void **state)
             sales += t->sales;
             orders += t->orders;
             newc += t->new_customers;
-            target += t->has_target ? t->target : 0;
+            /* the company's target sums every team's covered months, known or partial */
+            target += t->target != FP_NO_MONEY ? t->target : t->partial_target != FP_NO_MONEY ? t->partial_target : 0;
             if (t->prev_sales != FP_NO_MONEY)
                 prev += t->prev_sales;
             else
@@ -405,21 +429,24 @@ static void quarters_are_the_sum_of_months(void **state)
                 orders += m->orders;
                 lines += m->lines;
                 newc += m->new_customers;
-                target += m->has_target ? m->target : 0;
+                target += m->target != FP_NO_MONEY ? m->target : 0;
                 fp_metrics_free(m);
             }
             assert_int_equal(q->sales, sales);
             assert_int_equal(q->orders, orders);
             assert_int_equal(q->lines, lines);
             assert_int_equal(q->new_customers, newc);
-            assert_int_equal(q->has_target ? q->target : 0, target);
+            /* a quarter with a month uncovered has no target, only the covered months' sum */
+            assert_int_equal(q->target != FP_NO_MONEY ? q->target : q->partial_target != FP_NO_MONEY ? q->partial_target : 0,
+                             target);
             year_sales += q->sales;
-            year_target += q->has_target ? q->target : 0;
+            year_target += target;
             fp_metrics_free(q);
         }
         fp_metrics *y = compute(demo, k, scopes[s], "2025", "2026-10-31");
         assert_int_equal(y->sales, year_sales);
-        assert_int_equal(y->target, year_target);
+        assert_int_equal(y->target != FP_NO_MONEY ? y->target : y->partial_target != FP_NO_MONEY ? y->partial_target : 0,
+                         year_target);
         /* the year's trend is the 13 years before: the last point is the year itself */
         assert_int_equal(y->trend[FP_TREND_N - 1].sales, year_sales);
         fp_metrics_free(y);
