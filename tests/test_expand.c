@@ -14,7 +14,7 @@
 #include "profile.h"
 #include "template.h"
 
-static fp_value *mv, *mv_before; /* October 2026; September 2025, before the data */
+static fp_value *mv, *mv_before; /* October 2026; October 2025, the first month of the data */
 
 static fp_value *metrics_for(const char *period)
 {
@@ -47,7 +47,7 @@ static int setup(void **state)
 {
     (void)state;
     mv = metrics_for("2026-10");
-    mv_before = metrics_for("2025-09");
+    mv_before = metrics_for("2025-10");
     return mv && mv_before ? 0 : -1;
 }
 
@@ -247,7 +247,7 @@ static void money_units_and_number_formats(void **state)
     fp_doc_free(d);
 }
 
-/* September 2025 lies before the data: sales are 0, but nothing can be compared: a dash, not 0 */
+/* October 2025 is the first month of the data: nothing before it can be compared: a dash, not 0 */
 static void missing_values_are_dashes(void **state)
 {
     (void)state;
@@ -255,15 +255,14 @@ static void missing_values_are_dashes(void **state)
                           R "<section title=\"s\"><p>{sales|money} {orders} {prev_sales|money} {mom|signed} "
                             "{yoy_sales|money} {yoy|signed} {target|money} {attainment|percent} {aov|money}</p>"
                             "<kpis><kpi label=\"销售额\" value=\"sales\" change=\"mom\" change2=\"yoy\"/>"
-                            "<kpi label=\"达成率\" value=\"attainment\" thresholds=\"0.9,1\"/></kpis></section></report>",
+                            "<kpi label=\"达成率\" value=\"daily_needed\" thresholds=\"0.9,1\"/></kpis></section></report>",
                           NULL, NULL);
-    /* no orders, so no average order value either (0 / 0) */
-    assert_string_equal(para(d, 0), "0.00元 0 — — — — — — —");
+    assert_string_equal(para(d, 0), "1,000.00元 1 — — — — 1,500.00元 66.7% 1,000.00元");
     const fp_node *k = d->root->kids[0]->kids[1];
     /* no comparison line rather than a dash or a 0 */
-    assert_string_equal(k->kids[0]->value, "0.00元");
+    assert_string_equal(k->kids[0]->value, "1,000.00元");
     assert_int_equal(k->kids[0]->nchanges, 0);
-    /* a missing attainment has no colour */
+    /* a missing value (no working day left for a run rate) has no colour */
     assert_string_equal(k->kids[1]->value, "—");
     assert_int_equal(k->kids[1]->tone, FP_TONE_NONE);
     fp_doc_free(d);
