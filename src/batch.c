@@ -247,7 +247,16 @@ fp_status fp_batch_run(const fp_batch_req *r, fp_batch_result *res, fp_error *er
     memset(res, 0, sizeof *res);
     if (r->shard_n < 1 || r->shard_k < 1 || r->shard_k > r->shard_n)
         return fp_fail(err, FP_ERR_USAGE, "--shard K/N needs 1 <= K <= N (found %d/%d)", r->shard_k, r->shard_n);
-    fp_status st = fp_make_dir(r->out, err);
+    /* what would fail every scope fails the run before it starts: a period the template is not for, or
+     * one the data cannot speak for */
+    fp_query company = {.scope = FP_SCOPE_COMPANY, .period = r->period, .as_of = r->as_of};
+    fp_status st = fp_template_check_period(r->tmpl, &r->period, err);
+    if (st == FP_OK && r->rollup)
+        st = fp_template_check_period(r->rollup, &r->period, err);
+    if (st == FP_OK)
+        st = fp_query_check(r->ds, &company, err);
+    if (st == FP_OK)
+        st = fp_make_dir(r->out, err);
     if (st != FP_OK)
         return st;
     size_t ns;

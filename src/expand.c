@@ -362,9 +362,18 @@ static void kpi(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *row)
         c->label = attr_text(x, t, ch[i].label, sc, x->lang == FP_LANG_EN ? ch[i].en : ch[i].zh);
         fp_buf cb;
         fp_buf_init(&cb);
-        format_ev(x, &cv, (fp_fmt){FP_FMT_SIGNED, 1}, &cb);
+        /* a change of a fraction (mom, yoy) in per cent; of anything else (a score) in its own points,
+         * never a percentage of a percentage */
+        bool rel = cv.kind == FP_NUM_RATIO;
+        double flat = rel ? 0.0005 : 0.005;
+        if (rel) {
+            format_ev(x, &cv, (fp_fmt){FP_FMT_SIGNED, 1}, &cb);
+        } else {
+            fp_buf_adds(&cb, cv.n >= 0.005 ? "+" : cv.n <= -0.005 ? "-" : "");
+            fp_fmt_number(fabs(cv.n) < 0.005 ? 0 : fabs(cv.n), 2, &cb);
+        }
         c->text = fp_buf_steal(&cb);
-        c->dir = cv.type == FP_V_NUM ? (cv.n > 0.0005 ? 1 : cv.n < -0.0005 ? -1 : 0) : 0;
+        c->dir = cv.n > flat ? 1 : cv.n < -flat ? -1 : 0;
         bool up_good = strcmp(good, "down") && strcmp(good, "low");
         if (!strcmp(good, "none") || c->dir == 0)
             c->tone = FP_TONE_MUTED;
@@ -451,7 +460,11 @@ static void table(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *out)
                                                        : "none";
             fp_ev v = {.type = FP_V_NULL};
             if (ta->expr) {
-                v = fp_expr_eval(ta->expr, sc);
+                /* the rows where kept (also beyond limit) are "rows": sum(rows, sales) / sum(rows, target) */
+                fp_value *rows = fp_v_view(el, all);
+                fp_scope rs = {.outer = sc, .name = "rows", .value = rows};
+                v = fp_expr_eval(ta->expr, &rs);
+                fp_v_view_free(rows);
             } else if (!strcmp(mode, "sum") || !strcmp(mode, "avg") || !strcmp(mode, "count")) {
                 double sum = 0;
                 long cnt = 0;

@@ -101,8 +101,9 @@ static const struct {
 } FMTS[] = {{"auto", FP_FMT_AUTO},       {"money", FP_FMT_MONEY},     {"yuan", FP_FMT_YUAN},
             {"wan", FP_FMT_WAN},         {"int", FP_FMT_INT},         {"number", FP_FMT_NUMBER},
             {"percent", FP_FMT_PERCENT}, {"signed", FP_FMT_SIGNED},   {"pp", FP_FMT_PP},
-            {"arrow", FP_FMT_ARROW},     {"date", FP_FMT_DATE},       {"date_zh", FP_FMT_DATE_ZH},
-            {"date_en", FP_FMT_DATE_EN}, {"text", FP_FMT_TEXT}};
+            {"points", FP_FMT_POINTS},   {"count", FP_FMT_COUNT},     {"arrow", FP_FMT_ARROW},
+            {"date", FP_FMT_DATE},       {"date_zh", FP_FMT_DATE_ZH}, {"date_en", FP_FMT_DATE_EN},
+            {"text", FP_FMT_TEXT}};
 
 bool fp_fmt_parse(const char *spec, fp_fmt *out, char *why, size_t whyn)
 {
@@ -222,10 +223,18 @@ void fp_format_number(double v, int numkind, fp_fmt fmt, fp_lang lang, fp_buf *o
     case FP_FMT_SIGNED:
         fp_fmt_percent(v, dg < 0 ? 1 : dg, true, out);
         break;
-    case FP_FMT_PP: {
+    case FP_FMT_COUNT: {
+        /* whole numbers as they are; a fraction (a week's share of a monthly count target) with one
+         * decimal, so the figure shown never contradicts a comparison with it */
+        double r1 = round(v * 10) / 10;
+        fp_fmt_number(v, r1 == round(v) ? 0 : dg < 0 ? 1 : dg, out);
+        break;
+    }
+    case FP_FMT_PP:
+    case FP_FMT_POINTS: {
         fp_buf tmp;
         fp_buf_init(&tmp);
-        fp_fmt_percent(v, dg < 0 ? 1 : dg, true, &tmp);
+        fp_fmt_percent(k == FP_FMT_PP ? v : fabs(v), dg < 0 ? 1 : dg, k == FP_FMT_PP, &tmp);
         tmp.data[--tmp.len] = 0; /* drop the % sign */
         fp_buf_adds(out, tmp.data);
         fp_buf_adds(out, lang == FP_LANG_EN ? " pp" : "个百分点");

@@ -34,6 +34,8 @@ typedef enum fp_fmt_kind {
     FP_FMT_PERCENT,  /* 94.3% */
     FP_FMT_SIGNED,   /* +5.2% */
     FP_FMT_PP,       /* +3.1个百分点: a difference of two fractions, in percentage points */
+    FP_FMT_POINTS,   /* 3.1个百分点: the same without a sign, for sentences whose words give the direction */
+    FP_FMT_COUNT,    /* 12, 2.2: a count, or a prorated count target, whole when it is whole */
     FP_FMT_ARROW,    /* ▲5.2% ▼3.0% */
     FP_FMT_DATE,     /* 2026-10-03 */
     FP_FMT_DATE_ZH,  /* 2026年10月3日 */

@@ -695,15 +695,16 @@ fp_status fp_query_check(const fp_dataset *ds, const fp_query *q, fp_error *err)
     return FP_OK;
 }
 
-void fp_metrics_warnings(const fp_metrics *m, fp_buf *out)
+void fp_query_warnings(const fp_dataset *ds, const fp_query *q, fp_buf *out)
 {
-    if (m->data_last == FP_NO_DATE || m->through <= m->data_last)
+    fp_date through = q->as_of < q->period.end ? q->as_of : q->period.end;
+    if (ds->last_date == FP_NO_DATE || through <= ds->last_date)
         return;
     char a[16], b[16];
-    fp_date_format(m->data_last, a);
-    fp_date_format(m->through, b);
+    fp_date_format(ds->last_date, a);
+    fp_date_format(through, b);
     fp_buf_printf(out,
-                  "the data's last order is dated %s, before the report's last day %s: if the export was taken "
+                  "fupan: warning: the data's last order is dated %s, before the report's last day %s: if the export was taken "
                   "then, pass --as-of %s so the figures are compared like for like\n",
                   a, b, a);
 }

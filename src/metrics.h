@@ -163,9 +163,9 @@ fp_status fp_metrics_compute(const fp_dataset *ds, const fp_query *q, fp_metrics
 /* Refuses a period the data cannot speak for: one that ends before the first order date, begins after
  * the last one, or begins after as-of; the message says which dates the data covers. */
 fp_status fp_query_check(const fp_dataset *ds, const fp_query *q, fp_error *err);
-/* Appends a line per caveat the reader of these figures should know (the data ends before the
- * report's last day). */
-void fp_metrics_warnings(const fp_metrics *m, fp_buf *out);
+/* Appends a line per caveat the reader of q's figures should know (the data ends before the report's
+ * last day). */
+void fp_query_warnings(const fp_dataset *ds, const fp_query *q, fp_buf *out);
 void fp_metrics_free(fp_metrics *m);
 const char *fp_scope_kind_name(fp_scope_kind k);
 

@@ -32,9 +32,12 @@ fp_status fp_report_make(const fp_report_req *r, fp_report *out, fp_error *err)
     out->attainment = out->mom = NAN;
     fp_report_base(&r->q, out->base, sizeof out->base);
     fp_metrics *m = NULL;
-    fp_status st = fp_metrics_compute(r->ds, &r->q, &m, err);
+    fp_status st = fp_template_check_period(r->tmpl, &r->q.period, err);
+    if (st == FP_OK)
+        st = fp_metrics_compute(r->ds, &r->q, &m, err);
     if (st != FP_OK)
         return st;
+    fp_query_warnings(r->ds, &r->q, &out->warnings);
     out->sales = m->sales;
     out->orders = m->orders;
     out->attainment = m->attainment;

@@ -202,6 +202,7 @@ typedef struct ctx {
     fp_buf text;
     int count;
     const fp_scope *table_outer; /* the scope of the table being read: where column totals are evaluated */
+    const fp_value *table_rows;  /* the table's list (its shape), bound as "rows" in a column's total */
 } ctx;
 
 static void problem(ctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -795,8 +796,15 @@ static void element(ctx *c, xmlNodePtr x, fp_tnode *parent, content mode, const 
                                                         (k == FP_TK_KPI && id == FP_A_Y))
                                 ? inner
                                 : scope;
-        if (id == FP_A_TOTAL)
+        /* a column's total is read on the report, with the table's rows (those where kept) as "rows" */
+        fp_scope rows_scope;
+        if (id == FP_A_TOTAL) {
             s = c->table_outer;
+            if (s && c->table_rows) {
+                rows_scope = (fp_scope){.outer = s, .name = "rows", .value = c->table_rows};
+                s = &rows_scope;
+            }
+        }
         read_attr(c, n, id, v ? (const char *)v : "", s, NULL);
         xmlFree(v);
     }
@@ -816,11 +824,15 @@ static void element(ctx *c, xmlNodePtr x, fp_tnode *parent, content mode, const 
         problem(c, line, "elements nested more than %d deep", MAX_NESTING);
     } else {
         const fp_scope *saved = c->table_outer;
-        if (k == FP_TK_TABLE)
+        const fp_value *saved_rows = c->table_rows;
+        if (k == FP_TK_TABLE) {
             c->table_outer = scope;
+            c->table_rows = list && fp_v_type(list) == FP_V_ARR ? list : NULL;
+        }
         for (xmlNodePtr ch = x->children; ch; ch = ch->next)
             walk(c, ch, n, cm, kid_scope, depth + 1);
         c->table_outer = saved;
+        c->table_rows = saved_rows;
     }
     xmlFree(as); /* the scopes above point at it until here */
 }
@@ -1079,4 +1091,25 @@ void fp_template_free(fp_template *t)
     tnode_free(t->root);
     free(t->path);
     free(t);
+}
+
+fp_status fp_template_check_period(const fp_template *t, const fp_period *p, fp_error *err)
+{
+    const fp_tattr *pa = &t->root->a[FP_A_PERIODS];
+    if (!pa->set)
+        return FP_OK;
+    const char *kind = fp_period_kind_name(p->kind);
+    size_t kn = strlen(kind);
+    for (const char *s = pa->raw; *s;) {
+        while (*s == ',' || *s == ' ')
+            s++;
+        size_t n = strcspn(s, ", ");
+        if (n == kn && !strncmp(s, kind, n))
+            return FP_OK;
+        s += n;
+    }
+    char label[32];
+    fp_period_label(p, label, sizeof label);
+    return fp_fail(err, FP_ERR_USAGE, "the template %s is for periods of kind %s, and %s is a %s", t->path, pa->raw,
+                   label, kind);
 }

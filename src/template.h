@@ -13,6 +13,7 @@
 #define FP_TEMPLATE_H
 
 #include "error.h"
+#include "period.h"
 #include "expr.h"
 #include "format.h"
 #include "util.h"
@@ -138,6 +139,10 @@ typedef struct fp_template {
     fp_tnode *root;     /* FP_TK_REPORT */
 } fp_template;
 
+/* Refuses a period of a kind the template does not declare in periods="…" (FP_ERR_USAGE, with the kinds
+ * it is for); a template without periods takes any. Render, batch and anything else that makes a
+ * report call it through the report pipeline, so they all refuse with the same message. */
+fp_status fp_template_check_period(const fp_template *t, const fp_period *p, fp_error *err);
 /* Reads and checks the template at path (schema: templates/template.rng; NULL skips it, for tests).
  * On failure err holds every problem, one "file:line: message" a line. Caller frees. */
 fp_status fp_template_load(const char *path, const char *schema, fp_template **out, fp_error *err);

@@ -170,6 +170,24 @@ const fp_value *fp_v_get(const fp_value *obj, const char *key)
     return NULL;
 }
 
+fp_value *fp_v_view(const fp_value *const *items, size_t n)
+{
+    fp_value *v = make(FP_V_ARR);
+    v->items = fp_xmalloc((n ? n : 1) * sizeof *v->items);
+    for (size_t i = 0; i < n; i++)
+        v->items[i] = (fp_value *)items[i]; /* borrowed: fp_v_view_free does not free them */
+    v->len = v->cap = n;
+    return v;
+}
+
+void fp_v_view_free(fp_value *v)
+{
+    if (!v)
+        return;
+    free(v->items);
+    free(v);
+}
+
 void fp_v_free(fp_value *v)
 {
     if (!v)

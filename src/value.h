@@ -60,6 +60,10 @@ const char *fp_v_key(const fp_value *v, size_t i);
 const fp_value *fp_v_get(const fp_value *obj, const char *key);
 
 void fp_v_free(fp_value *v);
+/* An array that borrows n existing values (they must outlive it): for binding a filtered list to a name.
+ * Free it with fp_v_view_free, never fp_v_free. */
+fp_value *fp_v_view(const fp_value *const *items, size_t n);
+void fp_v_view_free(fp_value *v);
 
 /* Writes v as JSON (UTF-8, no locale involved). indent 0 writes one line. */
 void fp_json_write(const fp_value *v, int indent, fp_buf *out);

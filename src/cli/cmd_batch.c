@@ -188,6 +188,14 @@ int fp_cmd_batch(int argc, char **argv)
     }
     char date[16];
     progress pg = {.tty = isatty(2), .quiet = quiet, .t0 = now()};
+    {
+        fp_buf warn;
+        fp_buf_init(&warn);
+        fp_query_warnings(ds, &d.q, &warn);
+        if (warn.len)
+            fputs(warn.data, stderr);
+        fp_buf_free(&warn);
+    }
     fp_batch_req req = {.ds = ds,
                         .tmpl = t,
                         .rollup = rt,

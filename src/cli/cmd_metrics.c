@@ -91,6 +91,12 @@ int fp_cmd_metrics(int argc, char **argv)
         }
         rc = fp_cli_write_stdout(&out);
         fp_buf_free(&out);
+        fp_buf warn;
+        fp_buf_init(&warn);
+        fp_query_warnings(ds, &r.q, &warn);
+        if (warn.len)
+            fputs(warn.data, stderr);
+        fp_buf_free(&warn);
     }
     fp_metrics_free(m);
     fp_dataset_free(ds);

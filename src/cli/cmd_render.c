@@ -161,13 +161,6 @@ int fp_cmd_render(int argc, char **argv)
         rc = fp_cli_fail(&err);
         goto out;
     }
-    /* the periods the template is for */
-    const fp_tattr *pa = &t->root->a[FP_A_PERIODS];
-    if (pa->set && !strstr(pa->raw, fp_period_kind_name(r.q.period.kind))) {
-        rc = fp_cli_usage("render", "the template %s is for periods of kind %s, and %s is a %s", tpath, pa->raw,
-                          r.period, fp_period_kind_name(r.q.period.kind));
-        goto out;
-    }
     if (notes_path && fp_notes_load(notes_path, &notes, &err) != FP_OK) {
         rc = fp_cli_fail(&err);
         goto out;
