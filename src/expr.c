@@ -550,6 +550,9 @@ static fp_numkind add_kind(fp_numkind a, fp_numkind b)
         return FP_NUM_MONEY;
     if (a == b)
         return a;
+    /* a fraction and a plain number (attainment - 1, sales / prev - 1) is still a fraction */
+    if ((a == FP_NUM_RATIO && b == FP_NUM_PLAIN) || (a == FP_NUM_PLAIN && b == FP_NUM_RATIO))
+        return FP_NUM_RATIO;
     return FP_NUM_PLAIN;
 }
 

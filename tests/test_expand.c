@@ -284,7 +284,7 @@ static void kpi_arrows_and_tones(void **state)
     fp_doc *d = expand(R "<section title=\"s\"><kpis>"
                          "<kpi label=\"a\" value=\"sales\" change=\"mom\" good=\"down\" change-label=\"较上月\"/>"
                          "<kpi label=\"b\" value=\"sales\" change=\"gap / target\" change2=\"mom\" good=\"none\"/>"
-                         "<kpi label=\"c\" value=\"sales\" change=\"0.0004\" change2=\"0 - 0.0006\"/>"
+                         "<kpi label=\"c\" value=\"sales\" change=\"orders / orders - 0.9996\" change2=\"0.9994 - orders / orders\"/>"
                          "<kpi label=\"d\" value=\"orders\" thresholds=\"4,5\"/><kpi label=\"e\" value=\"orders\" "
                          "thresholds=\"5,6\"/><kpi label=\"f\" value=\"orders\" thresholds=\"6,7\"/>"
                          "<kpi label=\"g\" value=\"orders\" thresholds=\"5,6\" good=\"down\"/><kpi label=\"h\" "
@@ -320,6 +320,25 @@ static void kpi_arrows_and_tones(void **state)
         assert_int_equal(k->kids[3 + i]->tone, tones[i]);
     }
     assert_string_equal(k->kids[8]->title, "k");
+    fp_doc_free(d);
+}
+
+/* a score changes by points: satisfaction 3.47 after 4.05 is "-0.58", never "-14.3%" of a percentage */
+static void kpi_changes_of_scores_are_points(void **state)
+{
+    (void)state;
+    fp_doc *d = expand(R "<section title=\"s\"><kpis><kpi label=\"满意度\" value=\"3.47\" change=\"3.47 - 4.05\"/>"
+                         "<kpi label=\"b\" value=\"1\" change=\"0.004\" change2=\"0.12\"/></kpis></section></report>",
+                       NULL);
+    const fp_node *k = d->root->kids[0]->kids[0];
+    const fp_change *a = k->kids[0]->changes, *b = k->kids[1]->changes;
+    assert_string_equal(a[0].text, "-0.58");
+    assert_int_equal(a[0].dir, -1);
+    assert_int_equal(a[0].tone, FP_TONE_BAD);
+    assert_string_equal(b[0].text, "0.00"); /* too small to show: flat, no sign */
+    assert_int_equal(b[0].dir, 0);
+    assert_string_equal(b[1].text, "+0.12");
+    assert_int_equal(b[1].dir, 1);
     fp_doc_free(d);
 }
 
@@ -512,7 +531,8 @@ int main(void)
         cmocka_unit_test(if_else_and_each),
         cmocka_unit_test(kpi_cards),            cmocka_unit_test(notes_parts),
         cmocka_unit_test(money_units_and_number_formats), cmocka_unit_test(missing_values_are_dashes),
-        cmocka_unit_test(kpi_arrows_and_tones), cmocka_unit_test(section_numbers),
+        cmocka_unit_test(kpi_arrows_and_tones), cmocka_unit_test(kpi_changes_of_scores_are_points),
+        cmocka_unit_test(section_numbers),
         cmocka_unit_test(each_sort_where_loop), cmocka_unit_test(table_totals_and_cells),
         cmocka_unit_test(notes_titles_fallbacks_scores), cmocka_unit_test(blocks_if_else_cover),
     };

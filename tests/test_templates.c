@@ -102,13 +102,13 @@ static void rising(void **state)
      * 1400 moved most (+4500); target 9000, attained 110%, 900 over */
     assert_contains(t, "实现销售额9,900.00元，成交订单 5 笔，客单价 1,980.00元。");
     assert_contains(t, "与上月相比，销售额增长 191.2%；与去年同期相比增长 890.0%。");
-    assert_contains(t, "环比增加 6,500.00元，增量最大的是offline渠道（增加 4,500.00元）");
+    assert_contains(t, "较上月增加 6,500.00元，增量最大的是offline渠道（增加 4,500.00元）");
     assert_contains(t, "完成 9,900.00元，达成率110.0%，超额完成 900.00元。");
     assert_not_contains(t, "下降");
-    assert_not_contains(t, "环比减少");
+    assert_not_contains(t, "较上月减少");
     assert_not_contains(t, "还差");
     /* next month has no target in the fixture: said so, not invented */
-    assert_contains(t, "2026年11月的销售目标尚未录入。");
+    assert_contains(t, "2026年11月的销售目标尚未完整录入。");
     free(t);
     fp_v_free(mv);
 }
@@ -131,13 +131,13 @@ static void falling(void **state)
     char *t = render_text(mv);
     assert_contains(t, "与上月相比，销售额下降 50.5%");
     /* online fell from 11000 to 4000 (7000), offline from 9000 to 5900 (3100) */
-    assert_contains(t, "环比减少 1.01万元，减少最多的是online渠道（减少 7,000.00元）");
+    assert_contains(t, "较上月减少 1.01万元，减少最多的是online渠道（减少 7,000.00元）");
     /* the categories were left as they were: none fell, so no category is named as the cause */
     assert_not_contains(t, "类别中减少最多");
     assert_not_contains(t, "减少 -");
     assert_contains(t, "达成率82.5%，距目标还差 2,100.00元。");
     assert_not_contains(t, "超额");
-    assert_not_contains(t, "环比增加");
+    assert_not_contains(t, "较上月增加");
     assert_not_contains(t, "销售额增长");
     free(t);
     fp_v_free(mv);
@@ -170,8 +170,8 @@ static void flat_no_target_no_previous(void **state)
     set_num(mv, "mom", NAN, FP_NUM_RATIO);
     t = render_text(mv);
     assert_not_contains(t, "与上月相比");
-    assert_not_contains(t, "环比增加");
-    assert_not_contains(t, "环比减少");
+    assert_not_contains(t, "较上月增加");
+    assert_not_contains(t, "较上月减少");
     assert_not_contains(t, "持平");
     free(t);
     fp_v_free(mv);
