@@ -402,13 +402,11 @@ static void table(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *out)
     node->title = attr_text(x, t, FP_A_CAPTION, sc, NULL);
     fp_table_doc *td = fp_xcalloc(1, sizeof *td);
     node->table = td;
+    /* the columns shown: a column whose when="…" (read on the report) is false is left out */
     size_t nc = 0;
+    const fp_tnode **cols = fp_xmalloc((t->nkids ? t->nkids : 1) * sizeof *cols);
     for (size_t i = 0; i < t->nkids; i++)
-        nc += t->kids[i]->kind == FP_TK_COL;
-    const fp_tnode **cols = fp_xmalloc((nc ? nc : 1) * sizeof *cols);
-    nc = 0;
-    for (size_t i = 0; i < t->nkids; i++)
-        if (t->kids[i]->kind == FP_TK_COL)
+        if (t->kids[i]->kind == FP_TK_COL && test(t->kids[i], FP_A_WHEN, sc))
             cols[nc++] = t->kids[i];
     td->ncols = nc;
     td->cols = fp_xcalloc(nc ? nc : 1, sizeof *td->cols);

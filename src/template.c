@@ -156,7 +156,7 @@ static const elemdef ELEMS[FP_TK_KIND_COUNT] = {
     [FP_TK_COL] = {"col",
                   C_EMPTY,
                   {FP_A_LABEL, FP_A_VALUE, FP_A_FORMAT, FP_A_ALIGN, FP_A_TOTAL, FP_A_THRESHOLDS, FP_A_GOOD, FP_A_WIDTH,
-                   FP_A_BOLD, END},
+                   FP_A_BOLD, FP_A_WHEN, END},
                   {FP_A_LABEL, FP_A_VALUE, END},
                   "in <table>"},
     [FP_TK_CHART] = {"chart",
@@ -798,6 +798,8 @@ static void element(ctx *c, xmlNodePtr x, fp_tnode *parent, content mode, const 
                                 : scope;
         /* a column's total is read on the report, with the table's rows (those where kept) as "rows" */
         fp_scope rows_scope;
+        if (k == FP_TK_COL && id == FP_A_WHEN)
+            s = c->table_outer; /* whether a column is shown is a question about the report, not a row */
         if (id == FP_A_TOTAL) {
             s = c->table_outer;
             if (s && c->table_rows) {

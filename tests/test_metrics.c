@@ -453,6 +453,37 @@ static void quarters_are_the_sum_of_months(void **state)
     }
 }
 
+/* A finished period's comparison is the whole previous period and the whole period a year earlier,
+ * whatever their lengths: every month, quarter and year of the demo, for the company and a team. */
+static void finished_periods_compare_with_whole_periods(void **state)
+{
+    (void)state;
+    const char *scopes[] = {NULL, "华东一组"};
+    const char *periods[] = {"2025-03", "2025-05", "2025-10", "2026-02", "2026-03", "2026-05", "2026-07",
+                             "2026-10", "2025-Q4", "2026-Q1", "2026-Q3", "2026-W01", "2026-W10"};
+    for (int s = 0; s < 2; s++) {
+        fp_scope_kind k = scopes[s] ? FP_SCOPE_TEAM : FP_SCOPE_COMPANY;
+        for (size_t i = 0; i < sizeof periods / sizeof *periods; i++) {
+            fp_metrics *m = compute(demo, k, scopes[s], periods[i], "2026-10-31");
+            char label[32];
+            fp_period_label(&m->prev_period, label, sizeof label);
+            fp_metrics *p = compute(demo, k, scopes[s], label, "2026-10-31");
+            assert_int_equal(m->prev_sales, p->sales);
+            assert_int_equal(m->prev_orders, p->orders);
+            assert_int_equal(m->prev_customers, p->customers);
+            assert_int_equal(m->prev_through, m->prev_period.end);
+            fp_metrics_free(p);
+            if (m->yoy_sales != FP_NO_MONEY) {
+                fp_period_label(&m->yoy_period, label, sizeof label);
+                p = compute(demo, k, scopes[s], label, "2026-10-31");
+                assert_int_equal(m->yoy_sales, p->sales);
+                fp_metrics_free(p);
+            }
+            fp_metrics_free(m);
+        }
+    }
+}
+
 static void the_story_in_the_demo(void **state)
 {
     (void)state;
@@ -571,6 +602,7 @@ int main(void)
         cmocka_unit_test(small_nothing_to_compare),
         cmocka_unit_test(company_is_the_sum_of_teams_and_regions),
         cmocka_unit_test(quarters_are_the_sum_of_months),
+        cmocka_unit_test(finished_periods_compare_with_whole_periods),
         cmocka_unit_test(the_story_in_the_demo),
         cmocka_unit_test(concurrent_queries_agree),
         cmocka_unit_test(indexed_scopes_agree),

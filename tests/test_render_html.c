@@ -38,47 +38,6 @@ static int fupan(const char *args, char **out, char **err)
 }
 
 /* the text of an HTML document: tags dropped, entities decoded, all white space removed */
-static char *html_text(const char *h)
-{
-    size_t n = strlen(h);
-    char *t = malloc(n + 1), *o = t;
-    bool in_tag = false, in_style = false;
-    for (const char *p = h; *p; p++) {
-        if (!in_tag && *p == '<') {
-            in_tag = true;
-            if (!strncmp(p, "<style", 6))
-                in_style = true;
-            if (!strncmp(p, "</style", 7))
-                in_style = false;
-            continue;
-        }
-        if (in_tag) {
-            if (*p == '>')
-                in_tag = false;
-            continue;
-        }
-        if (in_style || *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
-            continue;
-        if (*p == '&') {
-            static const struct {
-                const char *ent, *ch;
-            } E[] = {{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&nbsp;", ""}};
-            bool hit = false;
-            for (size_t i = 0; i < sizeof E / sizeof *E; i++)
-                if (!strncmp(p, E[i].ent, strlen(E[i].ent))) {
-                    o += sprintf(o, "%s", E[i].ch);
-                    p += strlen(E[i].ent) - 1;
-                    hit = true;
-                    break;
-                }
-            if (hit)
-                continue;
-        }
-        *o++ = *p;
-    }
-    *o = 0;
-    return t;
-}
 
 static void squeeze(char *s)
 {
@@ -103,7 +62,7 @@ static void same_content_as_the_pdf(void **state)
     snprintf(path, sizeof path, "%s/same/华东一组-2026-10.html", tmp);
     char *html = tu_read(path);
     assert_non_null(html);
-    char *text = html_text(html);
+    char *text = tu_html_text(html);
     char cmd[2048];
     snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 '%s/same/华东一组-2026-10.pdf' -", tmp);
     char *pdf;

@@ -4,6 +4,7 @@
 #define FP_TESTUTIL_H
 
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -119,6 +120,49 @@ TU_UNUSED static int tu_run(const char *cmdline, char **out, char **err)
     tu_rmrf(dir);
     free(dir);
     return rc;
+}
+
+/* The text of an HTML page, without tags, styles or white space, entities decoded (caller frees). */
+TU_UNUSED static char *tu_html_text(const char *h)
+{
+    size_t n = strlen(h);
+    char *t = malloc(n + 1), *o = t;
+    bool in_tag = false, in_style = false;
+    for (const char *p = h; *p; p++) {
+        if (!in_tag && *p == '<') {
+            in_tag = true;
+            if (!strncmp(p, "<style", 6))
+                in_style = true;
+            if (!strncmp(p, "</style", 7))
+                in_style = false;
+            continue;
+        }
+        if (in_tag) {
+            if (*p == '>')
+                in_tag = false;
+            continue;
+        }
+        if (in_style || *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+            continue;
+        if (*p == '&') {
+            static const struct {
+                const char *ent, *ch;
+            } E[] = {{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&nbsp;", ""}};
+            bool hit = false;
+            for (size_t i = 0; i < sizeof E / sizeof *E; i++)
+                if (!strncmp(p, E[i].ent, strlen(E[i].ent))) {
+                    o += sprintf(o, "%s", E[i].ch);
+                    p += strlen(E[i].ent) - 1;
+                    hit = true;
+                    break;
+                }
+            if (hit)
+                continue;
+        }
+        *o++ = *p;
+    }
+    *o = 0;
+    return t;
 }
 
 #define assert_contains(hay, needle)                                                                  \
