@@ -449,18 +449,42 @@ static void compute_orders(const fp_dataset *ds, const scope_ctx *sc, fp_metrics
             op->rep.yoy[orep[r]] += amt;
         }
     }
-    /* distinct orders per value, per customer, and distinct customers per rep */
+    /* distinct orders per value and per customer: the period's lines grouped by order (one sort), then
+     * each value counted once per order; distinct customers per rep by sorting (rep, customer) pairs */
     uint64_t *pairs = fp_xmalloc((ncur ? ncur : 1) * sizeof *pairs);
+    for (size_t j = 0; j < ncur; j++)
+        pairs[j] = (uint64_t)oid[cur_rows[j]] << 32 | cur_rows[j];
+    if (ncur)
+        qsort(pairs, ncur, sizeof *pairs, cmp_u64);
     struct {
         const uint32_t *key;
         int64_t *out;
     } per[] = {{ochan, op->channel.orders}, {ocat, op->category.orders}, {oprod, op->product.orders},
                {oteam, op->team.orders},    {oregion, op->region.orders}, {orep, op->rep.orders},
                {cust, op->cust_orders}};
-    for (size_t i = 0; i < sizeof per / sizeof per[0]; i++) {
-        for (size_t j = 0; j < ncur; j++)
-            pairs[j] = (uint64_t)(per[i].key ? per[i].key[cur_rows[j]] : 0) << 32 | oid[cur_rows[j]];
-        count_distinct(pairs, ncur, per[i].out);
+    for (size_t g = 0; g < ncur;) {
+        size_t e = g + 1;
+        while (e < ncur && pairs[e] >> 32 == pairs[g] >> 32)
+            e++;
+        for (size_t i = 0; i < sizeof per / sizeof per[0]; i++) {
+            if (e - g <= 32) { /* an order has few lines: look back among its own */
+                for (size_t j = g; j < e; j++) {
+                    uint32_t v = per[i].key ? per[i].key[(uint32_t)pairs[j]] : 0;
+                    bool seen = false;
+                    for (size_t k = g; k < j && !seen; k++)
+                        seen = (per[i].key ? per[i].key[(uint32_t)pairs[k]] : 0) == v;
+                    if (!seen)
+                        per[i].out[v]++;
+                }
+            } else { /* a huge order (hostile or odd data): sort its values */
+                uint64_t *vals = fp_xmalloc((e - g) * sizeof *vals);
+                for (size_t j = g; j < e; j++)
+                    vals[j - g] = (uint64_t)(per[i].key ? per[i].key[(uint32_t)pairs[j]] : 0) << 32;
+                count_distinct(vals, e - g, per[i].out);
+                free(vals);
+            }
+        }
+        g = e;
     }
     for (size_t j = 0; j < ncur; j++)
         pairs[j] = (uint64_t)orep[cur_rows[j]] << 32 | cust[cur_rows[j]];
