@@ -127,7 +127,15 @@ void fp_metrics_text(const fp_metrics *m, fp_buf *out)
     t_cell(&t, "销售额");
     t_cell(&t, money(&s, m->sales));
     t_cell(&t, "销售目标");
-    t_cell(&t, money(&s, m->target));
+    if (m->partial_target != FP_NO_MONEY) {
+        /* a target that covers only some months is not the period's target: say how much there is */
+        char part[160];
+        snprintf(part, sizeof part, "—(只录入 %d/%d 个月,合计 %s)", m->target_months, m->target_months_needed,
+                 money(&s, m->partial_target));
+        t_cell(&t, part);
+    } else {
+        t_cell(&t, money(&s, m->target));
+    }
     t_cell(&t, "目标达成率");
     t_cell(&t, pct(&s, m->attainment, false));
     t_cell(&t, "目标缺口");
@@ -154,7 +162,7 @@ void fp_metrics_text(const fp_metrics *m, fp_buf *out)
     t_init(&t, 4);
     t_cell(&t, "");
     t_cell(&t, "本期");
-    t_cell(&t, "上期");
+    t_cell(&t, m->through < m->period.end ? "上期同期" : "上期");
     t_cell(&t, "环比");
     t_cell(&t, "销售额");
     t_cell(&t, money(&s, m->sales));
