@@ -689,6 +689,16 @@ static fp_target target_of(const scope_ctx *sc, const fp_period *p)
     return t;
 }
 
+/* The last day a query counts: the period's end, as-of, or the data's last order date, whichever is
+ * first — after its last order the export says nothing, so a day after it is not a day without sales. */
+static fp_date query_through(const fp_dataset *ds, const fp_query *q)
+{
+    fp_date t = q->as_of < q->period.end ? q->as_of : q->period.end;
+    if (ds->last_date != FP_NO_DATE && ds->last_date < t && ds->last_date >= q->period.start)
+        t = ds->last_date;
+    return t;
+}
+
 fp_status fp_query_check(const fp_dataset *ds, const fp_query *q, fp_error *err)
 {
     char label[32], a[16], b[16], c[16];
@@ -701,7 +711,7 @@ fp_status fp_query_check(const fp_dataset *ds, const fp_query *q, fp_error *err)
     if (q->period.start > q->as_of)
         return fp_fail(err, FP_ERR_INPUT, "%s has not begun by --as-of %s; choose an earlier period or a later --as-of",
                        label, c);
-    fp_date through = q->as_of < q->period.end ? q->as_of : q->period.end;
+    fp_date through = query_through(ds, q);
     if (through < ds->first_date) {
         if (q->period.end < ds->first_date)
             return fp_fail(err, FP_ERR_INPUT,
@@ -721,15 +731,16 @@ fp_status fp_query_check(const fp_dataset *ds, const fp_query *q, fp_error *err)
 
 void fp_query_warnings(const fp_dataset *ds, const fp_query *q, fp_buf *out)
 {
-    fp_date through = q->as_of < q->period.end ? q->as_of : q->period.end;
-    if (ds->last_date == FP_NO_DATE || through <= ds->last_date)
+    fp_date last = q->as_of < q->period.end ? q->as_of : q->period.end;
+    if (ds->last_date == FP_NO_DATE || last <= ds->last_date || ds->last_date < q->period.start)
         return;
     char a[16], b[16];
     fp_date_format(ds->last_date, a);
-    fp_date_format(through, b);
+    fp_date_format(last, b);
     fp_buf_printf(out,
-                  "fupan: warning: the data's last order is dated %s, before the report's last day %s: if the export was taken "
-                  "then, pass --as-of %s so the figures are compared like for like\n",
+                  "fupan: warning: the data's last order is dated %s, before the report's last day %s: the report "
+                  "counts up to %s and compares the same days (an export taken earlier says nothing of the days "
+                  "after it)\n",
                   a, b, a);
 }
 
@@ -761,7 +772,7 @@ fp_status fp_metrics_compute(const fp_dataset *ds, const fp_query *q, fp_metrics
     m->prev_period = fp_period_prev(&q->period);
     m->yoy_period = fp_period_year_ago(&q->period);
     m->as_of = q->as_of;
-    m->through = q->as_of < q->period.end ? q->as_of : q->period.end;
+    m->through = query_through(ds, q);
     m->data_first = ds->first_date;
     m->data_last = ds->last_date;
     m->has_targets_table = ds->table[FP_TBL_TARGETS].present;

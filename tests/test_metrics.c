@@ -349,11 +349,15 @@ static void small_nothing_to_compare(void **state)
     assert_int_equal(m->trend[11].sales, FP_NO_MONEY);
     assert_int_equal(m->trend[12].sales, YUAN(1000));
     fp_metrics_free(m);
-    /* November 2026: one order, but October is there to compare with */
+    /* November 2026: the data ends on 2 November, so the month counts 1–2 November (O11 800) and is
+     * compared with 1–2 October, which had no sales: no change can be computed from a base of 0 */
     m = compute(small, FP_SCOPE_COMPANY, NULL, "2026-11", "2026-11-30");
     assert_int_equal(m->sales, YUAN(800));
-    assert_int_equal(m->prev_sales, YUAN(9900));
-    assert_near(m->mom, 800.0 / 9900 - 1, 1e-12);
+    assert_int_equal(m->through, fp_date_from_ymd(2026, 11, 2));
+    assert_true(m->trend[FP_TREND_N - 1].partial);
+    assert_int_equal(m->prev_sales, 0);
+    assert_int_equal(m->prev_through, fp_date_from_ymd(2026, 10, 2));
+    assert_true(isnan(m->mom));
     assert_int_equal(m->new_customers, 0);
     fp_metrics_free(m);
     /* a report asked for before its period starts is refused; so is one after the data ends */
