@@ -884,8 +884,8 @@ fp_status fp_metrics_compute(const fp_dataset *ds, const fp_query *q, fp_metrics
     fp_target_table *tt = fp_targets_build(ds, &q->period);
     fp_target ts = scope_target(&sc, tt);
     m->target = ts.sales;
-    m->target_months = ts.covered;
-    m->target_months_needed = ts.needed;
+    m->target_months = m->has_targets_table ? ts.covered : FP_NO_MONEY;
+    m->target_months_needed = m->has_targets_table ? ts.needed : FP_NO_MONEY;
     m->partial_target = ts.partial;
     m->has_target = ts.known && ts.sales > 0;
     m->attainment = m->has_target ? (double)m->sales / (double)m->target : NAN;
@@ -939,6 +939,14 @@ fp_status fp_metrics_compute(const fp_dataset *ds, const fp_query *q, fp_metrics
     }
 
     /* breakdowns */
+    /* a breakdown by a column the export does not have is empty, not one "(未填)" item */
+    const fp_table *ot = &ds->table[FP_TBL_ORDERS];
+    if (!fp_col_text(ot, FP_ORD_CHANNEL))
+        op.channel.n = 0;
+    if (!fp_col_text(ot, FP_ORD_CATEGORY))
+        op.category.n = 0;
+    if (!fp_col_text(ot, FP_ORD_PRODUCT))
+        op.product.n = 0;
     m->channels = dim_items(&op.channel, ds->dict[FP_DOM_CHANNEL], m->sales, prev_ok, yoy_ok, &m->nchannels);
     m->categories = dim_items(&op.category, ds->dict[FP_DOM_CATEGORY], m->sales, prev_ok, yoy_ok, &m->ncategories);
     m->products = dim_items(&op.product, ds->dict[FP_DOM_PRODUCT], m->sales, prev_ok, yoy_ok, &m->nproducts);

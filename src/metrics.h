@@ -115,7 +115,7 @@ typedef struct fp_metrics {
 
     bool has_target;
     int64_t target, gap, remaining_target, daily_needed, forecast;
-    int target_months, target_months_needed;
+    int64_t target_months, target_months_needed; /* FP_NO_MONEY without a target table */
     int64_t partial_target; /* the covered months' target when only some are covered */
     double attainment, progress_gap, forecast_attainment;
     double new_customer_target, order_target;   /* NAN when not given */

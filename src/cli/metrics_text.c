@@ -130,8 +130,8 @@ void fp_metrics_text(const fp_metrics *m, fp_buf *out)
     if (m->partial_target != FP_NO_MONEY) {
         /* a target that covers only some months is not the period's target: say how much there is */
         char part[160];
-        snprintf(part, sizeof part, "—(只录入 %d/%d 个月,合计 %s)", m->target_months, m->target_months_needed,
-                 money(&s, m->partial_target));
+        snprintf(part, sizeof part, "—(只录入 %lld/%lld 个月,合计 %s)", (long long)m->target_months,
+                 (long long)m->target_months_needed, money(&s, m->partial_target));
         t_cell(&t, part);
     } else {
         t_cell(&t, money(&s, m->target));

@@ -332,8 +332,11 @@ def variant_full(out_dir, seed, n_lines):
                 name = c["alt"]
             elif rng.random() < 0.03:
                 name = ""
+            team = o["rep"].team
+            if o["rep"].name == "韩立" and o["date"] >= D(2017, 3, 1):
+                team = "华北二组"          # moved: his latest lines name another team
             rows.append([o["id"], l["ln"], fmt_date(o["date"], "slash"), c["id"], name, o["rep"].name,
-                         o["rep"].team, o["rep"].region, o["chan"], l["cat"], l["prod"], l["qty"],
+                         team, o["rep"].region, o["chan"], l["cat"], l["prod"], l["qty"],
                          money_yuan(l["price"], "yen"), f"{l['disc']}%", money_yuan(l["amount"], "yen"),
                          l["status"], rng.choice(["对公转账", "微信支付", "支付宝"])])
     out.write("销售订单.csv", ["单据编号", "行号", "单据日期", "客户编码", "客户名称", "业务员", "销售团队", "大区",
@@ -530,6 +533,8 @@ def variant_people(out_dir, seed, n_lines):
                 continue
             base = sold.get((r.name, y, m), Decimal(50000)) * Decimal(str(rng.uniform(0.85, 1.25)))
             base = base.quantize(Decimal("100"))
+            if (r.name, y, m) == ("马超", 2020, 3):
+                base = Decimal("50000.39")     # 2020-W10 takes 5/22 of it: 11363.725 yuan, a half fen
             trows.append([f"{y}{m:02d}", r.name, f"{base:,.2f}", str(rng.choice([0.5, 1, 1.5, 2, 3])),
                           str(rng.randint(3, 12))])
     out.write("目标.csv", ["月份", "销售", "目标金额(元)", "新客户目标", "订单目标"], trows)

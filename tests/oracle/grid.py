@@ -27,6 +27,7 @@ from collections import Counter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
+sys.dont_write_bytecode = True
 sys.path.insert(0, HERE)
 import gen_export  # noqa: E402
 import oracle  # noqa: E402
@@ -41,17 +42,27 @@ ID_KEYS = ("name", "label", "id")
 
 
 # ============================================================== the grid
-def auto_periods(first, last):
-    """Per period kind: the first period of the data (complete), the period holding the last date
-    (counted to it), and a period in the middle: complete, in progress, and on its first day."""
+def auto_periods(first, last, level="full"):
+    """Periods and as-of dates chosen from the data's span.
+
+    light: the first week and quarter of the data (finished), the month and year holding
+           the data's last day (counted to it, in progress);
+    core:  for each kind (week, month, quarter, year) the first period of the data (finished)
+           and the period holding the data's last day (in progress);
+    full:  core plus, for each kind, a period in the middle of the data: finished, in progress,
+           and with as-of on its first day."""
     out = []
     mid_day = first + (last - first) / 2
     for kind in ("week", "month", "quarter", "year"):
         pf = Period.containing(kind, first)
         pl = Period.containing(kind, last)
         pm = Period.containing(kind, mid_day)
-        out += [(pf.label, pf.end), (pl.label, last), (pm.label, pm.end),
-                (pm.label, pm.start + (pm.end - pm.start) // 2), (pm.label, pm.start)]
+        if level == "light":
+            out += [(pf.label, pf.end)] if kind in ("week", "quarter") else [(pl.label, last)]
+            continue
+        out += [(pf.label, pf.end), (pl.label, last)]
+        if level == "full":
+            out += [(pm.label, pm.end), (pm.label, pm.start + (pm.end - pm.start) // 2), (pm.label, pm.start)]
     seen, res = set(), []
     for p, a in out:
         if (p, a) not in seen:
@@ -61,7 +72,8 @@ def auto_periods(first, last):
 
 
 def refusals(first, last):
-    """Periods the data's span refuses: before the data, after it, starting after as-of."""
+    """Periods the data's span refuses: before the data, after it, starting after as-of, counted
+    only over days before the data."""
     out = []
     for kind in ("week", "month"):
         before = Period.containing(kind, first).shift(-1)
@@ -74,70 +86,66 @@ def refusals(first, last):
     out.append((mid.label, (mid.start - dt.timedelta(days=1)).isoformat()))
     q = Period.containing("quarter", first + (last - first) / 2)
     out.append((q.label, (q.start - dt.timedelta(days=1)).isoformat()))
+    # counted (to as-of) only over days before the data's first order date
+    y = Period.containing("year", first)
+    if y.start < first:
+        out.append((y.label, (first - dt.timedelta(days=1)).isoformat()))
     return out
 
 
 # Awkward cases per export, run for the company and the "all" scopes.
 EXTRAS = {
     "A-full": [
-        ("2015-W53", "2016-01-03"), ("2015-W53", "2015-12-30"), ("2016-W01", "2016-01-10"),
-        ("2016-W05", "2016-02-07"), ("2016-W06", "2016-02-14"), ("2016-W09", "2016-03-06"),
-        ("2016-W14", "2016-04-04"), ("2016-W18", "2016-05-08"), ("2016-W52", "2017-01-01"),
-        ("2017-W01", "2017-01-08"), ("2017-W01", "2017-01-04"), ("2017-W05", "2017-02-05"),
+        ("2015-W53", "2016-01-03"), ("2015-W53", "2015-12-30"), ("2016-W05", "2016-02-07"), ("2016-W06", "2016-02-14"),
+        ("2016-W14", "2016-04-04"), ("2016-W18", "2016-05-08"), ("2016-W52", "2017-01-01"), ("2017-W01", "2017-01-08"),
+        ("2017-W01", "2017-01-04"), ("2017-W05", "2017-02-05"),
         ("2015-11", "2015-11-30"), ("2015-12", "2015-12-31"), ("2016-02", "2016-02-29"), ("2016-02", "2016-02-15"),
-        ("2016-03", "2016-03-30"), ("2016-03", "2016-03-31"), ("2016-04", "2016-04-30"), ("2016-04", "2016-04-29"),
-        ("2016-05", "2016-05-31"), ("2016-08", "2016-08-30"), ("2016-09", "2016-09-30"), ("2016-11", "2016-11-30"),
-        ("2017-02", "2017-02-28"), ("2017-03", "2017-03-29"), ("2017-03", "2017-03-01"),
-        ("2015-Q4", "2015-12-31"), ("2016-Q1", "2016-02-29"), ("2016-Q2", "2016-06-30"), ("2016-Q2", "2016-05-31"),
-        ("2016-Q3", "2016-07-01"), ("2016-Q4", "2016-11-15"), ("2016-Q4", "2016-12-31"), ("2017-Q1", "2017-02-28"),
+        ("2016-03", "2016-03-30"), ("2016-04", "2016-04-30"), ("2016-05", "2016-05-31"), ("2016-08", "2016-08-30"),
+        ("2017-02", "2017-02-28"), ("2017-03", "2017-03-01"),
+        ("2016-Q1", "2016-02-29"), ("2016-Q2", "2016-06-30"), ("2016-Q2", "2016-05-31"), ("2016-Q3", "2016-07-01"),
+        ("2016-Q4", "2016-11-15"), ("2017-Q1", "2017-02-28"),
         ("2016", "2016-12-31"), ("2016", "2016-02-29"), ("2016", "2016-10-31"), ("2017", "2017-01-01"),
         ("2017", "2017-12-31"),
     ],
     "B-minimal": [
         ("2021-08", "2021-08-31"), ("2021-08", "2021-08-16"), ("2021-09", "2021-09-30"), ("2021-09", "2021-09-15"),
-        ("2021-W33", "2021-08-22"), ("2021-W35", "2021-09-05"), ("2021-Q3", "2021-09-30"),
-        ("2021-Q3", "2021-08-31"), ("2022-08", "2022-08-19"), ("2022-02", "2022-02-28"), ("2022-03", "2022-03-31"),
-        ("2022-W01", "2022-01-09"), ("2021-W52", "2022-01-02"), ("2022", "2022-08-19"), ("2021", "2021-12-31"),
+        ("2021-W33", "2021-08-22"), ("2021-W35", "2021-09-05"), ("2021-Q3", "2021-09-30"), ("2021-Q3", "2021-08-31"),
+        ("2022-02", "2022-02-28"), ("2022-03", "2022-03-31"), ("2022-W01", "2022-01-09"), ("2021-W52", "2022-01-02"),
+        ("2021", "2021-12-31"),
     ],
     "C-people": [
-        ("2020-W53", "2021-01-03"), ("2020-W53", "2020-12-30"), ("2021-W01", "2021-01-10"), ("2020-W01", "2020-01-05"),
-        ("2020-W05", "2020-02-02"), ("2019-W23", "2019-06-09"), ("2020-02", "2020-02-29"), ("2020-03", "2020-03-31"),
-        ("2020-03", "2020-03-30"), ("2021-02", "2021-02-26"), ("2021-02", "2021-02-01"), ("2020-07", "2020-07-31"),
-        ("2020-07", "2020-07-15"), ("2020-08", "2020-08-31"), ("2019-12", "2019-12-31"), ("2020-01", "2020-01-31"),
-        ("2020-10", "2020-10-31"), ("2020-11", "2020-11-30"), ("2019-Q4", "2019-12-31"), ("2020-Q1", "2020-02-29"),
-        ("2020-Q3", "2020-09-30"), ("2020-Q3", "2020-08-15"), ("2020-Q4", "2020-11-30"), ("2021-Q1", "2021-02-26"),
-        ("2020", "2020-12-31"), ("2020", "2020-02-29"), ("2021", "2021-02-26"), ("2019", "2019-12-31"),
+        ("2020-W53", "2021-01-03"), ("2020-W53", "2020-12-30"), ("2021-W01", "2021-01-10"), ("2020-W05", "2020-02-02"),
+        ("2020-W10", "2020-03-08"), ("2019-W23", "2019-06-09"),
+        ("2020-02", "2020-02-29"), ("2020-03", "2020-03-30"), ("2021-02", "2021-02-01"), ("2020-07", "2020-07-15"),
+        ("2019-12", "2019-12-31"), ("2020-01", "2020-01-31"), ("2020-10", "2020-10-31"),
+        ("2019-Q4", "2019-12-31"), ("2020-Q1", "2020-02-29"), ("2020-Q3", "2020-09-30"), ("2020-Q3", "2020-08-15"),
+        ("2020-Q4", "2020-11-30"),
+        ("2020", "2020-12-31"), ("2020", "2020-02-29"), ("2019", "2019-12-31"),
     ],
     "demo": [
         ("2025-W01", "2025-01-05"), ("2025-W52", "2025-12-28"), ("2026-W01", "2026-01-04"), ("2025-02", "2025-02-28"),
-        ("2025-03", "2025-03-31"), ("2026-03", "2026-03-30"), ("2025-06", "2025-06-30"), ("2026-02", "2026-02-16"),
-        ("2025-Q2", "2025-06-30"), ("2025-Q4", "2025-11-15"), ("2026-Q1", "2026-03-31"), ("2026", "2026-10-31"),
-        ("2025", "2025-12-31"),
+        ("2025-03", "2025-03-31"), ("2026-03", "2026-03-30"), ("2026-02", "2026-02-16"), ("2025-Q4", "2025-11-15"),
+        ("2026-Q1", "2026-03-31"), ("2025", "2025-12-31"),
     ],
     "bench": [
         ("2025-W01", "2025-01-05"), ("2026-W01", "2026-01-04"), ("2026-03", "2026-03-30"), ("2025-04", "2025-04-30"),
-        ("2025-Q4", "2025-11-15"), ("2026", "2026-10-31"),
+        ("2025-Q4", "2025-11-15"),
     ],
 }
 
 
-class Export:
-    def __init__(self, name, data, profile, all_scopes, core_scopes):
-        self.name, self.data, self.profile = name, data, profile
-        self.all_scopes, self.core_scopes = all_scopes, core_scopes
-
-
 def pick_scopes(ds):
-    """Scopes of an export whose names are not known in advance (gen-crm-export)."""
+    """Scopes of an export whose names are not known in advance (gen-crm-export): a rep hired
+    after the data begins, the two reps who sold most, two regions and two teams."""
     regions = sorted({l.region for l in ds.won if l.region})
     teams = sorted({l.team for l in ds.won if l.team})
     joined = sorted((h, p) for p, (t, h, lv) in ds.roster.items() if h and h > ds.first_date)
     sold = Counter(l.rep for l in ds.won)
     reps = [joined[0][1]] if joined else []
-    reps += [p for p, _ in sold.most_common(2) if p not in reps]
-    all_s = [("company", ""), ("region", regions[0]), ("team", teams[0]), ("rep", reps[0])]
-    core = [("region", regions[1])] + [("team", teams[1])] + [("rep", r) for r in reps[1:3]]
-    return all_s, core
+    reps += [p for p, _ in sold.most_common(3) if p not in reps][:3 - len(reps)]
+    return {"full": [("company", "")],
+            "core": [("region", regions[0]), ("team", teams[0]), ("rep", reps[0])],
+            "light": [("region", regions[1]), ("team", teams[1])] + [("rep", r) for r in reps[1:]]}
 
 
 def build_exports(tmp, with_bench=True):
@@ -156,15 +164,24 @@ def build_exports(tmp, with_bench=True):
     return exps
 
 
+# Per export: the scopes that run the full grid (the automatic periods and the awkward
+# extras), those that run the core periods and those that run the light ones (see
+# auto_periods): every kind of scope meets every kind of period, finished and in progress.
 SCOPES = {
-    "A-full": ([("company", ""), ("region", "华东"), ("team", "华南二组"), ("rep", "王浩然"), ("rep", "吴俊杰")],
-               [("region", "华南"), ("team", "华东二组"), ("team", "华北一组"), ("rep", "韩立"), ("rep", "黄晓明")]),
-    "B-minimal": ([("company", ""), ("team", "一部"), ("rep", "吴静")],
-                  [("region", "南区"), ("team", "三部"), ("rep", "赵磊"), ("rep", "王丽")]),
-    "C-people": ([("company", ""), ("region", "西北"), ("team", "重庆一组"), ("rep", "高翔"), ("rep", "宋佳")],
-                 [("region", "西南"), ("team", "西安一组"), ("rep", "胡静"), ("rep", "王芳"), ("rep", "林琳")]),
-    "demo": ([("company", ""), ("region", "西南"), ("team", "西南一组"), ("rep", "冯欣怡")],
-             [("region", "华东"), ("team", "华东一组"), ("rep", "何磊"), ("rep", "唐伟")]),
+    "A-full": {"full": [("company", ""), ("rep", "王浩然")],
+               "core": [("region", "华东"), ("team", "华南二组"), ("rep", "吴俊杰")],
+               "light": [("region", "华南"), ("team", "华东二组"), ("team", "华北一组"), ("rep", "韩立"),
+                         ("rep", "黄晓明")]},
+    "B-minimal": {"full": [("company", "")],
+                  "core": [("region", "南区"), ("team", "一部"), ("rep", "赵磊")],
+                  "light": [("team", "三部"), ("rep", "吴静"), ("rep", "王丽")]},
+    "C-people": {"full": [("company", ""), ("rep", "高翔")],
+                 "core": [("region", "西北"), ("team", "重庆一组"), ("rep", "宋佳")],
+                 "light": [("region", "西南"), ("team", "西安一组"), ("rep", "胡静"), ("rep", "王芳"),
+                           ("rep", "林琳")]},
+    "demo": {"full": [("company", "")],
+             "core": [("region", "西南"), ("team", "西南一组"), ("rep", "冯欣怡")],
+             "light": [("region", "华东"), ("team", "华东一组"), ("rep", "何磊"), ("rep", "唐伟")]},
 }
 
 
@@ -206,6 +223,10 @@ def compare(f, o, path, key, out):
         for k in o:
             if k not in f:
                 out.append((f"{path}.{k}" if path else k, "(no such key)", short(o[k])))
+        fk, ok = [k for k in f if k in o], [k for k in o if k in f]
+        if fk != ok:   # the contract fixes the order of the keys
+            i = next(i for i, (x, y) in enumerate(zip(fk, ok)) if x != y)
+            out.append((f"{path}.(key order)" if path else "(key order)", f"{fk[i:i + 3]}...", f"{ok[i:i + 3]}..."))
         for k in f:
             if k in o:
                 compare(f[k], o[k], f"{path}.{k}" if path else k, k, out)
@@ -288,10 +309,6 @@ def run_job(job):
     return job, mism
 
 
-def init_worker():
-    pass
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--fupan", default=os.environ.get("FUPAN_BIN"), help="the fupan binary (or FUPAN_BIN)")
@@ -321,22 +338,17 @@ def main():
         for exp in exps:
             ds = oracle.Dataset.load(exp[1], exp[2])
             DATASETS[exp[0]] = ds
-            if exp[0] in SCOPES:
-                all_s, core_s = SCOPES[exp[0]]
-            else:
-                all_s, core_s = pick_scopes(ds)
-            core_p = auto_periods(ds.first_date, ds.last_date)
+            scopes = SCOPES[exp[0]] if exp[0] in SCOPES else pick_scopes(ds)
             extra_p = []
             for p, a_of in EXTRAS.get(exp[0], []):
-                if a_of is None:
-                    a_of = Period.parse(p).end.isoformat()
-                extra_p.append((p, a_of))
-            for sc in all_s:
-                for p, a_of in core_p + [x for x in extra_p if x not in core_p]:
-                    jobs.append((exp, sc[0], sc[1], p, a_of, False))
-            for sc in core_s:
-                for p, a_of in core_p:
-                    jobs.append((exp, sc[0], sc[1], p, a_of, False))
+                extra_p.append((p, a_of or Period.parse(p).end.isoformat()))
+            for level in ("full", "core", "light"):
+                periods = auto_periods(ds.first_date, ds.last_date, level)
+                if level == "full":
+                    periods += [x for x in extra_p if x not in periods]
+                for sc in scopes[level]:
+                    for p, a_of in periods:
+                        jobs.append((exp, sc[0], sc[1], p, a_of, False))
             for p, a_of in refusals(ds.first_date, ds.last_date):
                 jobs.append((exp, "company", "", p, a_of, True))
         if a.list:
@@ -346,7 +358,7 @@ def main():
             return 0
         t1 = time.time()
         ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(a.jobs, initializer=init_worker) as pool:
+        with ctx.Pool(a.jobs) as pool:
             results = pool.map(run_job, jobs, chunksize=4)
         n_mis, printed = 0, 0
         groups = Counter()

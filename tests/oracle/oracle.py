@@ -390,10 +390,10 @@ def num(x):
 
 
 def ratio(a, b):
-    """a / b as a Fraction, None when either is unknown or b is 0."""
+    """a / b (a float for whole numbers, exact for Fractions), None when either is unknown or b is 0."""
     if a is None or b is None or b == 0:
         return None
-    return Fraction(a) / Fraction(b)
+    return a / b
 
 
 def change(a, b):
@@ -486,6 +486,8 @@ class Dataset:
             ln.category = r.get("category", "")
             ln.product = r.get("product", "")
             ln.qty = parse_number(r["quantity"]) if "quantity" in r else None
+            if ln.qty is not None and ln.qty.denominator == 1:
+                ln.qty = int(ln.qty)
             ln.price = parse_money(r["unit_price"], spec.units.get("unit_price")) if "unit_price" in r else None
             ln.amount = parse_money(r["amount"], spec.units.get("amount"))
             ln.won = (r["status"] in won) if "status" in r else True
@@ -688,6 +690,7 @@ class Dataset:
             cov_total = 0
             nc_sum, oc_sum = Fraction(0), Fraction(0)
             nc_ok = oc_ok = True
+            any_row = any_nc = any_oc = False
             for (y, m) in period.months():
                 ms, me = dt.date(y, m, 1), month_end(y, m)
                 win = self.wd(max(ms, period.start), min(me, period.end))
@@ -707,24 +710,29 @@ class Dataset:
                 total += share
                 if rows:
                     cov_total += share
+                    any_row = True
+                has_nc = any(r.nc is not None for r in rows)
+                has_oc = any(r.oc is not None for r in rows)
+                any_nc |= has_nc
+                any_oc |= has_oc
                 nc_sum += sum((r.nc for r in rows if r.nc is not None), Fraction(0)) * factor
                 oc_sum += sum((r.oc for r in rows if r.oc is not None), Fraction(0)) * factor
                 if need:
                     needed += 1
-                    if rows:
-                        covered += 1
-                    if not any(r.nc is not None for r in rows):
-                        nc_ok = False
-                    if not any(r.oc is not None for r in rows):
-                        oc_ok = False
+                    covered += bool(rows)
+                    nc_ok &= has_nc
+                    oc_ok &= has_oc
             res["months"], res["needed"] = covered, needed
-            if needed > 0 and covered == needed:
+            # Known when every needed month is covered. A period that needs no month (a week
+            # without working days, a rep outside their employment) has a target only when some
+            # row counts toward it (then usually 0); without any row it is unknown.
+            if covered == needed and (needed > 0 or any_row):
                 res["sales"] = total
             elif covered > 0:
                 res["partial"] = cov_total
-            if needed > 0 and nc_ok:
+            if nc_ok and (needed > 0 or any_nc):
                 res["nc"] = round1(nc_sum)
-            if needed > 0 and oc_ok:
+            if oc_ok and (needed > 0 or any_oc):
                 res["oc"] = round1(oc_sum)
         self.cache[key] = res
         return res
@@ -740,7 +748,11 @@ class Dataset:
         P = period
         if P.end < self.first_date or P.start > self.last_date or P.start > as_of:
             raise Refused(f"the data covers {self.first_date} to {self.last_date}")
-        through = min(P.end, as_of)
+        # an export says nothing about the days after it was taken: count up to its last date
+        through = min(P.end, as_of, self.last_date)
+        if through < self.first_date:
+            raise Refused(f"{P.label} counted to {through} lies before the data, "
+                          f"which covers {self.first_date} to {self.last_date}")
         complete = through == P.end
         prevP = P.shift(-1)
         yoyP = P.year_ago()
@@ -778,7 +790,7 @@ class Dataset:
         o["lines"] = len(cur)
         aov = rdiv(sales, orders) if orders else None
         o["aov"] = money(aov)
-        o["quantity"] = num(sum((l.qty for l in cur if l.qty is not None), Fraction(0))) \
+        o["quantity"] = num(sum(l.qty for l in cur if l.qty is not None)) \
             if self.has["quantity"] else None
         o["customers"] = len(custs)
         new_c = sum(1 for l in cur if self.first_line[l.cust] is l)
@@ -892,7 +904,7 @@ class Dataset:
             keep = [(v, it) for v, it in items.items() if it["has"] or it["prev"] != 0 or it["yoy"] != 0]
             keep.sort(key=lambda kv: (-kv[1]["sales"], kv[0]))
             out = []
-            cum = Fraction(0)
+            cum = 0
             for v, it in keep:
                 share = ratio(it["sales"], sales)
                 if share is not None:
@@ -916,15 +928,15 @@ class Dataset:
         o["channels"] = bd("channel")
         o["categories"] = bd("category")
         o["products"] = bd("product")
-        p80 = 0
-        if o["products"] and sales != 0:
+        # the products list, largest first: how many until the running share reaches 80 %;
+        # all of them when it never does (no sales in the period), 0 for an empty list
+        p80 = len(o["products"])
+        if sales != 0 and o["products"]:
             psales = Counter()
             for l in cur:
                 psales[l.product or EMPTY_NAME] += l.amount
-            vals = sorted(psales.values(), reverse=True)
-            p80 = len(o["products"])
             cum = 0
-            for i, v in enumerate(vals):
+            for i, v in enumerate(sorted(psales.values(), reverse=True)):
                 cum += v
                 if Fraction(cum, sales) >= Fraction(4, 5):
                     p80 = i + 1
@@ -1008,9 +1020,11 @@ class Dataset:
             for l in prev:
                 if l.rep in stats:
                     stats[l.rep]["prev"] += l.amount
-        acts = self._people_activities("company", "", P.start, through)
+        # "activities of the period" and "survey answers of the period": those in scope (as the
+        # period's lines are), counted per person
+        acts = self._people_activities(kind, name, P.start, through)
         act_n = Counter(a[1] for a in acts) if acts is not None else None
-        ans = self._people_answers("company", "", P.start, through)
+        ans = self._people_answers(kind, name, P.start, through)
         ans_by = {}
         if ans is not None:
             for a in ans:
@@ -1133,7 +1147,7 @@ class Dataset:
                               "done_date": d_iso(dd) if (dd is not None and dd <= through) else None,
                               "status": a["status"], "state": state, "raised_in_period": r_in,
                               "done_in_period": d_in,
-                              "days_overdue": (through - a["due"]).days if overdue else None})
+                              "days_overdue": (through - a["due"]).days if overdue else 0})
         order = {"overdue": 0, "open": 1, "done": 2}
         items.sort(key=lambda it: (order[it["state"]], it["due"] is not None, it["due"] or "", it["id"]))
         return {"available": True, "raised": raised, "done": done_n, "open": open_n, "overdue": overdue_n,
@@ -1147,16 +1161,16 @@ def round1(x):
     return Fraction(q, 10)
 
 
-KEY_ORDER = ["schema", "period", "scope", "sales", "orders", "lines", "aov", "quantity", "customers",
+KEY_ORDER = ["schema", "period", "scope", "sales", "orders", "lines", "aov", "daily_sales", "quantity", "customers",
              "new_customers", "returning_customers", "repeat_customers", "repeat_rate", "prev_customers",
-             "churned_customers", "churn_rate", "daily_sales", "target", "target_months", "target_months_needed",
-             "partial_target", "attainment", "gap", "time_progress", "target_progress", "progress_gap",
-             "remaining_target", "daily_needed", "forecast", "forecast_attainment", "new_customer_target",
-             "new_customer_attainment", "order_target", "order_attainment", "prev_period", "prev_sales",
-             "prev_orders", "prev_aov", "mom", "orders_mom", "aov_mom", "yoy_period", "yoy_sales", "yoy_orders",
-             "yoy_aov", "yoy", "orders_yoy", "comparison_days", "next_period", "next_target", "next_working_days",
-             "next_daily_needed", "discount", "channels", "categories", "products", "pareto80", "regions", "teams",
-             "top_customers", "concentration", "reps", "trend", "satisfaction", "activities", "actions", "data"]
+             "churned_customers", "churn_rate", "target", "target_months", "target_months_needed", "partial_target",
+             "attainment", "gap", "time_progress", "target_progress", "progress_gap", "remaining_target",
+             "daily_needed", "forecast", "forecast_attainment", "new_customer_target", "new_customer_attainment",
+             "order_target", "order_attainment", "prev_period", "prev_sales", "prev_orders", "prev_aov", "mom",
+             "orders_mom", "aov_mom", "yoy_period", "yoy_sales", "yoy_orders", "yoy_aov", "yoy", "orders_yoy",
+             "comparison_days", "next_period", "next_target", "next_working_days", "next_daily_needed", "discount",
+             "channels", "categories", "products", "pareto80", "regions", "teams", "top_customers", "concentration",
+             "reps", "trend", "satisfaction", "activities", "actions", "data"]
 
 
 def order_keys(o):
