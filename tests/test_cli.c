@@ -7,9 +7,7 @@
 /* runs `fupan ARGS` from the source tree */
 static int fupan(const char *args, char **out, char **err)
 {
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "(cd '%s' && LC_ALL=C '%s' %s)", tu_src(), tu_bin(), args);
-    return tu_run(cmd, out, err);
+    return tu_fupan(args, out, err);
 }
 
 static void golden_outputs(void **state)

@@ -17,36 +17,12 @@
 
 #include <math.h>
 
-static char *tmp;
-
-static int setup(void **state)
-{
-    (void)state;
-    tmp = tu_tmpdir();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    tu_rmrf(tmp);
-    free(tmp);
-    return 0;
-}
-
-static int fupan(const char *args, char **out, char **err)
-{
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s", tu_src(), tu_bin(), args);
-    return tu_run(cmd, out, err);
-}
-
 /* `fupan metrics ARGS` as a value tree (caller frees) */
 static fp_value *metrics(const char *args)
 {
     char cmd[2048], *out = NULL, *err = NULL;
     snprintf(cmd, sizeof cmd, "metrics %s", args);
-    if (fupan(cmd, &out, &err) != 0)
+    if (tu_fupan(cmd, &out, &err) != 0)
         fail_msg("fupan %s failed: %s", cmd, err ? err : "");
     fp_value *v = NULL;
     fp_error e;
@@ -100,9 +76,9 @@ static char *render(const char *args)
 {
     static int n;
     char dir[1024], cmd[4096], *err = NULL;
-    snprintf(dir, sizeof dir, "%s/r%d", tmp, ++n);
+    snprintf(dir, sizeof dir, "%s/r%d", tu_tmp, ++n);
     snprintf(cmd, sizeof cmd, "render %s --format html --out '%s'", args, dir);
-    if (fupan(cmd, NULL, &err) != 0)
+    if (tu_fupan(cmd, NULL, &err) != 0)
         fail_msg("fupan %s failed: %s", cmd, err ? err : "");
     free(err);
     char ls[1200], *name = NULL;
@@ -403,17 +379,17 @@ static void batch_checks_the_period_kind(void **state)
     (void)state;
     char *e1 = NULL, *e2 = NULL, args[2048];
     snprintf(args, sizeof args, "batch --template monthly --data samples/demo --period 2026-Q3 --out '%s/b' --quiet",
-             tmp);
-    assert_int_equal(fupan(args, NULL, &e1), 2);
-    snprintf(args, sizeof args, "render --template monthly --data samples/demo --period 2026-Q3 --out '%s/r'", tmp);
-    assert_int_equal(fupan(args, NULL, &e2), 2);
+             tu_tmp);
+    assert_int_equal(tu_fupan(args, NULL, &e1), 2);
+    snprintf(args, sizeof args, "render --template monthly --data samples/demo --period 2026-Q3 --out '%s/r'", tu_tmp);
+    assert_int_equal(tu_fupan(args, NULL, &e2), 2);
     assert_contains(e1, "is for periods of kind month, and 2026-Q3 is a quarter");
     assert_string_equal(e1, e2);
     free(e1);
     free(e2);
     /* nothing was written */
     char p[1200];
-    snprintf(p, sizeof p, "%s/b/index.html", tmp);
+    snprintf(p, sizeof p, "%s/b/index.html", tu_tmp);
     assert_null(tu_read(p));
 }
 
@@ -422,23 +398,23 @@ static void periods_outside_the_data(void **state)
 {
     (void)state;
     char *err = NULL;
-    assert_int_equal(fupan("metrics --data samples/demo --period 2024-06", NULL, &err), 1);
+    assert_int_equal(tu_fupan("metrics --data samples/demo --period 2024-06", NULL, &err), 1);
     assert_contains(err, "2024-06 lies before the data, which covers 2025-01-01 to 2026-10-31");
     free(err);
-    assert_int_equal(fupan("metrics --data samples/demo --period 2026-11 --as-of 2026-11-20", NULL, &err), 1);
+    assert_int_equal(tu_fupan("metrics --data samples/demo --period 2026-11 --as-of 2026-11-20", NULL, &err), 1);
     assert_contains(err, "2026-11 begins after the data ends");
     free(err);
-    assert_int_equal(fupan("metrics --data samples/demo --period 2026-12 --as-of 2026-10-31", NULL, &err), 1);
+    assert_int_equal(tu_fupan("metrics --data samples/demo --period 2026-12 --as-of 2026-10-31", NULL, &err), 1);
     assert_contains(err, "2026-12 has not begun by --as-of 2026-10-31");
     free(err);
     char args[2048];
-    snprintf(args, sizeof args, "render --template monthly --data samples/demo --period 2024-06 --out '%s/o'", tmp);
-    assert_int_equal(fupan(args, NULL, &err), 1);
+    snprintf(args, sizeof args, "render --template monthly --data samples/demo --period 2024-06 --out '%s/o'", tu_tmp);
+    assert_int_equal(tu_fupan(args, NULL, &err), 1);
     assert_contains(err, "lies before the data");
     free(err);
     /* a report whose last day is after the data's last order is made, with a warning */
     char *out = NULL;
-    assert_int_equal(fupan("metrics --data samples/demo --period 2026-W44 --as-of 2026-11-05", &out, &err), 0);
+    assert_int_equal(tu_fupan("metrics --data samples/demo --period 2026-W44 --as-of 2026-11-05", &out, &err), 0);
     assert_contains(err, "warning: the data's last order is dated 2026-10-31, before the report's last day 2026-11-01");
     free(out);
     free(err);
@@ -459,5 +435,5 @@ int main(void)
         cmocka_unit_test(batch_checks_the_period_kind),
         cmocka_unit_test(periods_outside_the_data),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_setup_tmp, tu_teardown_tmp);
 }

@@ -165,6 +165,34 @@ TU_UNUSED static char *tu_html_text(const char *h)
     return t;
 }
 
+/* A temporary folder for a whole test program, as cmocka group setup and teardown:
+ * cmocka_run_group_tests(tests, tu_setup_tmp, tu_teardown_tmp), then use tu_tmp. */
+__attribute__((unused)) static char *tu_tmp;
+
+TU_UNUSED static int tu_setup_tmp(void **state)
+{
+    (void)state;
+    tu_tmp = tu_tmpdir();
+    return 0;
+}
+
+TU_UNUSED static int tu_teardown_tmp(void **state)
+{
+    (void)state;
+    tu_rmrf(tu_tmp);
+    free(tu_tmp);
+    return 0;
+}
+
+/* Runs the binary under test with ARGS from the source tree, LC_ALL=C; captures stdout and stderr
+ * (caller frees); returns its exit status. */
+TU_UNUSED static int tu_fupan(const char *args, char **out, char **err)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "(cd '%s' && LC_ALL=C '%s' %s)", tu_src(), tu_bin(), args);
+    return tu_run(cmd, out, err);
+}
+
 #define assert_contains(hay, needle)                                                                  \
     do {                                                                                              \
         const char *h_ = (hay), *n_ = (needle);                                                       \
