@@ -552,15 +552,20 @@ static void range_of(const ctx *x, size_t s0, size_t s1, double *lo, double *hi)
         }
 }
 
+/* the legend of the series that have a value (a series the data has nothing for — the targets of data
+ * without targets — is not named) */
 static double series_legend(ctx *x, bool lines, double y0, bool draw)
 {
-    if (x->c->nseries < 2)
-        return 0;
     legend_item it[16];
-    size_t n = x->c->nseries < 16 ? x->c->nseries : 16;
-    for (size_t s = 0; s < n; s++)
-        it[s] = (legend_item){x->c->series[s].name, series_color(s), lines, lines && x->dashed == (int)s + 1};
-    return legend(x, it, n, y0, draw);
+    size_t n = 0;
+    for (size_t s = 0; s < x->c->nseries && n < 16; s++) {
+        bool any = false;
+        for (size_t i = 0; i < x->c->ncats && !any; i++)
+            any = !isnan(val(x, s, i));
+        if (any)
+            it[n++] = (legend_item){x->c->series[s].name, series_color(s), lines, lines && x->dashed == (int)s + 1};
+    }
+    return n < 2 ? 0 : legend(x, it, n, y0, draw);
 }
 
 static void bars(ctx *x, bool stacked)
@@ -801,7 +806,8 @@ static void waterfall(ctx *x)
     double floor_v = 0, minrun = INFINITY;
     for (size_t i = 0; i < nb; i++)
         minrun = fmin(minrun, total[i] ? delta[i] : fmin(base[i], base[i] + delta[i]));
-    if (lo >= 0 && minrun > 0 && hi - minrun < 0.5 * hi)
+    /* (not when nothing changed: a zero range would make a zero step and endless gridlines) */
+    if (lo >= 0 && minrun > 0 && hi - minrun > 0 && hi - minrun < 0.5 * hi)
         floor_v = fmax(0, minrun - (hi - minrun) * 0.6);
     plot p;
     layout(x, &p, floor_v > 0 ? floor_v : lo, hi + (hi - (floor_v > 0 ? floor_v : lo)) * 0.08, 0, false);
@@ -812,6 +818,10 @@ static void waterfall(ctx *x)
         p.a.lo = floor(floor_v / st) * st;
         p.a.step = st;
         p.a.n = (int)ceil((p.a.hi - p.a.lo) / st - 1e-9);
+        if (p.a.n < 1 || p.a.n > 40) { /* a degenerate range: back to an axis from zero */
+            p.a = nice_axis(x->c->en, 0, hi, 4, c->value_format);
+            floor_v = 0;
+        }
         p.a.hi = p.a.lo + st * p.a.n;
         p.a.u = unit_for(x->c->en, c->value_format, hi);
         double sd = st / p.a.u.div;

@@ -440,6 +440,24 @@ static void all_zero_and_no_data(void **state)
     freechart(c);
 }
 
+/* A waterfall where nothing changed (this month's sales by channel equal last month's): a handful of
+ * gridlines from zero, not a zero range stepped through 115,000 times (a 30 MB chart). */
+static void waterfall_with_no_change(void **state)
+{
+    (void)state;
+    fp_chart_doc *c = mk("waterfall", 3, 2, "money");
+    for (size_t i = 0; i < 3; i++) {
+        cat(c, i, REPS[i]);
+        c->series[0].values[i] = c->series[1].values[i] = 247500.0 + (double)i * 1000;
+    }
+    rec *r = draw_rec(c, 420, 190);
+    assert_int_equal(r->out, 0);
+    assert_true(r->strokes < 60);
+    assert_true(r->texts < 40);
+    free(r);
+    freechart(c);
+}
+
 static void negative_values(void **state)
 {
     (void)state;
@@ -565,6 +583,7 @@ int main(void)
         cmocka_unit_test(labels_use_the_right_units),
         cmocka_unit_test(one_point),
         cmocka_unit_test(all_zero_and_no_data),
+        cmocka_unit_test(waterfall_with_no_change),
         cmocka_unit_test(negative_values),
         cmocka_unit_test(thirty_categories_and_long_names),
         cmocka_unit_test(many_slices),
