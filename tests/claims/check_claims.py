@@ -1241,10 +1241,11 @@ KPI_VALUES = {
     "客户满意度": "satisfaction.average",
 }
 KPI_CHANGES = {
-    "sales": {"环比": "mom", "同比": "yoy", "较上周": "mom", "较上年": "mom", "MoM": "mom", "YoY": "yoy"},
+    "sales": {"环比": "mom", "同比": "yoy", "较上周": "mom", "较上年": "mom", "较上年同期": "mom", "MoM": "mom",
+              "YoY": "yoy"},
     "orders": {"环比": "orders_mom", "同比": "orders_yoy", "较上周": "orders_mom", "较上年": "orders_mom",
-               "MoM": "orders_mom", "YoY": "orders_yoy"},
-    "aov": {"环比": "aov_mom", "较上年": "aov_mom", "MoM": "aov_mom"},
+               "较上年同期": "orders_mom", "MoM": "orders_mom", "YoY": "orders_yoy"},
+    "aov": {"环比": "aov_mom", "较上年": "aov_mom", "较上年同期": "aov_mom", "MoM": "aov_mom"},
     "satisfaction.average": {"较上期（分）": "satisfaction.change"},
 }
 KPI_NOTES = [
@@ -1288,6 +1289,10 @@ def check_kpi(k, c):
         n += 1
         v = get(c.m, ckey)
         what = "KPI %s %s" % (k["label"], mo.group("label"))
+        # a label that says 同期 (the same days) is true only while the period is in progress
+        if ("同期" in mo.group("label")) == bool(get(c.m, "period.complete")) and mo.group("label") in ("较上年", "较上年同期"):
+            probs.append("%s: the label says %s, but the period is %s" % (
+                what, mo.group("label"), "complete" if get(c.m, "period.complete") else "in progress"))
         if v is None:
             probs.append("%s printed as %s, but %s is unknown (null)" % (what, ch["text"], ckey))
             continue
@@ -1318,7 +1323,7 @@ TABLE_FIELDS = {
     "销售额": "sales", "实际": "sales", "Sales": "sales", "订单": "orders", "Orders": "orders", "客单价": "aov",
     "目标": "target", "Target": "target", "达成率": "attainment", "Attainment": "attainment", "新客户": "new_customers",
     "New customers": "new_customers", "拜访": "activities", "Visits": "activities", "满意度": "satisfaction",
-    "环比": "mom", "较上周": "mom", "较上年": "mom", "MoM": "mom", "同比": "yoy", "YoY": "yoy", "占比": "share",
+    "环比": "mom", "较上周": "mom", "较上年": "mom", "较上年同期": "mom", "MoM": "mom", "同比": "yoy", "YoY": "yoy", "占比": "share",
     "Share": "share", "累计占比": "cum_share", "差额": "=diff", "Difference": "=diff", "大区": "region", "团队": "team",
     "负责人": "owner", "Owner": "owner", "截止日期": "due", "截止": "due", "Due": "due", "状态": "=state",
     "Status": "=state",
