@@ -232,15 +232,17 @@ static void store_cell(loader *l, int f, int c, const char *raw, size_t rawn)
     }
     case FP_T_MONEY: {
         int64_t v = 0;
-        if (!fp_parse_money(s, n, l->pt->col[c].unit_exp10, &v))
-            cell_error(l, f, c, s, n, "an amount of money", "1234.50, \"1,234.50\", ¥1,234.50 or 1.2万");
+        if (!fp_parse_money_in(s, n, l->pt->col[c].unit_exp10, l->pt->currency, l->pt->decimal, &v))
+            cell_error(l, f, c, s, n, "an amount of money",
+                       l->pt->decimal == ',' ? "1234,50 or 1.234,50 (the profile says decimal=\",\")"
+                                              : "1234.50, \"1,234.50\", ¥1,234.50 or 1.2万");
         ((int64_t *)t->col[c])[r] = v;
         break;
     }
     case FP_T_NUMBER: {
         double v = 0;
-        if (!fp_parse_number(s, n, &v))
-            cell_error(l, f, c, s, n, "a number", "12 or 3.5");
+        if (!fp_parse_number_in(s, n, l->pt->decimal, &v))
+            cell_error(l, f, c, s, n, "a number", l->pt->decimal == ',' ? "12 or 3,5" : "12 or 3.5");
         ((double *)t->col[c])[r] = v;
         break;
     }

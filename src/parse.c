@@ -4,6 +4,8 @@
  * depends on strtod or the locale. */
 #include "parse.h"
 
+#include "currency.h"
+
 #include "date.h"
 #include "util.h"
 
@@ -194,14 +196,48 @@ static bool fast_digits(const char *s, size_t n, int64_t *v, int *decimals)
 static const double INV_POW10[] = {1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
                                    1e15, 1e16, 1e17};
 
+/* Copies a cell written with a decimal comma into buf with the marks swapped (1.234,50 → 1,234.50), so
+ * one reader reads both; false when it does not fit. */
+static bool swap_marks(const char *s, size_t n, char *buf, size_t cap)
+{
+    if (n >= cap)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = s[i] == ',' ? '.' : s[i] == '.' ? ',' : s[i];
+    buf[n] = 0;
+    return true;
+}
+
+/* skips one of the currency's signs or codes (the longest that matches) */
+static bool skip_sign(const char **p, const char *end, const fp_currency *cur)
+{
+    for (int i = 0; cur->signs[i]; i++)
+        if (skip_lit(p, end, cur->signs[i]))
+            return true;
+    return false;
+}
+
 bool fp_parse_money(const char *s0, size_t n, int unit_exp10, int64_t *fen)
+{
+    return fp_parse_money_in(s0, n, unit_exp10, NULL, '.', fen);
+}
+
+bool fp_parse_money_in(const char *s0, size_t n, int unit_exp10, const fp_currency *cur, char mark, int64_t *fen)
 {
     int64_t fv;
     int fd;
-    if (unit_exp10 == 0 && fast_digits(s0, n, &fv, &fd) && fd <= 2) {
+    if (unit_exp10 == 0 && fast_digits(s0, n, &fv, &fd) && fd <= 2 && (mark != ',' || fd == 0)) {
         *fen = fd == 2 ? fv : fd == 1 ? fv * 10 : fv * 100;
         return true;
     }
+    char swapped[256];
+    if (mark == ',') {
+        if (!swap_marks(s0, n, swapped, sizeof swapped))
+            return false;
+        s0 = swapped;
+    }
+    if (!cur)
+        cur = fp_currency_default();
     const char *s = s0;
     n = fp_trim(&s, n);
     const char *p = s, *end = s + n;
@@ -217,9 +253,9 @@ bool fp_parse_money(const char *s0, size_t n, int unit_exp10, int64_t *fen)
         p++;
     }
     skip_blank(&p, end);
-    /* currency signs: ¥ (U+00A5), ￥ (U+FFE5), RMB, CNY */
-    if (skip_lit(&p, end, "\xC2\xA5") || skip_lit(&p, end, "\xEF\xBF\xA5") || skip_lit(&p, end, "RMB") ||
-        skip_lit(&p, end, "CNY"))
+    /* the currency's signs and codes: ¥ ￥ RMB CNY; $ US$ USD; € EUR … */
+    bool signed_before = skip_sign(&p, end, cur);
+    if (signed_before)
         skip_blank(&p, end);
     if (!neg && p < end && *p == '-') {
         neg = true;
@@ -238,7 +274,10 @@ bool fp_parse_money(const char *s0, size_t n, int unit_exp10, int64_t *fen)
         mult = 8;
     else if (skip_lit(&p, end, "千"))
         mult = 3;
-    skip_lit(&p, end, "元");
+    if (!skip_lit(&p, end, cur->zh) && !signed_before) {
+        skip_blank(&p, end);
+        skip_sign(&p, end, cur); /* 12.50 USD, 5 € */
+    }
     skip_blank(&p, end);
     if (paren) {
         if (p >= end || *p != ')' || neg)
@@ -262,6 +301,17 @@ static bool read_whole(const char *s0, size_t n, decimal *d)
     n = fp_trim(&s, n);
     const char *p = s, *end = s + n;
     return read_decimal(&p, end, d) && p == end;
+}
+
+bool fp_parse_number_in(const char *s0, size_t n, char mark, double *out)
+{
+    char swapped[256];
+    if (mark == ',') {
+        if (!swap_marks(s0, n, swapped, sizeof swapped))
+            return false;
+        s0 = swapped;
+    }
+    return fp_parse_number(s0, n, out);
 }
 
 bool fp_parse_number(const char *s0, size_t n, double *out)

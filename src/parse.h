@@ -12,10 +12,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct fp_currency;
+
 /* Money in fen (1/100 yuan), exact: 1234.5, "1,234.50", ¥1,234.50, ￥1234, RMB 12, 1.2万, 3亿元,
  * -5.00, (5.00) for a negative amount. More than two decimals are rounded half away from zero.
  * unit_exp10 is the column's unit when the cell names none: 4 for a column in 万元, else 0. */
 bool fp_parse_money(const char *s, size_t n, int unit_exp10, int64_t *fen);
+/* The same for amounts in currency cur (NULL: the yuan), in hundredths of its unit: its signs and codes
+ * before or after the number ($1,234.50, US$12, 12 USD, €5), its Chinese name after it (1.2万美元);
+ * with decimal ',' the marks swap: €1.234,50. */
+bool fp_parse_money_in(const char *s, size_t n, int unit_exp10, const struct fp_currency *cur, char mark,
+                       int64_t *cents);
+/* A number whose decimal mark is decimal ('.' or ','): 3,5 with ','. */
+bool fp_parse_number_in(const char *s, size_t n, char mark, double *out);
 /* A decimal number: 12, -3.5, 1,000, 1.5e3 is not accepted (CRM exports never write it). */
 bool fp_parse_number(const char *s, size_t n, double *out);
 /* An integer: 12, 1,000. */

@@ -10,6 +10,8 @@
  */
 #include "profile.h"
 
+#include "currency.h"
+
 #include "util.h"
 
 #include <libxml/parser.h>
@@ -221,6 +223,8 @@ out:
 
 static void read_table(problems *pr, fp_profile *prof, fp_encoding def_enc, const fp_tablespec *spec, xmlNodePtr n)
 {
+    prof->table[spec->id].decimal = prof->decimal;
+    prof->table[spec->id].currency = prof->currency;
     fp_profile_table *t = &prof->table[spec->id];
     int line = (int)xmlGetLineNo(n);
     if (t->declared) {
@@ -238,6 +242,9 @@ static void read_table(problems *pr, fp_profile *prof, fp_encoding def_enc, cons
     if (enc && !parse_encoding(enc, &t->encoding))
         problem(pr, line, "unknown encoding \"%s\"; use auto, utf-8, gbk, gb18030 or utf-16", enc);
     free(enc);
+    t->sheet = attr(n, "sheet");
+    if (t->sheet && !*t->sheet)
+        problem(pr, line, "sheet=\"\" names no sheet; leave it out to read the workbook's first sheet");
     char *delim = attr(n, "delimiter");
     if (delim) {
         if (!strcmp(delim, "tab"))
@@ -326,6 +333,26 @@ static void walk(problems *pr, fp_profile *prof, xmlNodePtr root)
                 enc);
     free(enc);
     prof->name = attr(root, "name");
+    prof->currency = fp_currency_default();
+    prof->decimal = '.';
+    char *cur = attr(root, "currency");
+    if (cur) {
+        prof->currency = fp_currency_find(cur);
+        if (!prof->currency) {
+            problem(pr, (int)xmlGetLineNo(root), "unknown currency \"%s\"; fupan knows %s", cur, fp_currency_codes());
+            prof->currency = fp_currency_default();
+        }
+        free(cur);
+    }
+    char *dec = attr(root, "decimal");
+    if (dec) {
+        if (!strcmp(dec, ",") || !strcmp(dec, "."))
+            prof->decimal = dec[0];
+        else
+            problem(pr, (int)xmlGetLineNo(root), "decimal=\"%s\" must be \".\" or \",\" (the decimal mark of amounts)",
+                    dec);
+        free(dec);
+    }
     for (xmlNodePtr c = root->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
@@ -475,6 +502,7 @@ void fp_profile_free(fp_profile *p)
         for (int i = 0; i < pt->nstages; i++)
             free(pt->stages[i]);
         free(pt->stages);
+        free(pt->sheet);
     }
     free(p->name);
     free(p->path);

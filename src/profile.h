@@ -10,6 +10,7 @@
 #define FP_PROFILE_H
 
 #include "error.h"
+#include "currency.h"
 #include "table.h"
 
 typedef enum fp_encoding {
@@ -44,11 +45,16 @@ typedef struct fp_profile_table {
     char **done;
     int nstages;              /* activities: the results that form a funnel, first stage first */
     char **stages;
+    char *sheet;              /* a workbook's sheet to read (NULL: the first); only for .xlsx files */
+    char decimal;             /* the decimal mark of amounts and numbers: '.' (default) or ',' */
+    const struct fp_currency *currency; /* the profile's currency (CNY unless it says otherwise) */
 } fp_profile_table;
 
 typedef struct fp_profile {
     char *path;
     char *name;
+    const struct fp_currency *currency; /* currency="USD": what amounts are in (default CNY) */
+    char decimal;                       /* decimal=",": the decimal mark amounts are written with */
     fp_profile_table table[FP_TBL_COUNT];
 } fp_profile;
 
