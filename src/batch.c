@@ -169,11 +169,11 @@ static void manifest(const fp_batch_req *r, const fp_batch_result *res, fp_buf *
     fp_v_free(root);
 }
 
-static void cell_money(fp_buf *b, int64_t fen)
+static void cell_money(fp_buf *b, int64_t fen, const fp_currency *cur)
 {
     fp_buf t;
     fp_buf_init(&t);
-    fp_fmt_money(fen, FP_MONEY_AUTO, &t);
+    fp_fmt_money_in(fen, FP_MONEY_AUTO, cur, &t);
     fp_buf_add_escaped(b, t.data ? t.data : "");
     fp_buf_free(&t);
 }
@@ -223,7 +223,7 @@ static void index_html(const fp_batch_req *r, const fp_batch_result *res, fp_buf
             continue;
         }
         fp_buf_adds(b, "<td class=\"num\">");
-        cell_money(b, it->sales);
+        cell_money(b, it->sales, r->ds->currency);
         const char *tone = isnan(it->attainment) ? "muted" : it->attainment < 0.8 ? "bad" : it->attainment < 1 ? "warn"
                                                                                                              : "good";
         fp_buf_printf(b, "</td><td class=\"num %s\">", tone);
@@ -255,6 +255,15 @@ fp_status fp_batch_run(const fp_batch_req *r, fp_batch_result *res, fp_error *er
         st = fp_template_check_period(r->rollup, &r->period, err);
     if (st == FP_OK)
         st = fp_query_check(r->ds, &company, err);
+    bool has = r->by == FP_SCOPE_REGION ? r->ds->has_regions : r->by == FP_SCOPE_TEAM ? r->ds->has_teams : r->ds->has_reps;
+    if (st == FP_OK && !has)
+        st = fp_fail(err, FP_ERR_INPUT,
+                     "--by %s: the data has no %ss (the profile maps no %s column%s)%s", fp_scope_kind_name(r->by),
+                     fp_scope_kind_name(r->by), fp_scope_kind_name(r->by),
+                     r->by == FP_SCOPE_REP ? "" : " and the roster gives none",
+                     r->ds->has_teams && r->by != FP_SCOPE_TEAM       ? "; --by team makes one report per team"
+                     : r->ds->has_regions && r->by != FP_SCOPE_REGION ? "; --by region makes one report per region"
+                                                                       : "; render the company's report instead");
     if (st == FP_OK)
         st = fp_make_dir(r->out, err);
     if (st != FP_OK)

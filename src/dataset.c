@@ -83,6 +83,15 @@ static fp_status derive_status(fp_dataset *ds, const fp_profile *prof, fp_error 
 
 static void derive_people(fp_dataset *ds)
 {
+    /* the levels the data has: reps from the orders' rep column; teams from the orders or the roster; regions
+     * from the orders or the roster's region column */
+    fp_table *od = &ds->table[FP_TBL_ORDERS];
+    const fp_table *rs = &ds->table[FP_TBL_ROSTER];
+    ds->has_reps = od->col[FP_ORD_REP] != NULL;
+    ds->has_teams = od->col[FP_ORD_TEAM] != NULL || (rs->present && ds->has_reps);
+    ds->has_regions = od->col[FP_ORD_REGION] != NULL || (rs->present && rs->col[FP_ROS_REGION] && ds->has_teams);
+    if (!od->col[FP_ORD_REP])
+        fp_table_add_column(od, FP_ORD_REP); /* no reps: every line is "(empty)" */
     uint32_t np = fp_dict_size(ds->dict[FP_DOM_PERSON]);
     uint32_t nt = fp_dict_size(ds->dict[FP_DOM_TEAM]);
     ds->person_team = fp_xcalloc(np, sizeof *ds->person_team);
@@ -277,6 +286,7 @@ static void derive_done(fp_dataset *ds, const fp_profile *prof)
         if (fp_dict_find(ds->dict[FP_DOM_TEXT], pt->done[i], strlen(pt->done[i]), &id))
             ds->text_done[id] = 1;
     }
+    ds->currency = prof->currency ? prof->currency : fp_currency_default();
     /* the funnel stages of activity results, in the profile's order */
     const fp_profile_table *pa = &prof->table[FP_TBL_ACTIVITIES];
     ds->text_stage = fp_xcalloc(n, sizeof *ds->text_stage);

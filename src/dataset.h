@@ -41,6 +41,8 @@ typedef struct fp_dataset {
     fp_date *cust_first;      /* FP_DOM_CUSTOMER id -> date of the first won order (FP_NO_DATE: none) */
     uint32_t *cust_first_row; /* FP_DOM_CUSTOMER id -> order-table row of that order's first line */
     uint32_t *cust_rep;       /* FP_DOM_CUSTOMER id -> rep of the customer's latest won order */
+    bool has_reps, has_teams, has_regions; /* the data names reps / teams / regions (columns or roster) */
+    const fp_currency *currency;           /* what the amounts are in (the profile's; the yuan by default) */
     fp_calendar calendar;
     fp_date first_date, last_date; /* range of order dates (FP_NO_DATE when there are no orders) */
     size_t won_rows;

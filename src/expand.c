@@ -1,6 +1,8 @@
 /* expand.c — evaluating a template against metrics into a document tree. */
 #include "expand.h"
 
+#include "currency.h"
+
 #include "util.h"
 
 #include <math.h>
@@ -12,6 +14,7 @@ typedef struct ex {
     const fp_template *t;
     const fp_notes *notes;
     fp_lang lang;
+    const fp_currency *currency; /* of the amounts (data.currency) */
     int numbering;   /* 0 一、, 1 1., 2 none */
     int section_no;
     fp_doc *doc;
@@ -32,7 +35,7 @@ static void format_ev(ex *x, const fp_ev *v, fp_fmt fmt, fp_buf *out)
         fp_buf_adds(out, v->b ? (x->lang == FP_LANG_EN ? "yes" : "是") : (x->lang == FP_LANG_EN ? "no" : "否"));
         break;
     case FP_V_NUM:
-        fp_format_number(v->n, v->kind, fmt, x->lang, out);
+        fp_format_number_in(v->n, v->kind, fmt, x->lang, x->currency, out);
         break;
     case FP_V_STR:
         fp_format_text(v->s, fmt, x->lang, out);
@@ -796,6 +799,7 @@ fp_status fp_expand(const fp_template *t, const fp_value *metrics, const fp_note
     const fp_tnode *r = t->root;
     ex x = {.t = t, .notes = notes};
     x.lang = r->a[FP_A_LANG].set && !strcmp(r->a[FP_A_LANG].raw, "en") ? FP_LANG_EN : FP_LANG_ZH;
+    x.currency = fp_currency_find(fp_v_as_str(fp_v_get(fp_v_get(metrics, "data"), "currency")));
     const char *num = r->a[FP_A_NUMBERING].set ? r->a[FP_A_NUMBERING].raw : (x.lang == FP_LANG_EN ? "arabic" : "zh");
     x.numbering = !strcmp(num, "zh") ? 0 : !strcmp(num, "arabic") ? 1 : 2;
     fp_doc *d = fp_doc_new();

@@ -1,6 +1,8 @@
 /* format.c — money, counts and percentages, without the C locale's help. */
 #include "format.h"
 
+#include "currency.h"
+
 #include "date.h"
 #include "table.h"
 #include "value.h"
@@ -54,6 +56,13 @@ void fp_fmt_number(double d, int decimals, fp_buf *out)
 
 void fp_fmt_money(int64_t fen, fp_money_style style, fp_buf *out)
 {
+    fp_fmt_money_in(fen, style, NULL, out);
+}
+
+void fp_fmt_money_in(int64_t fen, fp_money_style style, const fp_currency *cur, fp_buf *out)
+{
+    if (!cur)
+        cur = fp_currency_default();
     if (fen == FP_NO_MONEY) {
         fp_buf_adds(out, DASH);
         return;
@@ -65,7 +74,7 @@ void fp_fmt_money(int64_t fen, fp_money_style style, fp_buf *out)
         grouped(a / 100, out);
         fp_buf_printf(out, ".%02llu", (unsigned long long)(a % 100));
         if (style == FP_MONEY_AUTO)
-            fp_buf_adds(out, "元");
+            fp_buf_adds(out, cur->zh);
         return;
     }
     /* 万元 below 1亿元, else 亿元, two decimals, rounded half up on the exact integer */
@@ -74,7 +83,7 @@ void fp_fmt_money(int64_t fen, fp_money_style style, fp_buf *out)
     if (a > UINT64_MAX / 100) /* astronomically large: stay exact enough */
         hundredths = a / (unit / 100);
     grouped(hundredths / 100, out);
-    fp_buf_printf(out, ".%02llu%s", (unsigned long long)(hundredths % 100), unit == 1000000ull ? "万元" : "亿元");
+    fp_buf_printf(out, ".%02llu%s%s", (unsigned long long)(hundredths % 100), unit == 1000000ull ? "万" : "亿", cur->zh);
 }
 
 void fp_fmt_percent(double r, int decimals, bool sign, fp_buf *out)
@@ -157,13 +166,13 @@ static int64_t to_fen(double yuan)
     return (int64_t)llround(yuan * 100.0);
 }
 
-/* money with an English compact unit: ¥856.00, ¥45.6K, ¥1.23M, ¥1.23B */
-static void money_en(double v, int digits, fp_buf *out)
+/* money with an English compact unit: ¥856.00, ¥45.6K, $1.23M, €1.23B */
+static void money_en(double v, int digits, const fp_currency *cur, fp_buf *out)
 {
     double a = fabs(v);
     if (v < 0)
         fp_buf_addc(out, '-');
-    fp_buf_adds(out, "¥");
+    fp_buf_adds(out, cur->symbol);
     if (a < 10000) {
         fp_fmt_number(a, digits < 0 ? 2 : digits, out);
         return;
@@ -176,6 +185,13 @@ static void money_en(double v, int digits, fp_buf *out)
 
 void fp_format_number(double v, int numkind, fp_fmt fmt, fp_lang lang, fp_buf *out)
 {
+    fp_format_number_in(v, numkind, fmt, lang, NULL, out);
+}
+
+void fp_format_number_in(double v, int numkind, fp_fmt fmt, fp_lang lang, const fp_currency *cur, fp_buf *out)
+{
+    if (!cur)
+        cur = fp_currency_default();
     if (!isfinite(v)) {
         fp_buf_adds(out, DASH);
         return;
@@ -190,23 +206,24 @@ void fp_format_number(double v, int numkind, fp_fmt fmt, fp_lang lang, fp_buf *o
     switch (k) {
     case FP_FMT_MONEY:
         if (lang == FP_LANG_EN) {
-            money_en(v, dg, out);
+            money_en(v, dg, cur, out);
         } else if (dg < 0 || dg == 2) {
-            fp_fmt_money(to_fen(v), FP_MONEY_AUTO, out);
+            fp_fmt_money_in(to_fen(v), FP_MONEY_AUTO, cur, out);
         } else {
             /* the unit follows the size; the decimals are the template's */
             double a = fabs(v);
             double d = a < 10000 ? 1 : a < 1e8 ? 1e4 : 1e8;
             fp_fmt_number(v / d, dg, out);
-            fp_buf_adds(out, a < 10000 ? "元" : a < 1e8 ? "万元" : "亿元");
+            fp_buf_adds(out, a < 10000 ? "" : a < 1e8 ? "万" : "亿");
+            fp_buf_adds(out, cur->zh);
         }
         break;
     case FP_FMT_YUAN:
         if (lang == FP_LANG_EN)
-            fp_buf_adds(out, "¥");
+            fp_buf_adds(out, cur->symbol);
         fp_fmt_number(v, dg < 0 ? 2 : dg, out);
         if (lang == FP_LANG_ZH)
-            fp_buf_adds(out, "元");
+            fp_buf_adds(out, cur->zh);
         break;
     case FP_FMT_WAN:
         fp_fmt_number(v / 10000.0, dg < 0 ? 2 : dg, out);

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct fp_currency;
+
 typedef enum fp_money_style {
     FP_MONEY_YUAN,  /* 1,234,567.89 */
     FP_MONEY_AUTO   /* 856.00元, 123.46万元, 1.23亿元: the unit follows the size */
@@ -18,6 +20,8 @@ typedef enum fp_money_style {
 
 void fp_fmt_count(int64_t n, fp_buf *out);
 void fp_fmt_money(int64_t fen, fp_money_style style, fp_buf *out);
+/* The same in a currency (NULL: the yuan): 856.00美元, 123.46万美元. */
+void fp_fmt_money_in(int64_t fen, fp_money_style style, const struct fp_currency *cur, fp_buf *out);
 /* A fraction as a percentage: 0.9431 → "94.3%" (decimals 1); with sign: "+5.2%", "-3.0%". */
 void fp_fmt_percent(double r, int decimals, bool sign, fp_buf *out);
 /* A plain number with the given decimals and thousands separators. */
@@ -55,6 +59,8 @@ bool fp_fmt_parse(const char *spec, fp_fmt *out, char *why, size_t whyn);
 const char *fp_fmt_name(fp_fmt_kind k);
 /* A number of the given kind (value.h's fp_numkind, as an int) in a format. NAN prints "—". */
 void fp_format_number(double v, int numkind, fp_fmt fmt, fp_lang lang, fp_buf *out);
+/* The same with money in a currency (NULL: the yuan): $1.23M in English, 1.23万美元 in Chinese. */
+void fp_format_number_in(double v, int numkind, fp_fmt fmt, fp_lang lang, const struct fp_currency *cur, fp_buf *out);
 /* A text value in a format (dates are reformatted, anything else copied). */
 void fp_format_text(const char *s, fp_fmt fmt, fp_lang lang, fp_buf *out);
 

@@ -18,6 +18,7 @@
 #include "util.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,6 +126,16 @@ static bool rep_in_scope(const scope_ctx *sc, uint32_t rep)
     return team_in_scope(sc, sc->ds->person_team[rep]);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static fp_domain scope_domain(fp_scope_kind k)
+{
+    return k == FP_SCOPE_REGION ? FP_DOM_REGION : k == FP_SCOPE_TEAM ? FP_DOM_TEAM : FP_DOM_PERSON;
+}
+
 static fp_status resolve_scope(const fp_dataset *ds, const fp_query *q, scope_ctx *sc, fp_error *err)
 {
     sc->ds = ds;
@@ -132,22 +143,61 @@ static fp_status resolve_scope(const fp_dataset *ds, const fp_query *q, scope_ct
     sc->id = 0;
     if (q->scope == FP_SCOPE_COMPANY)
         return FP_OK;
-    fp_domain dom = q->scope == FP_SCOPE_REGION ? FP_DOM_REGION : q->scope == FP_SCOPE_TEAM ? FP_DOM_TEAM : FP_DOM_PERSON;
-    const char *name = q->name ? q->name : "";
-    if (*name && fp_dict_find(ds->dict[dom], name, strlen(name), &sc->id) && sc->id != 0)
-        return FP_OK;
-    /* list what exists, so the user can pick */
+    const char *kind = fp_scope_kind_name(q->scope);
+    bool has = q->scope == FP_SCOPE_REGION ? ds->has_regions : q->scope == FP_SCOPE_TEAM ? ds->has_teams : ds->has_reps;
+    if (!has)
+        return fp_fail(err, FP_ERR_NOTFOUND,
+                       "the data has no %ss: the profile maps no %s column%s, so reports are for the company%s%s",
+                       kind, kind, q->scope == FP_SCOPE_REP ? "" : " and the roster gives none",
+                       ds->has_regions ? ", a region" : "", ds->has_teams ? ", a team" : "");
+    fp_domain dom = scope_domain(q->scope);
     const fp_dict *d = ds->dict[dom];
+    /* the name as written, then without the blanks around it */
+    const char *name = q->name ? q->name : "";
+    const char *t = name;
+    size_t tn = fp_trim(&t, strlen(name));
+    if (tn && fp_dict_find(d, t, tn, &sc->id) && sc->id != 0)
+        return FP_OK;
+    char want[256];
+    snprintf(want, sizeof want, "%.*s", (int)(tn < 255 ? tn : 255), t);
+    /* a name of another level: say which */
+    static const fp_scope_kind kinds[] = {FP_SCOPE_REGION, FP_SCOPE_TEAM, FP_SCOPE_REP};
+    for (size_t k = 0; k < 3; k++) {
+        uint32_t id;
+        if (kinds[k] != q->scope && *want && fp_dict_find(ds->dict[scope_domain(kinds[k])], want, strlen(want), &id) &&
+            id != 0)
+            return fp_fail(err, FP_ERR_NOTFOUND, "\"%s\" is a %s in the data, not a %s: write --%s %s", want,
+                           fp_scope_kind_name(kinds[k]), kind, fp_scope_kind_name(kinds[k]), want);
+    }
+    /* what exists, sorted, and the closest name */
+    uint32_t n = fp_dict_size(d);
+    const char **all = fp_xmalloc((n ? n : 1) * sizeof *all);
+    uint32_t m = 0;
+    for (uint32_t i = 1; i < n; i++)
+        all[m++] = fp_dict_str(d, i);
+    qsort(all, m, sizeof *all, cmp_str);
+    const char *best = NULL;
+    int bd = (int)strlen(want) / 2 + 1;
+    for (uint32_t i = 0; i < m; i++) {
+        int dd = fp_edit_distance(want, all[i]);
+        if (dd < bd) {
+            bd = dd;
+            best = all[i];
+        }
+    }
     fp_buf names;
     fp_buf_init(&names);
-    uint32_t n = fp_dict_size(d);
-    for (uint32_t i = 1; i < n && i <= 30; i++)
-        fp_buf_printf(&names, "%s%s", i > 1 ? ", " : "", fp_dict_str(d, i));
-    if (n > 31)
-        fp_buf_printf(&names, " … (%u in all)", n - 1);
-    fp_fail(err, FP_ERR_NOTFOUND, "no %s named \"%s\" in the data; the %ss are: %s", fp_scope_kind_name(q->scope),
-            name, fp_scope_kind_name(q->scope), n > 1 ? names.data : "(none)");
+    for (uint32_t i = 0; i < m && i < 30; i++)
+        fp_buf_printf(&names, "%s%s", i ? ", " : "", all[i]);
+    if (m > 30)
+        fp_buf_printf(&names, " … (%u in all)", m);
+    char hint[300] = "";
+    if (best)
+        snprintf(hint, sizeof hint, "did you mean \"%s\"? ", best);
+    fp_fail(err, FP_ERR_NOTFOUND, "no %s named \"%s\" in the data; %sthe %ss are: %s", kind, name, hint, kind,
+            m ? names.data : "(none)");
     fp_buf_free(&names);
+    free(all);
     return FP_ERR_NOTFOUND;
 }
 
@@ -777,6 +827,10 @@ fp_status fp_metrics_compute(const fp_dataset *ds, const fp_query *q, fp_metrics
     m->data_last = ds->last_date;
     m->has_targets_table = ds->table[FP_TBL_TARGETS].present;
     m->has_roster = ds->table[FP_TBL_ROSTER].present;
+    m->has_reps = ds->has_reps;
+    m->has_teams = ds->has_teams;
+    m->has_regions = ds->has_regions;
+    m->currency = ds->currency ? ds->currency->code : "CNY";
 
     /* time */
     const fp_calendar *cal = &ds->calendar;
@@ -947,6 +1001,10 @@ fp_status fp_metrics_compute(const fp_dataset *ds, const fp_query *q, fp_metrics
         op.category.n = 0;
     if (!fp_col_text(ot, FP_ORD_PRODUCT))
         op.product.n = 0;
+    if (!ds->has_regions)
+        op.region.n = 0;
+    if (!ds->has_teams)
+        op.team.n = 0;
     m->channels = dim_items(&op.channel, ds->dict[FP_DOM_CHANNEL], m->sales, prev_ok, yoy_ok, &m->nchannels);
     m->categories = dim_items(&op.category, ds->dict[FP_DOM_CATEGORY], m->sales, prev_ok, yoy_ok, &m->ncategories);
     m->products = dim_items(&op.product, ds->dict[FP_DOM_PRODUCT], m->sales, prev_ok, yoy_ok, &m->nproducts);

@@ -153,6 +153,8 @@ typedef struct fp_metrics {
     size_t nactions;
 
     bool has_targets_table, has_roster;
+    bool has_reps, has_teams, has_regions; /* the levels the data has */
+    const char *currency;   /* ISO code of the amounts' currency */
     fp_date data_first, data_last;
 } fp_metrics;
 

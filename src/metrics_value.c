@@ -291,10 +291,14 @@ fp_value *fp_metrics_value(const fp_metrics *m)
     fp_v_set(root, "actions", imp);
 
     fp_value *data = fp_v_obj();
+    fp_v_set(data, "currency", fp_v_str(m->currency ? m->currency : "CNY"));
     fp_v_set(data, "first_date", date_v(m->data_first));
     fp_v_set(data, "last_date", date_v(m->data_last));
     fp_v_set(data, "targets", fp_v_bool(m->has_targets_table));
     fp_v_set(data, "roster", fp_v_bool(m->has_roster));
+    fp_v_set(data, "reps", fp_v_bool(m->has_reps));
+    fp_v_set(data, "teams", fp_v_bool(m->has_teams));
+    fp_v_set(data, "regions", fp_v_bool(m->has_regions));
     fp_v_set(data, "surveys", fp_v_bool(m->has_surveys));
     fp_v_set(data, "activities", fp_v_bool(m->has_activities));
     fp_v_set(data, "actions", fp_v_bool(m->has_actions));

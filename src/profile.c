@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #define MAX_PROFILE_BYTES (4u << 20)
@@ -313,6 +314,17 @@ static void read_table(problems *pr, fp_profile *prof, fp_encoding def_enc, cons
         if (spec->cols[i].required && !t->col[i].nheaders)
             problem(pr, line, "<%s> does not map the required column \"%s\" (%s); add <column name=\"%s\" "
                     "header=\"…\"/>", spec->name, spec->cols[i].name, spec->cols[i].doc, spec->cols[i].name);
+    /* a file column feeds one field: two fields read from one header cannot both be filled */
+    for (int a = 0; a < spec->ncols; a++)
+        for (int b = a + 1; b < spec->ncols; b++)
+            for (int i = 0; i < t->col[a].nheaders; i++)
+                for (int j = 0; j < t->col[b].nheaders; j++)
+                    if (!strcasecmp(t->col[a].headers[i], t->col[b].headers[j]))
+                        problem(pr, t->col[b].line,
+                                "<%s>: the columns \"%s\" (line %d) and \"%s\" both read the header \"%s\"; a "
+                                "file column feeds one field — map it once (the other is optional: leave it out)",
+                                spec->name, spec->cols[a].name, t->col[a].line, spec->cols[b].name,
+                                t->col[a].headers[i]);
     if (spec->id == FP_TBL_ORDERS && t->col[FP_ORD_STATUS].nheaders && !t->nwon)
         problem(pr, line, "<orders> maps a status column but lists no <won> values; add e.g. <won>已成交</won>");
     if (spec->id == FP_TBL_TARGETS && !t->col[FP_TGT_TEAM].nheaders && !t->col[FP_TGT_REP].nheaders)

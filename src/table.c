@@ -19,7 +19,7 @@ static const fp_colspec ORDER_COLS[FP_ORD_NCOLS] = {
     {"date", FP_T_DATE, FP_DOM_TEXT, REQ, "order date"},
     {"customer_id", FP_T_TEXT, FP_DOM_CUSTOMER, REQ, "customer number"},
     {"customer_name", FP_T_TEXT, FP_DOM_CUSTNAME, OPT, "customer name"},
-    {"rep", FP_T_TEXT, FP_DOM_PERSON, REQ, "sales rep who owns the order"},
+    {"rep", FP_T_TEXT, FP_DOM_PERSON, OPT, "sales rep who owns the order"},
     {"team", FP_T_TEXT, FP_DOM_TEAM, OPT, "sales team (taken from the roster when absent)"},
     {"region", FP_T_TEXT, FP_DOM_REGION, OPT, "region (taken from the roster when absent)"},
     {"channel", FP_T_TEXT, FP_DOM_CHANNEL, OPT, "sales channel: online, offline, agent …"},

@@ -112,7 +112,7 @@ static void data_errors_exit_1(void **state)
     (void)state;
     char *err, *out;
     assert_int_equal(fupan("metrics --data samples/demo --period 2026-10 --team 华东三组", &out, &err), 1);
-    assert_contains(err, "no team named \"华东三组\" in the data; the teams are: ");
+    assert_contains(err, "no team named \"华东三组\" in the data; did you mean \"华东一组\"? the teams are: ");
     assert_contains(err, "华东一组");
     assert_string_equal(out, ""); /* nothing half-written */
     free(err);

@@ -173,7 +173,8 @@ def load_profile(path):
     for el in root:
         if el.tag in ("orders", "targets", "roster", "surveys", "activities", "actions", "calendar"):
             specs[el.tag] = TableSpec(el, enc)
-    return specs
+    # the profile's currency (data.currency): an ISO code, CNY when not given
+    return specs, (root.get("currency") or "CNY").upper()
 
 
 def decode(raw, encoding):
@@ -417,7 +418,7 @@ class Dataset:
             profile = os.path.join(data_dir, "profile.xml")
         elif not os.path.exists(profile) and re.match(r"^[\w-]+$", profile):
             profile = os.path.join(REPO, "templates", "profiles", profile + ".xml")
-        specs = load_profile(profile)
+        specs, ds.currency = load_profile(profile)
         tables = {}
         for name, spec in specs.items():
             path = spec.file if os.path.isabs(spec.file) else os.path.join(data_dir, spec.file)
@@ -468,7 +469,7 @@ class Dataset:
 
     def _load_orders(self):
         spec, t = self.specs["orders"], self.tables["orders"]
-        self.has = {c: t.has(c) for c in ("team", "region", "channel", "category", "product", "quantity",
+        self.has = {c: t.has(c) for c in ("rep", "team", "region", "channel", "category", "product", "quantity",
                                           "unit_price", "customer_name", "status")}
         won = set(spec.won)
         lines = []
@@ -479,7 +480,7 @@ class Dataset:
             ln.order = r["order_id"]
             ln.cust = r["customer_id"]
             ln.cname = r.get("customer_name", "")
-            ln.rep = r["rep"]
+            ln.rep = r.get("rep", "")
             ln.wteam = r.get("team", "")
             ln.wregion = r.get("region", "")
             ln.channel = r.get("channel", "")
@@ -942,8 +943,10 @@ class Dataset:
                     p80 = i + 1
                     break
         o["pareto80"] = p80
-        o["regions"] = bd("region", "region")
-        o["teams"] = bd("team", "team")
+        # the levels the data has (docs/metrics.md, data.reps / teams / regions): no level, no breakdown
+        levels = self.levels()
+        o["regions"] = bd("region", "region") if levels["regions"] else []
+        o["teams"] = bd("team", "team") if levels["teams"] else []
 
         # top customers
         cs = {}
@@ -970,11 +973,21 @@ class Dataset:
         o["satisfaction"] = self._satisfaction(kind, name, P, through, prevP, prev_thr, prev_known)
         o["activities"] = self._activities(kind, name, P, through)
         o["actions"] = self._actions(kind, name, P, through)
-        o["data"] = {"first_date": self.first_date.isoformat(), "last_date": self.last_date.isoformat(),
+        o["data"] = {"currency": self.currency, "first_date": self.first_date.isoformat(), "last_date": self.last_date.isoformat(),
                      "targets": "targets" in self.tables, "roster": "roster" in self.tables,
+                     "reps": levels["reps"], "teams": levels["teams"], "regions": levels["regions"],
                      "surveys": "surveys" in self.tables, "activities": "activities" in self.tables,
                      "actions": "actions" in self.tables}
         return order_keys(o)
+
+    def levels(self):
+        """data.reps: the orders have a rep column; data.teams: a team column, or a roster for the reps;
+        data.regions: a region column, or regions in the roster (for lines that have teams)."""
+        roster = self.tables.get("roster")
+        reps = self.has["rep"]
+        teams = self.has["team"] or (roster is not None and reps)
+        regions = self.has["region"] or (roster is not None and roster.has("region") and teams)
+        return {"reps": reps, "teams": teams, "regions": regions}
 
     # ---------------------------------------------------------- parts
     def _people_answers(self, kind, name, a, b):
