@@ -15,6 +15,8 @@ typedef struct ex {
     const fp_notes *notes;
     fp_lang lang;
     const fp_currency *currency; /* of the amounts (data.currency) */
+    fp_buf *warnings;            /* the caller's, may be NULL */
+    fp_buf warned_parts;         /* notes parts already warned about, one a line */
     int numbering;   /* 0 一、, 1 1., 2 none */
     int section_no;
     fp_doc *doc;
@@ -334,6 +336,38 @@ static char *zh_number(int n)
 }
 
 static void chart(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *out);
+
+/* A notes file was given but has no part the template places: say so once, with the notes' own parts
+ * (a "# plan" meant as "# plans" is the usual reason). */
+static void warn_missing_part(ex *x, const char *name)
+{
+    char key[160];
+    snprintf(key, sizeof key, "\n%s\n", name);
+    if (x->warned_parts.data && strstr(x->warned_parts.data, key))
+        return;
+    if (!x->warned_parts.len)
+        fp_buf_addc(&x->warned_parts, '\n');
+    fp_buf_printf(&x->warned_parts, "%s\n", name);
+    const char *best = NULL;
+    int bd = 3;
+    fp_buf parts;
+    fp_buf_init(&parts);
+    for (size_t i = 0; i < x->notes->nparts; i++) {
+        const char *p = x->notes->parts[i].name;
+        fp_buf_printf(&parts, "%s\"%s\"", i ? ", " : "", p);
+        int d = fp_edit_distance(name, p);
+        if (d < bd) {
+            bd = d;
+            best = p;
+        }
+    }
+    fp_buf_printf(x->warnings, "fupan: warning: %s has no part \"%s\", which the template places; ", x->notes->path,
+                  name);
+    if (best)
+        fp_buf_printf(x->warnings, "did you mean \"# %s\" for \"# %s\"? ", best, name);
+    fp_buf_printf(x->warnings, "its parts are: %s\n", x->notes->nparts ? parts.data : "none");
+    fp_buf_free(&parts);
+}
 
 static void kpi(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *row)
 {
@@ -744,6 +778,8 @@ static void block(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *out, bo
     }
     case FP_TK_NOTES: {
         const fp_notes_part *part = fp_notes_find(x->notes, t->a[FP_A_PART].raw);
+        if (!part && x->notes && x->warnings && !t->nkids) /* (a stand-in was written for the missing part) */
+            warn_missing_part(x, t->a[FP_A_PART].raw);
         if (part && part->body->nkids) {
             char *title = attr_text(x, t, FP_A_TITLE, sc, NULL);
             if (title && *title) {
@@ -797,7 +833,8 @@ fp_status fp_expand(const fp_template *t, const fp_value *metrics, const fp_note
     (void)err;
     *out = NULL;
     const fp_tnode *r = t->root;
-    ex x = {.t = t, .notes = notes};
+    ex x = {.t = t, .notes = notes, .warnings = o ? o->warnings : NULL};
+    fp_buf_init(&x.warned_parts);
     x.lang = r->a[FP_A_LANG].set && !strcmp(r->a[FP_A_LANG].raw, "en") ? FP_LANG_EN : FP_LANG_ZH;
     x.currency = fp_currency_find(fp_v_as_str(fp_v_get(fp_v_get(metrics, "data"), "currency")));
     const char *num = r->a[FP_A_NUMBERING].set ? r->a[FP_A_NUMBERING].raw : (x.lang == FP_LANG_EN ? "arabic" : "zh");
@@ -876,6 +913,7 @@ fp_status fp_expand(const fp_template *t, const fp_value *metrics, const fp_note
     for (size_t i = 0; i < r->nkids; i++)
         block(&x, r->kids[i], &top, d->root, &last_if);
     fp_v_free(extras);
+    fp_buf_free(&x.warned_parts);
     *out = d;
     return FP_OK;
 }

@@ -19,6 +19,7 @@
 typedef struct fp_expand_opts {
     const char *date;    /* the report date, YYYY-MM-DD (SOURCE_DATE_EPOCH or today; the CLI decides) */
     const char *author;  /* overrides the notes' author */
+    fp_buf *warnings;    /* optional: a line per part the template places that the notes file lacks */
 } fp_expand_opts;
 
 /* metrics is fp_metrics_value()'s tree; notes may be NULL. Caller frees *out with fp_doc_free. */

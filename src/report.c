@@ -44,7 +44,7 @@ fp_status fp_report_make(const fp_report_req *r, fp_report *out, fp_error *err)
     out->mom = m->mom;
     fp_value *mv = fp_metrics_value(m);
     fp_metrics_free(m);
-    fp_expand_opts eo = {.date = r->date, .author = r->author};
+    fp_expand_opts eo = {.date = r->date, .author = r->author, .warnings = &out->warnings};
     fp_doc *doc = NULL;
     st = fp_expand(r->tmpl, mv, r->notes, &eo, &doc, err);
     fp_v_free(mv);
