@@ -1101,6 +1101,8 @@ fp_status fp_metrics_compute(const fp_dataset *ds, const fp_query *q, fp_metrics
                 if (team_in_scope(&sc, tt->row_team[r]))
                     in[tt->row_rep[r]] = 1;
         }
+        if (!ds->has_reps) /* orders that name no rep say nothing of anyone's sales: no rep table */
+            memset(in, 0, nperson);
         size_t n = 0;
         for (uint32_t p = 1; p < nperson; p++)
             n += in[p];

@@ -1003,6 +1003,8 @@ class Dataset:
         return [s for s in self.activities[lo:hi] if self.person_in(kind, name, s[1])]
 
     def _reps(self, kind, name, P, through, cur, prev, prevP, prev_thr):
+        if not self.has["rep"]:
+            return []          # no rep column: nobody's sales are known
         if kind == "rep":
             people = {name}
         else:
