@@ -1,6 +1,8 @@
 /* Tests of format.c: money in 元/万元/亿元, counts, percentages, with no locale involved. */
 #include "testutil.h"
 #include "format.h"
+#include "currency.h"
+#include "value.h"
 #include "table.h"
 
 #include <locale.h>
@@ -41,6 +43,37 @@ static void money_styles(void **state)
     assert_string_equal(money(12345678900ll, FP_MONEY_AUTO), "1.23亿元");
     assert_string_equal(money(-250000000, FP_MONEY_AUTO), "-250.00万元");
     assert_string_equal(money(FP_NO_MONEY, FP_MONEY_AUTO), "—");
+}
+
+/* money in the profile's currency: 1.23万美元 in Chinese, $1.23M in English */
+static void money_in_currencies(void **state)
+{
+    (void)state;
+    const fp_currency *usd = fp_currency_find("USD"), *eur = fp_currency_find("eur");
+    fp_buf b;
+    fp_buf_init(&b);
+    fp_fmt_money_in(123456789, FP_MONEY_AUTO, usd, &b);
+    assert_string_equal(b.data, "123.46万美元");
+    fp_buf_reset(&b);
+    fp_fmt_money_in(85600, FP_MONEY_AUTO, usd, &b);
+    assert_string_equal(b.data, "856.00美元");
+    fp_buf_reset(&b);
+    fp_format_number_in(1234567.0, FP_NUM_MONEY, (fp_fmt){FP_FMT_MONEY, -1}, FP_LANG_EN, usd, &b);
+    assert_string_equal(b.data, "$1.23M");
+    fp_buf_reset(&b);
+    fp_format_number_in(29650.0, FP_NUM_MONEY, (fp_fmt){FP_FMT_MONEY, -1}, FP_LANG_EN, usd, &b);
+    assert_string_equal(b.data, "$29.65K");
+    fp_buf_reset(&b);
+    fp_format_number_in(29650.0, FP_NUM_MONEY, (fp_fmt){FP_FMT_MONEY, -1}, FP_LANG_ZH, usd, &b);
+    assert_string_equal(b.data, "2.97万美元");
+    fp_buf_reset(&b);
+    fp_format_number_in(-1500.5, FP_NUM_MONEY, (fp_fmt){FP_FMT_YUAN, -1}, FP_LANG_EN, eur, &b);
+    assert_string_equal(b.data, "€-1,500.50");
+    fp_buf_reset(&b);
+    fp_format_number_in(2e8, FP_NUM_MONEY, (fp_fmt){FP_FMT_MONEY, 1}, FP_LANG_ZH, eur, &b);
+    assert_string_equal(b.data, "2.0亿欧元");
+    fp_buf_free(&b);
+    assert_null(fp_currency_find("XYZ"));
 }
 
 static void counts_and_numbers(void **state)
@@ -90,6 +123,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(money_styles),
+        cmocka_unit_test(money_in_currencies),
         cmocka_unit_test(counts_and_numbers),
         cmocka_unit_test(percentages),
         cmocka_unit_test(no_locale_influence),

@@ -1,6 +1,7 @@
 /* Tests of parse.c: money, numbers, integers, discounts and months as users write them. */
 #include "testutil.h"
 #include "parse.h"
+#include "currency.h"
 
 static int64_t money(const char *s, int unit)
 {
@@ -47,6 +48,40 @@ static void money_refusals(void **state)
     }
     int64_t v;
     assert_false(fp_parse_money("99999999999999999999", 20, 0, &v)); /* overflow, not a wrong value */
+}
+
+/* amounts in the profile's currency, with its decimal mark */
+static int64_t money_in(const char *s, const char *code, char mark)
+{
+    int64_t v = -999;
+    if (!fp_parse_money_in(s, strlen(s), 0, fp_currency_find(code), mark, &v))
+        fail_msg("could not read \"%s\" as %s (decimal %c)", s, code, mark);
+    return v;
+}
+
+static void money_in_other_currencies(void **state)
+{
+    (void)state;
+    assert_int_equal(money_in("$1,234.50", "USD", '.'), 123450);
+    assert_int_equal(money_in("US$ 12", "USD", '.'), 1200);
+    assert_int_equal(money_in("12.5 USD", "USD", '.'), 1250);
+    assert_int_equal(money_in("-$5.00", "USD", '.'), -500);
+    assert_int_equal(money_in("($5.00)", "USD", '.'), -500);
+    assert_int_equal(money_in("1.2万美元", "USD", '.'), 1200000);
+    assert_int_equal(money_in("€1.234,50", "EUR", ','), 123450);
+    assert_int_equal(money_in("1.234,5 €", "EUR", ','), 123450);
+    assert_int_equal(money_in("12,5", "EUR", ','), 1250);
+    assert_int_equal(money_in("1234", "EUR", ','), 123400);
+    assert_int_equal(money_in("HK$88", "HKD", '.'), 8800);
+    /* a sign of another currency is refused, not ignored */
+    int64_t v;
+    assert_false(fp_parse_money_in("¥12", 4, 0, fp_currency_find("USD"), '.', &v));
+    assert_false(fp_parse_money_in("$12", 3, 0, fp_currency_find("CNY"), '.', &v));
+    /* with a decimal comma, a dot groups thousands: 1.23 is no amount */
+    assert_false(fp_parse_money_in("1.23", 4, 0, fp_currency_find("EUR"), ',', &v));
+    double d;
+    assert_true(fp_parse_number_in("3,5", 3, ',', &d));
+    assert_true(d == 3.5);
 }
 
 static void numbers_and_ints(void **state)
@@ -119,7 +154,8 @@ static void months(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(money_forms), cmocka_unit_test(money_refusals), cmocka_unit_test(numbers_and_ints),
+        cmocka_unit_test(money_forms), cmocka_unit_test(money_refusals), cmocka_unit_test(money_in_other_currencies),
+        cmocka_unit_test(numbers_and_ints),
         cmocka_unit_test(discounts),   cmocka_unit_test(months),
     };
     return cmocka_run_group_tests_name("parse", tests, NULL, NULL);

@@ -102,7 +102,7 @@ TU_UNUSED static char *tu_read_src(const char *rel)
 TU_UNUSED static int tu_run(const char *cmdline, char **out, char **err)
 {
     char *dir = tu_tmpdir();
-    char cmd[8192], o[600], e[600];
+    char cmd[16384], o[600], e[600];
     snprintf(o, sizeof o, "%s/out", dir);
     snprintf(e, sizeof e, "%s/err", dir);
     snprintf(cmd, sizeof cmd, "%s >'%s' 2>'%s'", cmdline, o, e);
