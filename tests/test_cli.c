@@ -118,7 +118,12 @@ static void data_errors_exit_1(void **state)
     free(err);
     free(out);
     assert_int_equal(fupan("metrics --data /nonexistent --profile crm-export --period 2026-10", NULL, &err), 1);
-    assert_contains(err, "/nonexistent: no such data directory");
+    assert_contains(err, "--data /nonexistent: no such folder");
+    free(err);
+    /* without --profile too: the folder is missing, not its profile.xml */
+    assert_int_equal(fupan("metrics --data /nonexistent --period 2026-10", NULL, &err), 1);
+    assert_contains(err, "--data /nonexistent: no such folder");
+    assert_not_contains(err, "profile.xml");
     free(err);
     assert_int_equal(fupan("metrics --data templates --period 2026-10", NULL, &err), 1);
     assert_contains(err, "templates has no profile.xml");

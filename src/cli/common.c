@@ -4,6 +4,8 @@
 
 #include <limits.h>
 #include <stdio.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +56,17 @@ int fp_cli_load(fp_cli_data *r, fp_profile **prof, fp_dataset **ds)
     char profile_path[PATH_MAX], schema[PATH_MAX];
     *prof = NULL;
     *ds = NULL;
+    /* the folder first: "no such folder" says more than "no profile.xml in it" */
+    struct stat st;
+    if (stat(r->data, &st) != 0) {
+        fp_fail(&err, FP_ERR_NOTFOUND, "--data %s: no such folder (%s)", r->data, strerror(errno));
+        return fp_cli_fail(&err);
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        fp_fail(&err, FP_ERR_INPUT, "--data %s: not a folder; --data names the folder that holds the export's files",
+                r->data);
+        return fp_cli_fail(&err);
+    }
     if (r->profile) {
         if (fp_profile_path(r->profile, profile_path, sizeof profile_path, &err) != FP_OK)
             return fp_cli_fail(&err);
