@@ -541,6 +541,8 @@ static void compute_orders(const fp_dataset *ds, const scope_ctx *sc, fp_metrics
     count_distinct(pairs, ncur, op->rep_cust);
     free(pairs);
     free(cur_rows);
+    if (!qty)
+        m->quantity = NAN; /* no quantity column: unknown, not 0 */
     if (priced && b[B_CUR].lines) {
         m->list_amount = div_round(list, 1000);
         m->discount_amount = m->list_amount - b[B_CUR].sales;

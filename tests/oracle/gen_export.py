@@ -683,9 +683,46 @@ def write_actions(out, rng, reps, first_month, last_month, data_end, name, heade
     out.write(name, header, rows)
 
 
-def write_profile(out_dir, name, body):
+def variant_shop(out_dir, seed, n_lines):
+    """D: a retail export as the world has them — US dollars written "$1,234.50" (some "1,234.50 USD"), four
+    regions, no sales reps, no teams, no status, no other table; 2024 (a leap year) to mid-2025."""
+    rng = random.Random(seed)
+    start, end = D(2024, 1, 2), D(2025, 6, 28)
+    regions = ["East", "West", "Central", "South"]
+    cats = {"Furniture": ["Chairs", "Tables", "Bookcases"], "Office Supplies": ["Paper", "Binders", "Art"],
+            "Technology": ["Phones", "Copiers", "Machines"]}
+    rows, k = [], 0
+    for d in days_between(start, end):
+        for _ in range(rng.randint(0, 2 * n_lines // 540 + 1)):
+            k += 1
+            cust = f"CU-{rng.randint(1, 120):04d}"
+            region = rng.choice(regions)
+            for ln in range(rng.randint(1, 3)):
+                cat = rng.choice(sorted(cats))
+                amt = Decimal(rng.randint(500, 450000)) / 100
+                text = f"${amt:,.2f}" if rng.random() < 0.8 else f"{amt:,.2f} USD"
+                rows.append([f"US-{d.year}-{k:06d}", d.strftime("%m/%d/%Y") if False else d.isoformat(), cust,
+                             region, cat, rng.choice(cats[cat]), text])
+    out = Out(out_dir)
+    out.write("superstore.csv", ["Order ID", "Order Date", "Customer ID", "Region", "Category", "Sub-Category",
+                                 "Sales"], rows)
+    write_profile(out_dir, "oracle-shop", """
+  <orders file="superstore.csv">
+    <column name="order_id"    header="Order ID"/>
+    <column name="date"        header="Order Date"/>
+    <column name="customer_id" header="Customer ID"/>
+    <column name="region"      header="Region"/>
+    <column name="category"    header="Category"/>
+    <column name="product"     header="Sub-Category"/>
+    <column name="amount"      header="Sales"/>
+  </orders>
+""", currency="USD")
+
+
+def write_profile(out_dir, name, body, currency=None):
+    cur = f' currency="{currency}"' if currency else ""
     with open(os.path.join(out_dir, "profile.xml"), "w", encoding="utf-8") as fh:
-        fh.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<profile name="{name}" encoding="auto">\n'
+        fh.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<profile name="{name}" encoding="auto"{cur}>\n'
                  f'  <description>oracle test export ({name})</description>{body}</profile>\n')
 
 
@@ -693,6 +730,7 @@ VARIANTS = {
     "full": (variant_full, 1601, 3200),
     "minimal": (variant_minimal, 2108, 2500),
     "people": (variant_people, 2020, 3000),
+    "shop": (variant_shop, 2024, 2500),
 }
 
 

@@ -150,7 +150,7 @@ def pick_scopes(ds):
 
 def build_exports(tmp, with_bench=True):
     exps = []
-    for name, variant in (("A-full", "full"), ("B-minimal", "minimal"), ("C-people", "people")):
+    for name, variant in (("A-full", "full"), ("B-minimal", "minimal"), ("C-people", "people"), ("D-shop", "shop")):
         out = os.path.join(tmp, name)
         gen_export.generate(variant, out)
         exps.append((name, out, None))
@@ -179,6 +179,7 @@ SCOPES = {
                  "core": [("region", "西北"), ("team", "重庆一组"), ("rep", "宋佳")],
                  "light": [("region", "西南"), ("team", "西安一组"), ("rep", "胡静"), ("rep", "王芳"),
                            ("rep", "林琳")]},
+    "D-shop": {"full": [("company", "")], "core": [("region", "East")], "light": [("region", "South")]},
     "demo": {"full": [("company", "")],
              "core": [("region", "西南"), ("team", "西南一组"), ("rep", "冯欣怡")],
              "light": [("region", "华东"), ("team", "华东一组"), ("rep", "何磊"), ("rep", "唐伟")]},

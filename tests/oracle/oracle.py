@@ -75,11 +75,27 @@ def rdiv(a, b):
     return round_half_away(Fraction(a) / Fraction(b))
 
 
+# docs/data.md, currency on <profile>: the signs and codes a cell may write before or after the number,
+# and the Chinese name after it
+CURRENCY_SIGNS = {"CNY": ("RMB", "CNY", "¥", "￥"), "USD": ("US$", "USD", "$"), "EUR": ("€", "EUR"),
+                  "GBP": ("£", "GBP"), "HKD": ("HK$", "HKD", "$"), "JPY": ("JP¥", "JPY", "¥", "￥")}
+CURRENCY_ZH = {"CNY": "元", "USD": "美元", "EUR": "欧元", "GBP": "英镑", "HKD": "港元", "JPY": "日元"}
+CURRENCY = ["CNY"]          # the profile's, set when a data folder is loaded
+
+
 def parse_money(s, unit="元"):
-    """A money cell -> fen (int), or None when empty."""
+    """A money cell -> hundredths of the unit (int), or None when empty."""
     t = s.strip()
     if not t:
         return None
+    cur = CURRENCY[0]
+    zh = CURRENCY_ZH[cur]
+    for sign in CURRENCY_SIGNS[cur]:      # after the number: 12.50 USD
+        if t.endswith(sign) and cur != "CNY":
+            t = t[: -len(sign)].strip()
+            break
+    if cur != "CNY" and t.endswith(zh):   # 1.2万美元
+        t = t[: -len(zh)].strip() + "元"
     neg = False
     if t.startswith("(") and t.endswith(")"):
         neg, t = True, t[1:-1].strip()
@@ -88,7 +104,7 @@ def parse_money(s, unit="元"):
         changed = False
         if t.startswith("-"):
             neg, t, changed = not neg, t[1:].strip(), True
-        for p in ("RMB", "CNY", "¥", "￥"):
+        for p in CURRENCY_SIGNS[cur]:
             if t.upper().startswith(p):
                 t, changed = t[len(p):].strip(), True
     mult = UNITS.get(unit or "元", 1)
@@ -419,6 +435,7 @@ class Dataset:
         elif not os.path.exists(profile) and re.match(r"^[\w-]+$", profile):
             profile = os.path.join(REPO, "templates", "profiles", profile + ".xml")
         specs, ds.currency = load_profile(profile)
+        CURRENCY[0] = ds.currency
         tables = {}
         for name, spec in specs.items():
             path = spec.file if os.path.isabs(spec.file) else os.path.join(data_dir, spec.file)
