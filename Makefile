@@ -20,8 +20,8 @@ SAN    ?=
 CFLAGS_ALL = -std=c11 $(OPT) $(SAN) -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
              -Wmissing-prototypes -Wvla -fno-common -pthread $(CFLAGS)
 CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -DFP_DATADIR='"$(DATADIR)"' -Isrc \
-               $(shell pkg-config --cflags libxml-2.0 cairo libcurl 2>/dev/null) $(CPPFLAGS)
-LIBS    = -lcsv -lhpdf $(shell pkg-config --libs libxml-2.0 cairo libcurl 2>/dev/null) -lm -pthread
+               $(shell pkg-config --cflags libxml-2.0 libzip cairo libcurl 2>/dev/null) $(CPPFLAGS)
+LIBS    = -lcsv -lhpdf $(shell pkg-config --libs libxml-2.0 libzip cairo libcurl 2>/dev/null) -lm -pthread
 TEST_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 LIB_SRC  = $(wildcard src/*.c)
@@ -51,6 +51,7 @@ $(STAMP):
 	@missing=""; \
 	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
 	pkg-config --exists libxml-2.0 2>/dev/null || missing="$$missing libxml2-dev"; \
+	pkg-config --exists libzip 2>/dev/null || missing="$$missing libzip-dev"; \
 	pkg-config --exists cairo 2>/dev/null || missing="$$missing libcairo2-dev"; \
 	pkg-config --exists libcurl 2>/dev/null || missing="$$missing libcurl4-openssl-dev"; \
 	[ -f /usr/include/csv.h ] || missing="$$missing libcsv-dev"; \
@@ -135,7 +136,7 @@ fuzz-regress: fuzz-build
 	    || { tail -40 build/fuzz/$$n.log; exit 1; }; done; echo "fuzz corpora: every input runs clean"
 
 # CI: the same targets, a fixed seed and a fixed number of runs each, so a CI run is repeatable
-FUZZ_CI_RUNS = fuzz_csv:150 fuzz_template:3000 fuzz_font:20000 fuzz_expr:20000 fuzz_json:50000 \
+FUZZ_CI_RUNS = fuzz_csv:150 fuzz_xlsx:3000 fuzz_template:3000 fuzz_font:20000 fuzz_expr:20000 fuzz_json:50000 \
                fuzz_mime:50000 fuzz_notes:50000
 fuzz-ci: fuzz-build
 	@for tr in $(FUZZ_CI_RUNS); do n=$${tr%%:*}; r=$${tr#*:}; w=$$(mktemp -d); \

@@ -200,7 +200,7 @@ static uint32_t intern(loader *l, int f, int c, const char *s, size_t n)
     return id;
 }
 
-static void store_cell(loader *l, int f, int c, const char *raw, size_t rawn)
+static void store_cell(loader *l, int f, int c, const char *raw, size_t rawn, char mark)
 {
     fp_table *t = l->t;
     size_t r = t->nrows;
@@ -211,7 +211,8 @@ static void store_cell(loader *l, int f, int c, const char *raw, size_t rawn)
               (unsigned char)s[n - 1] == 0x80))
         n = fp_trim(&s, n);
     if (n == 0) {
-        if (l->spec->cols[c].required && l->empty_required < 0) {
+        /* the first in file order (a row sink may fill its missing cells last) */
+        if (l->spec->cols[c].required && (l->empty_required < 0 || f < l->empty_required_field)) {
             l->empty_required = c;
             l->empty_required_field = f;
         }
@@ -232,17 +233,17 @@ static void store_cell(loader *l, int f, int c, const char *raw, size_t rawn)
     }
     case FP_T_MONEY: {
         int64_t v = 0;
-        if (!fp_parse_money_in(s, n, l->pt->col[c].unit_exp10, l->pt->currency, l->pt->decimal, &v))
+        if (!fp_parse_money_in(s, n, l->pt->col[c].unit_exp10, l->pt->currency, mark, &v))
             cell_error(l, f, c, s, n, "an amount of money",
-                       l->pt->decimal == ',' ? "1234,50 or 1.234,50 (the profile says decimal=\",\")"
+                       mark == ',' ? "1234,50 or 1.234,50 (the profile says decimal=\",\")"
                                               : "1234.50, \"1,234.50\", ¥1,234.50 or 1.2万");
         ((int64_t *)t->col[c])[r] = v;
         break;
     }
     case FP_T_NUMBER: {
         double v = 0;
-        if (!fp_parse_number_in(s, n, l->pt->decimal, &v))
-            cell_error(l, f, c, s, n, "a number", l->pt->decimal == ',' ? "12 or 3,5" : "12 or 3.5");
+        if (!fp_parse_number_in(s, n, mark, &v))
+            cell_error(l, f, c, s, n, "a number", mark == ',' ? "12 or 3,5" : "12 or 3.5");
         ((double *)t->col[c])[r] = v;
         break;
     }
@@ -298,7 +299,7 @@ static void on_field(void *s, size_t n, void *ud)
             l->row_nonempty = true;
         return;
     }
-    store_cell(l, f, c, s ? (const char *)s : "", n);
+    store_cell(l, f, c, s ? (const char *)s : "", n, l->pt->decimal);
 }
 
 static bool header_matches(const char *a, const char *want)
@@ -374,6 +375,22 @@ static void finish_header(loader *l)
     h->done = true;
 }
 
+/* Keeps the row just read (its cells are stored at index nrows): a required cell must not be empty. */
+static inline void commit_row(loader *l)
+{
+    if (l->empty_required >= 0) {
+        int c = l->empty_required;
+        fp_fail(l->err, FP_ERR_INPUT, "%s:%u: column %d \"%s\" (%s) is empty, and every row needs it", l->name,
+                l->row_line, l->empty_required_field + 1, header_text(l, l->empty_required_field),
+                l->spec->cols[c].name);
+        l->failed = true;
+        return;
+    }
+    l->t->line[l->t->nrows++] = l->row_line;
+    if (l->t->nrows == l->t->cap)
+        fp_table_reserve_row(l->t);
+}
+
 static void on_row(int term, void *ud)
 {
     (void)term;
@@ -398,17 +415,7 @@ static void on_row(int term, void *ud)
             l->failed = true;
             return;
         }
-        if (l->empty_required >= 0) {
-            int c = l->empty_required;
-            fp_fail(l->err, FP_ERR_INPUT, "%s:%u: column %d \"%s\" (%s) is empty, and every row needs it", l->name,
-                    l->row_line, l->empty_required_field + 1, header_text(l, l->empty_required_field),
-                    l->spec->cols[c].name);
-            l->failed = true;
-            return;
-        }
-        l->t->line[l->t->nrows++] = l->row_line;
-        if (l->t->nrows == l->t->cap)
-            fp_table_reserve_row(l->t);
+        commit_row(l);
     }
     l->field = 0;
     l->row_nonempty = false;
@@ -567,6 +574,173 @@ fp_status fp_csv_load(const char *path, const fp_profile_table *pt, fp_dict *con
     return s;
 }
 
+/* ---- the row sink: the same cell path for cells that come from elsewhere -------------------- */
+
+struct fp_rowsink {
+    loader l;
+    hdrinfo h;
+    size_t rows_hint;
+    uint32_t stored;              /* canonical columns given a cell in this row */
+    uint32_t nkeys;               /* keyed cells: keys below nkeys */
+    uint32_t *keyid[FP_MAX_COLS]; /* per text column: the id each key's text got (0: not yet) */
+};
+
+fp_rowsink *fp_rowsink_new(const char *name, const fp_profile_table *pt, fp_dict *const *dicts, fp_table *t,
+                           size_t rows_hint, fp_error *err)
+{
+    fp_rowsink *s = fp_xcalloc(1, sizeof *s);
+    fp_table_free(t);
+    loader_init(&s->l, name, pt, dicts, t, &s->h, true, err);
+    s->rows_hint = rows_hint;
+    return s;
+}
+
+void fp_rowsink_begin(fp_rowsink *s, uint32_t line)
+{
+    loader *l = &s->l;
+    l->row_line = line;
+    l->field = 0;
+    l->row_nonempty = false;
+    l->empty_required = -1;
+    s->stored = 0;
+}
+
+static void header_name(hdrinfo *h, int f, const char *p, size_t n)
+{
+    fp_xgrow((void **)&h->off, &h->offcap, (size_t)f + 1, sizeof *h->off);
+    h->off[f] = h->names.len;
+    fp_buf_add(&h->names, p, n);
+    fp_buf_addc(&h->names, 0);
+}
+
+void fp_rowsink_cell(fp_rowsink *s, int col, const char *text, size_t n, char mark)
+{
+    loader *l = &s->l;
+    hdrinfo *h = &s->h;
+    if (l->failed || col < l->field)
+        return;
+    if (!h->done) {
+        /* the header: the columns before this cell that have none are untitled */
+        while (l->field < col)
+            header_name(h, l->field++, "", 0);
+        const char *p = text;
+        size_t tn = fp_trim(&p, n);
+        header_name(h, l->field++, p, tn);
+        if (tn)
+            l->row_nonempty = true;
+        return;
+    }
+    l->field = col + 1;
+    int c = col < h->n ? h->colmap[col] : -1;
+    if (c < 0) {
+        if (!l->row_nonempty) {
+            const char *p = text;
+            l->row_nonempty = fp_trim(&p, n) > 0;
+        }
+        return;
+    }
+    store_cell(l, col, c, text, n, mark ? mark : l->pt->decimal);
+    s->stored |= 1u << c;
+}
+
+void fp_rowsink_keys(fp_rowsink *s, uint32_t nkeys)
+{
+    s->nkeys = nkeys;
+}
+
+void fp_rowsink_cell_keyed(fp_rowsink *s, int col, uint32_t key, const char *text, size_t n)
+{
+    loader *l = &s->l;
+    hdrinfo *h = &s->h;
+    int c = h->done && col < h->n && col >= l->field && key < s->nkeys ? h->colmap[col] : -1;
+    if (c < 0 || l->failed || l->spec->cols[c].type != FP_T_TEXT) {
+        fp_rowsink_cell(s, col, text, n, 0);
+        return;
+    }
+    if (!s->keyid[c])
+        s->keyid[c] = fp_xcalloc(s->nkeys, sizeof *s->keyid[c]);
+    uint32_t *col_ids = l->t->col[c];
+    uint32_t id = s->keyid[c][key];
+    l->field = col + 1;
+    s->stored |= 1u << c;
+    if (id) {
+        /* the same text as before in this column: the same id, already checked */
+        col_ids[l->t->nrows] = id;
+        l->row_nonempty = true;
+        return;
+    }
+    store_cell(l, col, c, text, n, l->pt->decimal);
+    if (!l->failed)
+        s->keyid[c][key] = col_ids[l->t->nrows];
+}
+
+int fp_rowsink_coltype(const fp_rowsink *s, int col)
+{
+    const hdrinfo *h = &s->h;
+    if (!h->done || col < 0 || col >= h->n || h->colmap[col] < 0)
+        return -1;
+    return (int)s->l.spec->cols[h->colmap[col]].type;
+}
+
+bool fp_rowsink_has_header(const fp_rowsink *s)
+{
+    return s->h.done;
+}
+
+bool fp_rowsink_end(fp_rowsink *s)
+{
+    loader *l = &s->l;
+    hdrinfo *h = &s->h;
+    if (l->failed)
+        return false;
+    if (!h->done) {
+        if (!l->row_nonempty) {
+            /* rows of empty cells before the header */
+            fp_buf_reset(&h->names);
+            l->field = 0;
+            return true;
+        }
+        finish_header(l);
+        if (!l->failed)
+            fp_table_alloc(l->t, h->present, s->rows_hint + 16);
+        l->field = 0;
+        return !l->failed;
+    }
+    if (!l->row_nonempty)
+        return true; /* skipped, as in a CSV file */
+    /* the cells the row does not have are empty */
+    for (int c = 0; c < l->spec->ncols; c++)
+        if (h->present[c] && !(s->stored & (1u << c)))
+            store_cell(l, h->filecol[c], c, "", 0, l->pt->decimal);
+    if (!l->failed)
+        commit_row(l);
+    return !l->failed;
+}
+
+fp_status fp_rowsink_finish(fp_rowsink *s, bool ok)
+{
+    loader *l = &s->l;
+    fp_status st = FP_OK;
+    if (!ok || l->failed) {
+        st = l->err && l->err->code != FP_OK ? l->err->code : FP_ERR_INPUT;
+        fp_table_free(l->t);
+    } else if (!s->h.done) {
+        st = fp_fail(l->err, FP_ERR_INPUT, "%s: the sheet is empty; it needs a header row with the column titles",
+                     l->name);
+        fp_table_free(l->t);
+    } else {
+        l->t->present = true;
+        free(l->t->path);
+        l->t->path = fp_xstrdup(l->name);
+    }
+    free(l->cache);
+    hdr_free(&s->h);
+    for (int c = 0; c < FP_MAX_COLS; c++)
+        free(s->keyid[c]);
+    free(s);
+    return st;
+}
+
 /* ---- parallel loading ---------------------------------------------------- */
 
 typedef struct job {
@@ -585,6 +759,7 @@ typedef struct job {
 
 typedef struct file {
     const fp_csv_request *req;
+    fp_table_loader load;     /* NULL: CSV */
     hdrinfo h;
     fp_encoding enc;
     int njobs;
@@ -602,6 +777,13 @@ static void run_job(job *j, fp_dict *const *shared)
     fp_table_init(&j->t, f->req->t->spec);
     fp_textfile *tf;
     fp_error_clear(&j->err);
+    if (f->load) {
+        /* another format, read whole by its own loader */
+        j->ok = f->load(f->req->path, f->req->pt, dicts, &j->t, &j->err) == FP_OK;
+        j->clean_end = true;
+        j->lines = 0;
+        return;
+    }
     if (fp_textfile_open_range(f->req->path, f->enc, j->start, j->end, &tf, &j->err) != FP_OK) {
         j->ok = false;
         return;
@@ -781,6 +963,12 @@ static void merge_job(fp_table *t, job *j, fp_dict *const *shared, uint32_t base
 fp_status fp_csv_load_all(const fp_csv_request *req, int nreq, fp_dict *const *dicts, int nthreads, size_t chunk_min,
                           fp_error *err)
 {
+    return fp_tables_load_all(req, NULL, nreq, dicts, nthreads, chunk_min, err);
+}
+
+fp_status fp_tables_load_all(const fp_csv_request *req, const fp_table_loader *load, int nreq,
+                             fp_dict *const *dicts, int nthreads, size_t chunk_min, fp_error *err)
+{
     if (chunk_min == 0)
         chunk_min = CHUNK_MIN_BYTES;
     if (nthreads < 1)
@@ -794,8 +982,20 @@ fp_status fp_csv_load_all(const fp_csv_request *req, int nreq, fp_dict *const *d
     for (int i = 0; i < nreq; i++) {
         file *f = &files[i];
         f->req = &req[i];
+        f->load = load ? load[i] : NULL;
         uint64_t data_start = 0, size = 0;
         bool can_split;
+        if (f->load) {
+            /* another format: one job, with the others */
+            struct stat st;
+            f->header_ok = true;
+            f->jobs = &jobs[njobs];
+            job *j = &jobs[njobs++];
+            j->file = f;
+            j->end = stat(req[i].path, &st) == 0 ? (uint64_t)st.st_size : 0;
+            f->njobs = 1;
+            continue;
+        }
         f->header_ok = read_header(f, &data_start, &size, &can_split);
         if (!f->header_ok)
             continue;
@@ -866,7 +1066,7 @@ fp_status fp_csv_load_all(const fp_csv_request *req, int nreq, fp_dict *const *d
         }
         fp_table_free(t);
         if (good) {
-            uint32_t base = 1; /* the header line */
+            uint32_t base = f->load ? 0 : 1; /* the header line; other formats number their own rows */
             int c0 = 0;
             if (f->jobs[0].shared) {
                 /* the first chunk interned into the shared dictionaries: adopt its table as it is */
@@ -876,6 +1076,12 @@ fp_status fp_csv_load_all(const fp_csv_request *req, int nreq, fp_dict *const *d
                     t->line[r] += base;
                 base += f->jobs[0].lines;
                 c0 = 1;
+            } else if (f->load) {
+                /* another format: the columns its loader found */
+                bool present[FP_MAX_COLS] = {0};
+                for (int c = 0; c < t->spec->ncols; c++)
+                    present[c] = f->jobs[0].t.col[c] != NULL;
+                fp_table_alloc(t, present, f->jobs[0].t.nrows + 1);
             } else {
                 fp_table_alloc(t, f->h.present, 1024);
             }
@@ -886,6 +1092,13 @@ fp_status fp_csv_load_all(const fp_csv_request *req, int nreq, fp_dict *const *d
             t->present = true;
             free(t->path);
             t->path = fp_xstrdup(req[i].path);
+        } else if (f->load && f->jobs[0].shared) {
+            /* it read into the shared dictionaries first: its message is the sequential one */
+            if (err)
+                *err = f->jobs[0].err;
+            status = f->jobs[0].err.code != FP_OK ? f->jobs[0].err.code : FP_ERR_INPUT;
+        } else if (f->load) {
+            status = load[i](req[i].path, req[i].pt, dicts, t, err);
         } else {
             /* sequentially: exact error messages, and correct results across odd boundaries */
             status = fp_csv_load(req[i].path, req[i].pt, dicts, t, err);

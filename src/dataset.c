@@ -5,6 +5,7 @@
 
 #include "csv_load.h"
 #include "util.h"
+#include "xlsx_load.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -318,6 +319,7 @@ fp_status fp_dataset_load(const char *dir, const fp_profile *prof, int nthreads,
 
     fp_status s = FP_OK;
     fp_csv_request req[FP_TBL_COUNT];
+    fp_table_loader load[FP_TBL_COUNT];
     char *paths[FP_TBL_COUNT] = {0};
     int nreq = 0;
     for (int t = 0; t < FP_TBL_COUNT && s == FP_OK; t++) {
@@ -336,10 +338,12 @@ fp_status fp_dataset_load(const char *dir, const fp_profile *prof, int nthreads,
             continue;
         }
         paths[t] = path;
+        /* by what the file is, whatever its name: a workbook (.xlsx) or text */
+        load[nreq] = fp_xlsx_is_workbook(path) ? fp_xlsx_load : NULL;
         req[nreq++] = (fp_csv_request){path, pt, &ds->table[t]};
     }
     if (s == FP_OK)
-        s = fp_csv_load_all(req, nreq, ds->dict, nthreads, 0, err);
+        s = fp_tables_load_all(req, load, nreq, ds->dict, nthreads, 0, err);
     for (int t = 0; t < FP_TBL_COUNT; t++)
         free(paths[t]);
     if (s == FP_OK)

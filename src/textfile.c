@@ -187,10 +187,16 @@ static fp_status start(fp_textfile *f, fp_encoding enc, bool detect, fp_error *e
     size_t skip = 0;
     if (!detect) {
         /* a range of a file whose encoding and BOM were handled when its start was read */
-    } else if (n >= 4 && ((r[0] == 'P' && r[1] == 'K' && r[2] == 3 && r[3] == 4) ||
-                   (r[0] == 0xD0 && r[1] == 0xCF && r[2] == 0x11 && r[3] == 0xE0)))
-        return fp_fail(err, FP_ERR_INPUT, "%s: this is an Excel workbook, not a CSV file; in Excel use "
-                       "\"Save As\" → \"CSV UTF-8\"", f->name);
+    } else if (n >= 4 && r[0] == 0xD0 && r[1] == 0xCF && r[2] == 0x11 && r[3] == 0xE0) {
+        /* an OLE2 compound file: an old .xls workbook (BIFF), or a workbook saved with a password */
+        return fp_fail(err, FP_ERR_INPUT, "%s: this is an old Excel workbook (.xls) or one protected by a password, "
+                       "which fupan cannot read; in Excel use \"Save As\" → \"Excel Workbook (.xlsx)\" (without a "
+                       "password) or \"CSV UTF-8\"", f->name);
+    } else if (n >= 4 && r[0] == 'P' && r[1] == 'K' && ((r[2] == 3 && r[3] == 4) || (r[2] == 5 && r[3] == 6))) {
+        /* the data folder reads workbooks with xlsx_load.c; only a caller that wants text gets here */
+        return fp_fail(err, FP_ERR_INPUT, "%s: this is an Excel workbook (.xlsx), not a CSV file; name it in a "
+                       "profile, which reads workbooks, or in Excel use \"Save As\" → \"CSV UTF-8\"", f->name);
+    }
     if (n >= 3 && r[0] == 0xEF && r[1] == 0xBB && r[2] == 0xBF) {
         enc = FP_ENC_UTF8;
         skip = 3;
