@@ -178,10 +178,19 @@ static const xmlChar **find_attr(int nattr, const xmlChar **attrs, const char *n
 {
     for (int i = 0; i < nattr; i++) {
         const xmlChar **a = attrs + 5 * i;
-        if (!strcmp((const char *)a[0], name) && (!ns || a[2]))
+        if (a[0][0] == (xmlChar)name[0] && !strcmp((const char *)a[0], name) && (!ns || a[2]))
             return a;
     }
     return NULL;
+}
+
+/* appends to a buffer, inline when there is room (the cells' hot path) */
+static inline void buf_append(fp_buf *b, const void *p, size_t n)
+{
+    if (b->cap - b->len <= n)
+        fp_buf_reserve(b, n);
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
 }
 
 /* An attribute's value as a new string; the parser leaves &amp; as &#38; when it does not substitute
@@ -870,7 +879,7 @@ static void on_chars(void *ud, const xmlChar *s, int n)
                  FP_XLSX_MAX_CELL_BYTES);
         return;
     }
-    fp_buf_add(&x->text, s, (size_t)n);
+    buf_append(&x->text, s, (size_t)n);
 }
 
 /* ---- shared strings ------------------------------------------------------------------------------ */
@@ -1170,9 +1179,13 @@ static void emit(xlsx *x, int kind, bool date, int col, uint32_t n, const char *
     if (x->out) {
         /* a chunk of a sheet parsed in parallel: its records wait for the sink in order */
         rec r = {(uint8_t)kind, (uint8_t)date, (uint16_t)col, n};
-        fp_buf_add(x->out, &r, sizeof r);
+        fp_buf *o = x->out;
+        if (o->cap - o->len <= sizeof r + tn)
+            fp_buf_reserve(o, sizeof r + tn);
+        memcpy(o->data + o->len, &r, sizeof r);
         if (tn)
-            fp_buf_add(x->out, text, tn);
+            memcpy(o->data + o->len + sizeof r, text, tn);
+        o->len += sizeof r + tn;
         return;
     }
     if (x->blen + sizeof(rec) + tn > BLOCK_BYTES && !flush_block(x)) {
