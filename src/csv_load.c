@@ -77,6 +77,8 @@ typedef struct loader {
     fp_table *t;
     fp_error *err;
     bool failed;
+    bool cell_failed;         /* a cell of this row could not be read: the message waits for the row's end,
+                               * where a row with more cells than the header is the truer diagnosis */
 
     hdrinfo *h;               /* being read from this file, or given (read-only) */
     bool parse_header;
@@ -103,18 +105,21 @@ static const char *header_text(const loader *l, int f)
 
 static void cell_error(loader *l, int f, int c, const char *s, size_t n, const char *what, const char *example)
 {
+    if (l->cell_failed)
+        return; /* the first bad cell of the row speaks */
+    l->cell_failed = true;
     char q[200];
     fp_quote_text(q, sizeof q, s, n, 120);
     if (fp_utf8_valid_prefix((const unsigned char *)s, n) != n) {
         fp_fail(l->err, FP_ERR_INPUT,
-                "%s:%u: column %d \"%s\": the text \"%s\" holds bytes that are not valid UTF-8; save the file "
-                "as UTF-8, or declare its encoding in the profile (encoding=\"gbk\")",
+                "%s:%u: column %d \"%s\": the text \"%s\" holds bytes that are not valid UTF-8, though the rest "
+                "of the file reads as UTF-8: retype this cell (or, if the file is GBK, declare encoding=\"gbk\" "
+                "in the profile)",
                 l->name, l->row_line, f + 1, header_text(l, f), q);
     } else {
         fp_fail(l->err, FP_ERR_INPUT, "%s:%u: column %d \"%s\" (%s): cannot read \"%s\" as %s; write e.g. %s",
                 l->name, l->row_line, f + 1, header_text(l, f), l->spec->cols[c].name, q, what, example);
     }
-    l->failed = true;
 }
 
 /* a == b for n <= CACHE_BYTES, without a call to memcmp */
@@ -175,8 +180,9 @@ static uint32_t intern(loader *l, int f, int c, const char *s, size_t n)
             char q[200];
             fp_quote_text(q, sizeof q, s, n, 120);
             fp_fail(l->err, FP_ERR_INPUT,
-                    "%s:%u: column %d \"%s\": bytes in \"%s\" are not valid UTF-8; save the file as UTF-8, or "
-                    "declare its encoding in the profile (encoding=\"gbk\")",
+                    "%s:%u: column %d \"%s\": bytes in \"%s\" are not valid UTF-8, though the rest of the file "
+                    "reads as UTF-8: retype this cell (or, if the file is GBK, declare encoding=\"gbk\" in the "
+                    "profile)",
                     l->name, l->row_line, f + 1, header_text(l, f), q);
             l->failed = true;
             return 0;
@@ -220,6 +226,20 @@ static void store_cell(loader *l, int f, int c, const char *raw, size_t rawn, ch
         return;
     }
     l->row_nonempty = true;
+    if (memchr(s, 0, n)) {
+        /* a NUL inside a cell would cut the value short where it is used ("夏思\0峰" read as "夏思") */
+        if (!l->cell_failed) {
+            char q[200];
+            fp_quote_text(q, sizeof q, s, n, 120);
+            fp_fail(l->err, FP_ERR_INPUT,
+                    "%s:%u: column %d \"%s\": the cell \"%s\" holds a NUL byte (\\0), which no text has; the file is "
+                    "damaged or in another encoding (UTF-16?): remove the byte or save the file again as UTF-8",
+                    l->name, l->row_line, f + 1, header_text(l, f), q);
+            l->cell_failed = true;
+        }
+        fp_table_set_missing(t, c, r);
+        return;
+    }
     switch (l->spec->cols[c].type) {
     case FP_T_TEXT:
         ((uint32_t *)t->col[c])[r] = intern(l, f, c, s, n);
@@ -378,6 +398,10 @@ static void finish_header(loader *l)
 /* Keeps the row just read (its cells are stored at index nrows): a required cell must not be empty. */
 static inline void commit_row(loader *l)
 {
+    if (l->cell_failed) { /* the message of the row's first bad cell is set */
+        l->failed = true;
+        return;
+    }
     if (l->empty_required >= 0) {
         int c = l->empty_required;
         fp_fail(l->err, FP_ERR_INPUT, "%s:%u: column %d \"%s\" (%s) is empty, and every row needs it", l->name,
@@ -409,8 +433,8 @@ static void on_row(int term, void *ud)
     } else if (l->row_nonempty) {
         if (l->field != l->h->n) {
             fp_fail(l->err, FP_ERR_INPUT,
-                    "%s:%u: this row has %d fields but the header has %d; a cell holding a comma must be quoted "
-                    "(\"1,234.50\")",
+                    "%s:%u: this row has %d cells, the header has %d; a cell holding the delimiter must be quoted "
+                    "(\"渠道,管理方案\", \"1,234.50\")",
                     l->name, l->row_line, l->field, l->h->n);
             l->failed = true;
             return;
@@ -670,7 +694,7 @@ void fp_rowsink_cell_keyed(fp_rowsink *s, int col, uint32_t key, const char *tex
         return;
     }
     store_cell(l, col, c, text, n, l->pt->decimal);
-    if (!l->failed)
+    if (!l->failed && !l->cell_failed)
         s->keyid[c][key] = col_ids[l->t->nrows];
 }
 

@@ -174,6 +174,56 @@ static int refill(fp_textfile *f, fp_error *err)
     return f->len > before || !f->eof ? 1 : 0;
 }
 
+/* Length of the valid UTF-8 sequence at r (1 for ASCII), 0 when the bytes there are not UTF-8. */
+static size_t utf8_seq(const unsigned char *r, size_t n)
+{
+    size_t k = fp_utf8_valid_prefix(r, n < 4 ? n : 4);
+    if (!k)
+        return 0;
+    size_t len = r[0] < 0x80 ? 1 : r[0] < 0xE0 ? 2 : r[0] < 0xF0 ? 3 : 4;
+    return k >= len ? len : 0;
+}
+
+/* A block that is UTF-8 but for a stray byte or two: many multi-byte characters read as UTF-8, a few
+ * bytes do not. GBK text read as UTF-8 fails at nearly every character, so one bad line in a UTF-8 export
+ * no longer turns the whole file into GB18030 (and its error into "line 1: not valid gb18030"). */
+static bool mostly_utf8(const unsigned char *r, size_t n)
+{
+    size_t multi = 0, bad = 0;
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_seq(r + i, n - i);
+        if (!k) {
+            if (n - i < 4)
+                break; /* a character cut at the end of the block */
+            bad++;
+            i++;
+            continue;
+        }
+        multi += k > 1;
+        i += k;
+    }
+    return multi >= 8 && bad * 50 <= multi;
+}
+
+/* UTF-16 without a byte-order mark: ASCII text (the header, digits, dates) has a NUL in every other byte —
+ * in the odd positions for little-endian, the even ones for big-endian. */
+static int utf16_without_bom(const unsigned char *r, size_t n)
+{
+    if (n < 8)
+        return 0;
+    size_t even = 0, odd = 0, m = n & ~(size_t)1;
+    for (size_t i = 0; i < m; i += 2) {
+        even += r[i] == 0;
+        odd += r[i + 1] == 0;
+    }
+    size_t pairs = m / 2;
+    if (odd * 10 >= pairs * 3 && even * 20 < pairs)
+        return 1; /* little-endian */
+    if (even * 10 >= pairs * 3 && odd * 20 < pairs)
+        return 2; /* big-endian */
+    return 0;
+}
+
 static fp_status start(fp_textfile *f, fp_encoding enc, bool detect, fp_error *err)
 {
     f->rawcap = BLOCK;
@@ -202,11 +252,13 @@ static fp_status start(fp_textfile *f, fp_encoding enc, bool detect, fp_error *e
         skip = 3;
     } else if (n >= 2 && ((r[0] == 0xFF && r[1] == 0xFE) || (r[0] == 0xFE && r[1] == 0xFF))) {
         enc = FP_ENC_UTF16;
+    } else if (enc == FP_ENC_AUTO && utf16_without_bom(r, (size_t)n)) {
+        enc = FP_ENC_UTF16;
     } else if (enc == FP_ENC_AUTO) {
         size_t ok = fp_utf8_valid_prefix(r, (size_t)n);
         /* a block cut in the middle of a character is still UTF-8 */
         bool cut = !f->eof && ok < (size_t)n && (size_t)n - ok < 4 && r[ok] >= 0xC2;
-        enc = (ok == (size_t)n || cut) ? FP_ENC_UTF8 : FP_ENC_GB18030;
+        enc = (ok == (size_t)n || cut || mostly_utf8(r, (size_t)n)) ? FP_ENC_UTF8 : FP_ENC_GB18030;
     }
     f->enc = enc;
     f->bom = skip;
@@ -221,7 +273,12 @@ static fp_status start(fp_textfile *f, fp_encoding enc, bool detect, fp_error *e
         f->rawlen = 0;
         return FP_OK;
     }
-    const char *from = enc == FP_ENC_GB18030 ? "GB18030" : (n >= 1 && r[0] == 0xFE ? "UTF-16BE" : "UTF-16LE");
+    int bomless = enc == FP_ENC_UTF16 && !(n >= 2 && ((r[0] == 0xFF && r[1] == 0xFE) || (r[0] == 0xFE && r[1] == 0xFF)))
+                      ? utf16_without_bom(r, (size_t)n)
+                      : 0;
+    const char *from = enc == FP_ENC_GB18030 ? "GB18030"
+                       : bomless == 2 || (!bomless && n >= 1 && r[0] == 0xFE) ? "UTF-16BE"
+                                                                              : "UTF-16LE";
     if (enc == FP_ENC_UTF16 && n >= 2 && ((r[0] == 0xFF && r[1] == 0xFE) || (r[0] == 0xFE && r[1] == 0xFF)))
         skip = 2;
     f->bom = skip;

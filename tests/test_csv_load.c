@@ -210,8 +210,8 @@ static void error_ragged_row(void **state)
 {
     (void)state;
     expect_error("单号,日期,客户,销售,金额\nSO1,2026-10-03,C1,王伟,100\nSO2,2026-10-03,C1,王伟,1,234.00\n",
-                 "o.csv:3: this row has 6 fields but the header has 5");
-    expect_error("单号,日期,客户,销售,金额\nSO1,2026-10-03,C1\n", "o.csv:2: this row has 3 fields but the header has 5");
+                 "o.csv:3: this row has 6 cells, the header has 5");
+    expect_error("单号,日期,客户,销售,金额\nSO1,2026-10-03,C1\n", "o.csv:2: this row has 3 cells, the header has 5");
 }
 
 static void error_unterminated_quote(void **state)
