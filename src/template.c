@@ -857,24 +857,38 @@ static void walk(ctx *c, xmlNodePtr x, fp_tnode *parent, content mode, const fp_
             }
             return;
         }
-        /* collapse runs of white space (XML indentation) to one space; Chinese text joins without one */
+        /* collapse runs of white space (XML indentation) to one space. A line break next to a Chinese
+         * character (or full-width punctuation) joins without one, as CSS does with segment breaks in CJK
+         * text, so a sentence can be written over several short lines. */
         fp_buf b;
         fp_buf_init(&b);
         bool space = false, newline = false;
+        uint32_t before = 0; /* the last character written, at first the last one of the element before */
+        if (x->prev && x->prev->type == XML_ELEMENT_NODE) {
+            xmlChar *pc = xmlNodeGetContent(x->prev);
+            for (const char *q = (const char *)pc; q && *q;)
+                before = fp_utf8_next(&q);
+            xmlFree(pc);
+        }
         for (const char *p = t; *p; p++) {
             if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
                 space = true;
                 newline |= *p == '\n' || *p == '\r';
                 continue;
             }
+            const char *q = p;
+            uint32_t next = fp_utf8_next(&q);
+            bool cjk_join = newline && (fp_cp_wide(before) || fp_cp_wide(next));
             /* a space written on one line is meant (English: "</b> and <b>"), even at the start */
-            if (space && (b.len || !newline ||
-                          (parent->nkids && parent->kids[parent->nkids - 1]->kind != FP_TK_TEXT)))
+            if (space && !cjk_join &&
+                (b.len || !newline || (parent->nkids && parent->kids[parent->nkids - 1]->kind != FP_TK_TEXT)))
                 fp_buf_addc(&b, ' ');
             space = newline = false;
-            fp_buf_addc(&b, *p);
+            fp_buf_add(&b, p, (size_t)(q - p));
+            p = q - 1;
+            before = next;
         }
-        if (space && (b.len || !newline))
+        if (space && (b.len || !newline) && !(newline && fp_cp_wide(before)))
             fp_buf_addc(&b, ' ');
         if (b.len) {
             fp_tnode *n = tnode_new(FP_TK_TEXT, (int)xmlGetLineNo(x));

@@ -311,7 +311,7 @@ uint32_t fp_utf8_next(const char **sp)
     return c;
 }
 
-static bool wide(uint32_t c)
+bool fp_cp_wide(uint32_t c)
 {
     return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF && c != 0x303F) ||
            (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
@@ -323,7 +323,7 @@ size_t fp_utf8_width(const char *s)
     size_t w = 0;
     while (*s) {
         uint32_t c = fp_utf8_next(&s);
-        w += wide(c) ? 2 : 1;
+        w += fp_cp_wide(c) ? 2 : 1;
     }
     return w;
 }

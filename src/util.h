@@ -56,6 +56,9 @@ size_t fp_utf8_valid_prefix(const unsigned char *p, size_t n);
 uint32_t fp_utf8_next(const char **p);
 /* Display width in terminal columns (CJK wide characters count 2). */
 size_t fp_utf8_width(const char *s);
+/* East Asian wide (Han, kana, Hangul, full-width forms and punctuation): two columns, and no space between two
+ * of them when a line break joins them (the CSS segment-break rule). */
+bool fp_cp_wide(uint32_t cp);
 /* Number of code points. */
 size_t fp_utf8_len(const char *s);
 size_t fp_utf8_len_n(const char *s, size_t n);

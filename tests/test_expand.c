@@ -342,6 +342,18 @@ static void kpi_changes_of_scores_are_points(void **state)
     fp_doc_free(d);
 }
 
+/* A sentence may be written over several lines: a line break next to a Chinese character joins without a
+ * space (CSS's segment-break rule for CJK); between two Latin words it is one space, as before. */
+static void chinese_lines_join(void **state)
+{
+    (void)state;
+    fp_doc *d = expand(R "<section title=\"s\"><p>本月销售额\n      {sales|money}，\n      较上月\n      <b>增长</b>\n"
+                         "      {mom|percent}。The team\n      did well\n      in October。</p></section></report>",
+                       NULL);
+    assert_string_equal(para(d, 0), "本月销售额9,900.00元，较上月增长191.2%。The team did well in October。");
+    fp_doc_free(d);
+}
+
 static void section_numbers(void **state)
 {
     (void)state;
@@ -532,6 +544,7 @@ int main(void)
         cmocka_unit_test(kpi_cards),            cmocka_unit_test(notes_parts),
         cmocka_unit_test(money_units_and_number_formats), cmocka_unit_test(missing_values_are_dashes),
         cmocka_unit_test(kpi_arrows_and_tones), cmocka_unit_test(kpi_changes_of_scores_are_points),
+        cmocka_unit_test(chinese_lines_join),
         cmocka_unit_test(section_numbers),
         cmocka_unit_test(each_sort_where_loop), cmocka_unit_test(table_totals_and_cells),
         cmocka_unit_test(notes_titles_fallbacks_scores), cmocka_unit_test(blocks_if_else_cover),
