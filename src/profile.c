@@ -11,13 +11,12 @@
 #include "profile.h"
 
 #include "currency.h"
+#include "xmlsafe.h"
 
 #include "util.h"
 
 #include <libxml/parser.h>
-#include <libxml/relaxng.h>
 #include <libxml/tree.h>
-#include <libxml/xmlerror.h>
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -72,20 +71,9 @@ static void problem(problems *pr, int line, const char *fmt, ...)
     pr->count++;
 }
 
-static void xml_error(void *ud, xmlErrorPtr e)
+static void report_problem(void *ud, int line, const char *msg)
 {
-    problems *pr = ud;
-    if (!e || e->level == XML_ERR_WARNING)
-        return;
-    char msg[512];
-    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "XML error");
-    size_t n = strlen(msg);
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        msg[--n] = 0;
-    if (e->domain == XML_FROM_RELAXNGV)
-        problem(pr, e->line, "does not match the profile schema: %s", msg);
-    else
-        problem(pr, e->line, "%s", msg);
+    problem(ud, line, "%s", msg);
 }
 
 static const char *TABLE_ELEMS = "<orders>, <targets>, <roster>, <surveys>, <activities>, <actions>, <calendar>";
@@ -398,83 +386,27 @@ static void walk(problems *pr, fp_profile *prof, xmlNodePtr root)
 
 static void validate_schema(problems *pr, xmlDocPtr doc, const char *schema_path)
 {
-    problems sp = {.path = schema_path};
-    fp_buf_init(&sp.text);
-    xmlSetStructuredErrorFunc(&sp, xml_error);
-    xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(schema_path);
-    xmlRelaxNGPtr schema = pc ? xmlRelaxNGParse(pc) : NULL;
-    if (!schema) {
-        problem(pr, 0, "cannot read the profile schema %s%s%s", schema_path, sp.count ? ": " : "",
-                sp.count ? sp.text.data : "");
-    } else {
-        xmlSetStructuredErrorFunc(pr, xml_error);
-        xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(schema);
-        xmlRelaxNGSetValidStructuredErrors(vc, xml_error, pr);
-        int before = pr->count;
-        int rc = xmlRelaxNGValidateDoc(vc, doc);
-        if (rc != 0 && pr->count == before)
-            problem(pr, 0, "does not match the profile schema %s", schema_path);
-        xmlRelaxNGFreeValidCtxt(vc);
-        xmlRelaxNGFree(schema);
-    }
-    if (pc)
-        xmlRelaxNGFreeParserCtxt(pc);
-    xmlSetStructuredErrorFunc(NULL, NULL);
-    fp_buf_free(&sp.text);
+    int before = pr->count;
+    if (!fp_xml_validate(doc, schema_path, "profile", report_problem, pr) && pr->count == before)
+        problem(pr, 0, "does not match the profile schema %s", schema_path);
 }
 
 fp_status fp_profile_load(const char *path, const char *schema_path, fp_profile **out, fp_error *err)
 {
     *out = NULL;
-    struct stat st;
-    if (stat(path, &st) != 0)
+    char *text;
+    size_t got;
+    fp_status rs = fp_xml_read_file(path, MAX_PROFILE_BYTES, "profile", &text, &got, err);
+    if (rs == FP_ERR_NOTFOUND)
         return fp_fail(err, FP_ERR_NOTFOUND, "%s: no such profile (give one with --profile, e.g. --profile "
                        "crm-export for the layout gen-crm-export writes)", path);
-    if (!S_ISREG(st.st_mode))
-        return fp_fail(err, FP_ERR_INPUT, "%s: the profile is not a regular file", path);
-    if (st.st_size > (off_t)MAX_PROFILE_BYTES)
-        return fp_fail(err, FP_ERR_INPUT, "%s: %lld bytes is too large for a profile (limit %u)", path,
-                       (long long)st.st_size, MAX_PROFILE_BYTES);
-
+    if (rs != FP_OK)
+        return rs;
     problems pr = {.path = path};
     fp_buf_init(&pr.text);
     fp_profile *prof = fp_xcalloc(1, sizeof *prof);
     prof->path = fp_xstrdup(path);
-
-    /* read it ourselves: a DOCTYPE (the door to entities and external files) is refused before libxml2
-     * sees anything */
-    FILE *fh = fopen(path, "rb");
-    if (!fh) {
-        fp_profile_free(prof);
-        fp_buf_free(&pr.text);
-        return fp_fail(err, FP_ERR_IO, "%s: cannot read the profile", path);
-    }
-    char *text = fp_xmalloc((size_t)st.st_size + 1);
-    size_t got = fread(text, 1, (size_t)st.st_size, fh);
-    fclose(fh);
-    text[got] = 0;
-    const char *dt = strstr(text, "<!DOCTYPE");
-    xmlDocPtr doc = NULL;
-    if (dt || memchr(text, 0, got)) {
-        int line = 1;
-        for (const char *q = text; dt && q < dt; q++)
-            line += *q == '\n';
-        problem(&pr, dt ? line : 0, dt ? "a <!DOCTYPE> is not allowed in a profile (fupan never loads DTDs or "
-                                         "entities); remove it"
-                                       : "the profile holds a NUL byte; is it really an XML file?");
-    } else {
-        xmlSetStructuredErrorFunc(&pr, xml_error);
-        doc = xmlReadMemory(text, (int)got, path, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING);
-        xmlSetStructuredErrorFunc(NULL, NULL);
-        if (!doc && !pr.count)
-            problem(&pr, 0, "cannot parse the profile as XML");
-        /* a DOCTYPE the byte check could not see (an encoding such as UTF-7): refused all the same */
-        if (doc && (doc->intSubset || doc->extSubset)) {
-            problem(&pr, 1, "a <!DOCTYPE> is not allowed in a profile (fupan never loads DTDs or entities); remove it");
-            xmlFreeDoc(doc);
-            doc = NULL;
-        }
-    }
+    xmlDocPtr doc = fp_xml_parse(path, text, got, MAX_PROFILE_BYTES, "profile", report_problem, &pr);
     free(text);
     if (doc && !pr.count) {
         walk(&pr, prof, xmlDocGetRootElement(doc));

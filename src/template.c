@@ -12,11 +12,10 @@
 #include "template.h"
 
 #include "metrics_value.h"
+#include "xmlsafe.h"
 
 #include <libxml/parser.h>
-#include <libxml/relaxng.h>
 #include <libxml/tree.h>
-#include <libxml/xmlerror.h>
 
 #include <math.h>
 #include <stdarg.h>
@@ -946,46 +945,16 @@ fp_value *fp_template_schema(void)
 
 /* ---- loading ---- */
 
-static void xml_error(void *ud, xmlErrorPtr e)
+static void report_problem(void *ud, int line, const char *msg)
 {
-    ctx *c = ud;
-    if (!e || e->level == XML_ERR_WARNING)
-        return;
-    char msg[600];
-    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "XML error");
-    size_t n = strlen(msg);
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        msg[--n] = 0;
-    if (e->domain == XML_FROM_RELAXNGV)
-        problem(c, e->line, "does not match the template schema: %s", msg);
-    else
-        problem(c, e->line, "%s", msg);
+    problem(ud, line, "%s", msg);
 }
 
 static void validate(ctx *c, xmlDocPtr doc, const char *schema)
 {
-    ctx sc = {.path = schema};
-    fp_buf_init(&sc.text);
-    xmlSetStructuredErrorFunc(&sc, xml_error);
-    xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(schema);
-    xmlRelaxNGPtr rng = pc ? xmlRelaxNGParse(pc) : NULL;
-    if (!rng) {
-        problem(c, 0, "cannot read the template schema %s%s%s", schema, sc.count ? ": " : "",
-                sc.count ? sc.text.data : "");
-    } else {
-        xmlSetStructuredErrorFunc(c, xml_error);
-        xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(rng);
-        xmlRelaxNGSetValidStructuredErrors(vc, xml_error, c);
-        int before = c->count;
-        if (xmlRelaxNGValidateDoc(vc, doc) != 0 && c->count == before)
-            problem(c, 0, "does not match the template schema %s", schema);
-        xmlRelaxNGFreeValidCtxt(vc);
-        xmlRelaxNGFree(rng);
-    }
-    if (pc)
-        xmlRelaxNGFreeParserCtxt(pc);
-    xmlSetStructuredErrorFunc(NULL, NULL);
-    fp_buf_free(&sc.text);
+    int before = c->count;
+    if (!fp_xml_validate(doc, schema, "template", report_problem, c) && c->count == before)
+        problem(c, 0, "does not match the template schema %s", schema);
 }
 
 fp_status fp_template_load_mem(const char *name, const char *xml, size_t n, const char *schema, fp_template **out,
@@ -996,35 +965,7 @@ fp_status fp_template_load_mem(const char *name, const char *xml, size_t n, cons
     fp_buf_init(&c.text);
     fp_template *t = fp_xcalloc(1, sizeof *t);
     t->path = fp_xstrdup(name);
-    xmlDocPtr doc = NULL;
-    const char *dt = NULL;
-    for (const char *p = xml; p < xml + n && (p = memchr(p, '<', (size_t)(xml + n - p))); p++)
-        if ((size_t)(xml + n - p) >= 9 && !memcmp(p, "<!DOCTYPE", 9)) {
-            dt = p;
-            break;
-        }
-    if (n > MAX_TEMPLATE_BYTES) {
-        problem(&c, 0, "%zu bytes is too large for a template (limit %u)", n, MAX_TEMPLATE_BYTES);
-    } else if (dt) {
-        int line = 1;
-        for (const char *q = xml; q < dt; q++)
-            line += *q == '\n';
-        problem(&c, line, "a <!DOCTYPE> is not allowed in a template (fupan never loads DTDs or entities); remove it");
-    } else if (memchr(xml, 0, n)) {
-        problem(&c, 0, "the template holds a NUL byte; is it really an XML file?");
-    } else {
-        xmlSetStructuredErrorFunc(&c, xml_error);
-        /* UTF-8 only: an encoding such as UTF-7 could hide a DOCTYPE from the byte check above */
-        doc = xmlReadMemory(xml, (int)n, name, "UTF-8", XML_PARSE_NONET | XML_PARSE_NOWARNING);
-        xmlSetStructuredErrorFunc(NULL, NULL);
-        if (!doc && !c.count)
-            problem(&c, 0, "cannot parse the template as XML");
-        if (doc && (doc->intSubset || doc->extSubset)) {
-            problem(&c, 1, "a <!DOCTYPE> is not allowed in a template (fupan never loads DTDs or entities); remove it");
-            xmlFreeDoc(doc);
-            doc = NULL;
-        }
-    }
+    xmlDocPtr doc = fp_xml_parse(name, xml, n, MAX_TEMPLATE_BYTES, "template", report_problem, &c);
     if (doc && !c.count) {
         xmlNodePtr root = xmlDocGetRootElement(doc);
         if (!root || strcmp((const char *)root->name, "report")) {
@@ -1080,22 +1021,12 @@ fp_status fp_template_load_mem(const char *name, const char *xml, size_t n, cons
 fp_status fp_template_load(const char *path, const char *schema, fp_template **out, fp_error *err)
 {
     *out = NULL;
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return fp_fail(err, FP_ERR_NOTFOUND, "%s: no such template", path);
-    if (!S_ISREG(st.st_mode))
-        return fp_fail(err, FP_ERR_INPUT, "%s: the template is not a regular file", path);
-    if (st.st_size > (off_t)MAX_TEMPLATE_BYTES)
-        return fp_fail(err, FP_ERR_INPUT, "%s: %lld bytes is too large for a template (limit %u)", path,
-                       (long long)st.st_size, MAX_TEMPLATE_BYTES);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return fp_fail(err, FP_ERR_IO, "%s: cannot read the template", path);
-    char *buf = fp_xmalloc((size_t)st.st_size + 1);
-    size_t got = fread(buf, 1, (size_t)st.st_size, f);
-    fclose(f);
-    buf[got] = 0;
-    fp_status s = fp_template_load_mem(path, buf, got, schema, out, err);
+    char *buf;
+    size_t got;
+    fp_status s = fp_xml_read_file(path, MAX_TEMPLATE_BYTES, "template", &buf, &got, err);
+    if (s != FP_OK)
+        return s;
+    s = fp_template_load_mem(path, buf, got, schema, out, err);
     free(buf);
     return s;
 }
