@@ -935,7 +935,8 @@ static void sst_end(void *ud, const xmlChar *name, const xmlChar *prefix, const 
                  x->lim->strings, x->lim->strings);
             return;
         }
-        if (x->strbuf.len + x->text.len > x->lim->string_bytes) {
+        /* (the offsets are 32-bit: whatever the bound says, never past 4 GB) */
+        if (x->strbuf.len + x->text.len > x->lim->string_bytes || x->strbuf.len + x->text.len >= UINT32_MAX) {
             char b[40];
             size_text(x->lim->string_bytes, b, sizeof b);
             fail(x, "the shared strings hold more than %s of text; fupan reads at most %s (docs/data.md); refused",
