@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <zip.h>
 
 const fp_xlsx_limits fp_xlsx_default_limits = {
@@ -1683,10 +1684,10 @@ static void *produce(void *arg)
  * sequentially from the start, which gives the exact message or the right cells: the rows handed to
  * the sink until then are the same rows in the same order, so every id is what it would have been. */
 
-#define CHUNKS 6
+#define CHUNKS 12 /* slots; at most parsers + 4 in flight */
 #define CHUNK_BYTES (1u << 20)
 #define CHUNK_MAX (32u << 20)
-#define PARSERS 2
+#define MAX_PARSERS 8
 #define PARALLEL_MIN_BYTES (4u << 20)
 #define READ_MAX (1u << 20)
 
@@ -1703,6 +1704,7 @@ typedef struct chunk {
 typedef struct par {
     xlsx *x;
     size_t chunk_bytes;
+    long inflight;           /* chunks filled and not yet consumed, at most */
     reader rd;
     chunk ch[CHUNKS];
     long filled, parsing, consumed;
@@ -1739,7 +1741,7 @@ static void *fill_chunks(void *arg)
     bool failed = false;
     for (;;) {
         pthread_mutex_lock(&pa->mu);
-        while (!pa->stop && pa->filled - pa->consumed >= CHUNKS)
+        while (!pa->stop && pa->filled - pa->consumed >= pa->inflight)
             pthread_cond_wait(&pa->cv, &pa->mu);
         bool stop = pa->stop;
         pthread_mutex_unlock(&pa->mu);
@@ -1905,10 +1907,13 @@ static bool read_parallel(xlsx *x, zip_int64_t idx, stream *st)
     }
     pthread_mutex_init(&pa->mu, NULL);
     pthread_cond_init(&pa->cv, NULL);
-    pthread_t filler, parser[PARSERS];
+    pthread_t filler, parser[MAX_PARSERS];
     int nparsers = 0;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int want = cores < 2 ? 2 : cores > MAX_PARSERS ? MAX_PARSERS : (int)cores;
+    pa->inflight = want + 4 < CHUNKS ? want + 4 : CHUNKS;
     bool started = pthread_create(&filler, NULL, fill_chunks, pa) == 0;
-    for (int i = 0; started && i < PARSERS; i++)
+    for (int i = 0; started && i < want; i++)
         if (pthread_create(&parser[i], NULL, parse_chunks, pa) == 0)
             nparsers++;
     bool sequential = !started || nparsers == 0;
