@@ -1699,6 +1699,7 @@ typedef struct chunk {
     int state;
     bool last;               /* the end of the part */
     bool end;                /* its parser met the end of the cells (</sheetData>) */
+    char pad[64];            /* threads write to chunks side by side: not in one cache line */
 } chunk;
 
 typedef struct par {
@@ -1834,11 +1835,19 @@ static bool parse_chunk(xlsx *px, chunk *c, long k)
     px->row = 0;
     px->col = -1;
     px->chunk = k;
-    px->out = &c->recs;
+    /* the records go to the parser's own buffer (chunks side by side share cache lines), handed to the
+     * chunk at the end */
+    fp_buf mine = c->recs;
+    fp_buf_init(&c->recs);
+    mine.len = 0;
+    px->out = &mine;
     px->xml_error[0] = 0;
     px->ctxt = xmlCreatePushParserCtxt(&px->sheet_sax, px, NULL, 0, px->part);
-    if (!px->ctxt)
+    if (!px->ctxt) {
+        c->recs = mine;
+        px->out = NULL;
         return false;
+    }
     xmlCtxtUseOptions(px->ctxt, XML_PARSE_NONET);
     if (k > 0)
         xmlParseChunk(px->ctxt, CHUNK_HEAD, (int)(sizeof CHUNK_HEAD - 1), 0);
@@ -1857,6 +1866,8 @@ static bool parse_chunk(xlsx *px, chunk *c, long k)
             break;
     }
     c->end = px->data_done;
+    c->recs = mine;
+    px->out = NULL;
     xmlFreeParserCtxt(px->ctxt);
     px->ctxt = NULL;
     return ok && !px->failed;
