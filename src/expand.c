@@ -2,6 +2,7 @@
 #include "expand.h"
 
 #include "currency.h"
+#include "names.h"
 
 #include "util.h"
 
@@ -210,11 +211,7 @@ static const fp_scope *enter(elscope *e, const fp_scope *outer, const fp_value *
         e->named = (fp_scope){.outer = s, .name = as, .value = el};
         s = &e->named;
     }
-    e->loopv = fp_v_obj();
-    fp_v_set(e->loopv, "index", fp_v_count((int64_t)i + 1));
-    fp_v_set(e->loopv, "count", fp_v_count((int64_t)n));
-    fp_v_set(e->loopv, "first", fp_v_bool(i == 0));
-    fp_v_set(e->loopv, "last", fp_v_bool(i + 1 == n));
+    e->loopv = fp_names_loop(i, n);
     e->loop = (fp_scope){.outer = s, .name = "loop", .value = e->loopv};
     return &e->loop;
 }
@@ -225,14 +222,56 @@ static void leave(elscope *e)
     e->loopv = NULL;
 }
 
+/* ---- names bound by <let> and by a phrase's parameters ---- */
+
+/* the bindings made while expanding one list of siblings, freed when it is done */
+typedef struct binding {
+    struct binding *next;
+    fp_scope scope;
+    fp_value *owned; /* a computed value; lists and objects are borrowed from the metrics */
+} binding;
+
+static const fp_scope *let(const fp_tnode *k, const fp_scope *sc, binding **list)
+{
+    fp_ev v = fp_expr_eval(k->a[FP_A_VALUE].expr, sc);
+    binding *b = fp_xcalloc(1, sizeof *b);
+    b->next = *list;
+    *list = b;
+    const fp_value *val;
+    if (v.type == FP_V_ARR || v.type == FP_V_OBJ)
+        val = v.v;
+    else
+        val = b->owned = fp_ev_to_value(&v);
+    fp_ev_free(&v);
+    b->scope = (fp_scope){.outer = sc, .name = k->a[FP_A_NAME].raw, .value = val};
+    return &b->scope;
+}
+
+static void unbind(binding *list)
+{
+    while (list) {
+        binding *n = list->next;
+        fp_v_free(list->owned);
+        free(list);
+        list = n;
+    }
+}
+
 /* ---- inline content ---- */
 
 static void inlines(ex *x, const fp_tnode *t, const fp_scope *sc, fp_spans *out, bool bold, fp_tone tone)
 {
     bool last_if = true;
+    binding *bound = NULL;
     for (size_t i = 0; i < t->nkids; i++) {
         const fp_tnode *k = t->kids[i];
         switch (k->kind) {
+        case FP_TK_LET:
+            sc = let(k, sc, &bound);
+            break;
+        case FP_TK_USE:
+            inlines(x, k, sc, out, bold, tone);
+            break;
         case FP_TK_TEXT: {
             char *s = text_str(x, &k->text, sc);
             fp_spans_add(out, s, bold, tone);
@@ -281,10 +320,31 @@ static void inlines(ex *x, const fp_tnode *t, const fp_scope *sc, fp_spans *out,
             free(el);
             break;
         }
-        default:
-            break; /* block elements cannot be here: the checker saw to it */
+        case FP_TK_REPORT:
+        case FP_TK_COVER:
+        case FP_TK_LINE:
+        case FP_TK_SECTION:
+        case FP_TK_H:
+        case FP_TK_P:
+        case FP_TK_UL:
+        case FP_TK_OL:
+        case FP_TK_LI:
+        case FP_TK_KPIS:
+        case FP_TK_KPI:
+        case FP_TK_TABLE:
+        case FP_TK_COL:
+        case FP_TK_CHART:
+        case FP_TK_NOTES:
+        case FP_TK_BOX:
+        case FP_TK_PAGEBREAK:
+        case FP_TK_PHRASE:
+        case FP_TK_INCLUDE:
+        case FP_TK_WORD:
+        case FP_TK_KIND_COUNT:
+            break; /* not inside text: the checker saw to it */
         }
     }
+    unbind(bound);
 }
 
 static bool blank(const fp_spans *s)
@@ -402,15 +462,14 @@ static void kpi(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *row)
         /* a change of a fraction (mom, yoy) in per cent; of anything else (a score) in its own points,
          * never a percentage of a percentage */
         bool rel = cv.kind == FP_NUM_RATIO;
-        double flat = rel ? 0.0005 : 0.005;
+        c->dir = fp_direction(cv.n, cv.kind);
         if (rel) {
             format_ev(x, &cv, (fp_fmt){FP_FMT_SIGNED, 1}, &cb);
         } else {
-            fp_buf_adds(&cb, cv.n >= 0.005 ? "+" : cv.n <= -0.005 ? "-" : "");
-            fp_fmt_number(fabs(cv.n) < 0.005 ? 0 : fabs(cv.n), 2, &cb);
+            fp_buf_adds(&cb, c->dir > 0 ? "+" : c->dir < 0 ? "-" : "");
+            fp_fmt_number(c->dir ? fabs(cv.n) : 0, 2, &cb);
         }
         c->text = fp_buf_steal(&cb);
-        c->dir = cv.n > flat ? 1 : cv.n < -flat ? -1 : 0;
         bool up_good = strcmp(good, "down") && strcmp(good, "low");
         if (!strcmp(good, "none") || c->dir == 0)
             c->tone = FP_TONE_MUTED;
@@ -617,6 +676,31 @@ static void chart(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *out)
     free(el);
 }
 
+/* the KPIs of a <kpis>, an <if>/<else> in it or a phrase placed in it */
+static void kpis(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *row)
+{
+    bool last_if = true;
+    binding *bound = NULL;
+    for (size_t i = 0; i < t->nkids; i++) {
+        const fp_tnode *k = t->kids[i];
+        if (k->kind == FP_TK_KPI) {
+            kpi(x, k, sc, row);
+        } else if (k->kind == FP_TK_LET) {
+            sc = let(k, sc, &bound);
+        } else if (k->kind == FP_TK_IF) {
+            last_if = test(k, FP_A_TEST, sc);
+            if (last_if)
+                kpis(x, k, sc, row);
+        } else if (k->kind == FP_TK_ELSE) {
+            if (!last_if)
+                kpis(x, k, sc, row);
+        } else if (k->kind == FP_TK_USE) {
+            kpis(x, k, sc, row);
+        }
+    }
+    unbind(bound);
+}
+
 static void block(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *out, bool *last_if)
 {
     if (t->kind != FP_TK_ELSE && t->kind != FP_TK_IF && t->a[FP_A_WHEN].set && !test(t, FP_A_WHEN, sc))
@@ -729,20 +813,7 @@ static void block(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *out, bo
     }
     case FP_TK_KPIS: {
         fp_node *row = fp_node_new(FP_NODE_KPIS);
-        bool li = true;
-        for (size_t i = 0; i < t->nkids; i++) {
-            const fp_tnode *k = t->kids[i];
-            if (k->kind == FP_TK_KPI) {
-                kpi(x, k, sc, row);
-            } else if (k->kind == FP_TK_IF) {
-                li = test(k, FP_A_TEST, sc);
-                for (size_t j = 0; li && j < k->nkids; j++)
-                    kpi(x, k->kids[j], sc, row);
-            } else if (k->kind == FP_TK_ELSE && !li) {
-                for (size_t j = 0; j < k->nkids; j++)
-                    kpi(x, k->kids[j], sc, row);
-            }
-        }
+        kpis(x, t, sc, row);
         if (row->nkids)
             fp_node_add(out, row);
         else
@@ -815,16 +886,40 @@ static void block(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *out, bo
     case FP_TK_PAGEBREAK:
         fp_node_add(out, fp_node_new(FP_NODE_PAGEBREAK));
         break;
-    default:
+    case FP_TK_USE: /* a phrase placed here: its parameters, then its body */
+        blocks(x, t, sc, out);
         break;
+    case FP_TK_LET: /* bound by blocks() for the siblings that follow */
+    case FP_TK_REPORT:
+    case FP_TK_LINE:
+    case FP_TK_KPI:
+    case FP_TK_COL:
+    case FP_TK_PHRASE:
+    case FP_TK_INCLUDE:
+    case FP_TK_WORD:
+    case FP_TK_TEXT:
+    case FP_TK_B:
+    case FP_TK_GOOD:
+    case FP_TK_WARN:
+    case FP_TK_BAD:
+    case FP_TK_MUTED:
+    case FP_TK_ACCENT:
+    case FP_TK_KIND_COUNT:
+        break; /* not a block: the checker saw to it */
     }
 }
 
 static void blocks(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *out)
 {
     bool last_if = true;
-    for (size_t i = 0; i < t->nkids; i++)
-        block(x, t->kids[i], sc, out, &last_if);
+    binding *bound = NULL;
+    for (size_t i = 0; i < t->nkids; i++) {
+        if (t->kids[i]->kind == FP_TK_LET)
+            sc = let(t->kids[i], sc, &bound);
+        else
+            block(x, t->kids[i], sc, out, &last_if);
+    }
+    unbind(bound);
 }
 
 fp_status fp_expand(const fp_template *t, const fp_value *metrics, const fp_notes *notes, const fp_expand_opts *o,
@@ -835,7 +930,9 @@ fp_status fp_expand(const fp_template *t, const fp_value *metrics, const fp_note
     const fp_tnode *r = t->root;
     ex x = {.t = t, .notes = notes, .warnings = o ? o->warnings : NULL};
     fp_buf_init(&x.warned_parts);
-    x.lang = r->a[FP_A_LANG].set && !strcmp(r->a[FP_A_LANG].raw, "en") ? FP_LANG_EN : FP_LANG_ZH;
+    x.lang = t->lang ? (!strcmp(t->lang, "en") ? FP_LANG_EN : FP_LANG_ZH)
+                     : r->a[FP_A_LANG].set && !strcmp(r->a[FP_A_LANG].raw, "en") ? FP_LANG_EN
+                                                                               : FP_LANG_ZH;
     x.currency = fp_currency_find(fp_v_as_str(fp_v_get(fp_v_get(metrics, "data"), "currency")));
     const char *num = r->a[FP_A_NUMBERING].set ? r->a[FP_A_NUMBERING].raw : (x.lang == FP_LANG_EN ? "arabic" : "zh");
     x.numbering = !strcmp(num, "zh") ? 0 : !strcmp(num, "arabic") ? 1 : 2;
@@ -851,7 +948,7 @@ fp_status fp_expand(const fp_template *t, const fp_value *metrics, const fp_note
     const fp_value *scope = fp_v_get(metrics, "scope"), *period = fp_v_get(metrics, "period");
     const char *sname = fp_v_as_str(fp_v_get(scope, "name"));
     const char *skind = fp_v_as_str(fp_v_get(scope, "kind"));
-    const char *plabel = fp_v_as_str(fp_v_get(period, x.lang == FP_LANG_EN ? "label" : "label_zh"));
+    const char *plabel = fp_v_as_str(fp_v_get(period, x.lang == FP_LANG_EN ? "label_en" : "label_zh"));
     char scope_label[256];
     if (skind && !strcmp(skind, "company"))
         snprintf(scope_label, sizeof scope_label, "%s", x.lang == FP_LANG_EN ? "Company" : "全公司");
@@ -859,38 +956,19 @@ fp_status fp_expand(const fp_template *t, const fp_value *metrics, const fp_note
         snprintf(scope_label, sizeof scope_label, "%s", sname ? sname : "");
     const char *date = o && o->date ? o->date : "";
     const char *author = o && o->author && *o->author ? o->author : fp_notes_meta(notes, "author");
-    fp_value *extras = fp_v_obj();
-    fp_value *rep = fp_v_obj();
-    fp_v_set(rep, "date", fp_v_str(date));
-    fp_buf zd;
-    fp_buf_init(&zd);
-    fp_format_text(date, (fp_fmt){FP_FMT_DATE_ZH, -1}, x.lang, &zd);
-    fp_v_set(rep, "date_zh", fp_v_str(zd.data ? zd.data : ""));
-    fp_buf_free(&zd);
-    fp_v_set(rep, "author", fp_v_str(author ? author : ""));
-    fp_v_set(rep, "title", fp_v_str(""));
-    fp_v_set(rep, "kind", fp_v_str(d->kind));
-    fp_v_set(rep, "lang", fp_v_str(d->lang));
-    fp_v_set(rep, "scope_label", fp_v_str(scope_label));
-    fp_v_set(extras, "report", rep);
-    fp_value *nv = fp_v_obj();
-    fp_v_set(nv, "author", fp_v_str(fp_notes_meta(notes, "author") ? fp_notes_meta(notes, "author") : ""));
-    fp_v_set(nv, "role", fp_v_str(fp_notes_meta(notes, "role") ? fp_notes_meta(notes, "role") : ""));
-    for (size_t i = 0; notes && i < notes->nmeta; i++)
-        if (strcmp(notes->keys[i], "author") && strcmp(notes->keys[i], "role"))
-            fp_v_set(nv, notes->keys[i], fp_v_str(notes->values[i]));
-    fp_value *scores = fp_v_arr();
-    for (size_t i = 0; notes && i < notes->nscores; i++) {
-        fp_value *one = fp_v_obj();
-        fp_v_set(one, "dimension", fp_v_str(notes->scores[i].dimension));
-        fp_v_set(one, "score", fp_v_plain(notes->scores[i].score));
-        fp_v_set(one, "comment", fp_v_str(notes->scores[i].comment));
-        fp_v_push(scores, one);
-    }
-    fp_v_set(nv, "scores", scores);
-    fp_v_set(extras, "notes", nv);
+    fp_report_facts facts = {.date = date,
+                             .author = author,
+                             .kind = d->kind,
+                             .lang = d->lang,
+                             .scope_label = scope_label,
+                             .lang_en = x.lang == FP_LANG_EN};
+    fp_value *extras = fp_names_report(&facts, notes, 0);
+    fp_value *rep = (fp_value *)fp_v_get(extras, "report"); /* ours: report.title is set below */
     fp_scope base = {.fields = metrics};
-    fp_scope top = {.outer = &base, .fields = extras};
+    fp_scope names = {.outer = &base, .fields = extras};
+    /* the words of the template's language (its libraries' <word>s), borrowed */
+    fp_value *no_words = t->words ? NULL : fp_v_obj();
+    fp_scope top = {.outer = &names, .name = "words", .value = t->words ? t->words : no_words};
 
     d->title = attr_text(&x, r, FP_A_TITLE, &top, "");
     fp_v_set(rep, "title", fp_v_str(d->title));
@@ -909,10 +987,9 @@ fp_status fp_expand(const fp_template *t, const fp_value *metrics, const fp_note
         fp_format_text(date, (fp_fmt){x.lang == FP_LANG_EN ? FP_FMT_DATE_EN : FP_FMT_DATE_ZH, -1}, x.lang, &b);
         d->date = fp_buf_steal(&b);
     }
-    bool last_if = true;
-    for (size_t i = 0; i < r->nkids; i++)
-        block(&x, r->kids[i], &top, d->root, &last_if);
+    blocks(&x, r, &top, d->root);
     fp_v_free(extras);
+    fp_v_free(no_words);
     fp_buf_free(&x.warned_parts);
     *out = d;
     return FP_OK;

@@ -2,6 +2,7 @@
  * template expressions (see expr.h for the language). */
 #include "expr.h"
 
+#include "format.h"
 #include "util.h"
 
 #include <math.h>
@@ -551,8 +552,9 @@ static fp_numkind add_kind(fp_numkind a, fp_numkind b)
     if (a == b)
         return a;
     /* a fraction and a plain number (attainment - 1, sales / prev - 1) is still a fraction */
-    if ((a == FP_NUM_RATIO && b == FP_NUM_PLAIN) || (a == FP_NUM_PLAIN && b == FP_NUM_RATIO))
-        return FP_NUM_RATIO;
+    if ((a == FP_NUM_RATIO && (b == FP_NUM_PLAIN || b == FP_NUM_COUNT)) ||
+        ((a == FP_NUM_PLAIN || a == FP_NUM_COUNT) && b == FP_NUM_RATIO))
+        return FP_NUM_RATIO; /* (a literal 1 is a count) */
     return FP_NUM_PLAIN;
 }
 
@@ -691,88 +693,153 @@ static void aggregate(const fp_value *list, const node *f, const fp_scope *sc, i
     }
 }
 
-static const char *const FUNCS[] = {"min", "max", "abs", "round", "len", "if", "sum", "avg",
-                                    "count", "first", "last", "top", NULL};
+/* The built-in functions: one table for the checker (arity, lists) and the evaluator. */
+typedef enum {
+    F_MIN, F_MAX, F_ABS, F_ROUND, F_LEN, F_IF, F_DIR, F_PLURAL, F_SUM, F_AVG, F_COUNT, F_FIRST, F_LAST, F_TOP
+} fid;
+
+static const struct builtin {
+    const char *name;
+    fid id;
+    int lo, hi;    /* how many arguments */
+    bool list;     /* the first argument is a list; the others are evaluated for each element */
+    bool cond;     /* … as a condition (count, first, last) rather than a number */
+    bool element;  /* the result is an element of the list */
+} BUILTINS[] = {
+    {"min", F_MIN, 1, 16, false, false, false},  {"max", F_MAX, 1, 16, false, false, false},
+    {"abs", F_ABS, 1, 1, false, false, false},   {"round", F_ROUND, 1, 2, false, false, false},
+    {"len", F_LEN, 1, 1, false, false, false},   {"if", F_IF, 3, 3, false, false, false},
+    {"dir", F_DIR, 1, 1, false, false, false},   {"plural", F_PLURAL, 3, 3, false, false, false},
+    {"sum", F_SUM, 2, 2, true, false, false},
+    {"avg", F_AVG, 2, 2, true, false, false},    {"count", F_COUNT, 1, 2, true, true, false},
+    {"first", F_FIRST, 1, 2, true, true, true},  {"last", F_LAST, 1, 2, true, true, true},
+    {"top", F_TOP, 2, 2, true, false, true},
+};
+
+static const struct builtin *builtin(const char *name)
+{
+    for (size_t i = 0; i < sizeof BUILTINS / sizeof *BUILTINS; i++)
+        if (!strcmp(BUILTINS[i].name, name))
+            return &BUILTINS[i];
+    return NULL;
+}
+
+/* min/max over a list: min(reps, sales) */
+static bool over_list(const struct builtin *f, int nargs, fp_vtype first)
+{
+    return f->list || ((f->id == F_MIN || f->id == F_MAX) && nargs == 2 && first == FP_V_ARR);
+}
 
 static fp_ev call(const node *n, const fp_scope *sc, int depth)
 {
-    const char *f = n->s;
+    const struct builtin *f = builtin(n->s);
     int na = n->nargs;
-    if (!strcmp(f, "if")) {
-        if (na != 3)
-            return ev_null();
+    if (!f || na < f->lo || na > f->hi)
+        return ev_null(); /* the checker saw to it */
+    if (f->id == F_IF || f->id == F_PLURAL) {
+        /* plural(n, 'order', 'orders'): the second unless n is exactly 1 */
         fp_ev c = eval(n->args[0], sc, depth);
+        if (f->id == F_PLURAL) {
+            bool one = c.type == FP_V_NUM && c.n == 1;
+            fp_ev_free(&c);
+            return eval(n->args[one ? 1 : 2], sc, depth);
+        }
         bool t = fp_ev_truthy(&c);
         fp_ev_free(&c);
         return eval(n->args[t ? 1 : 2], sc, depth);
     }
-    /* list functions: the first argument is a list, the second is evaluated per element */
-    bool listfn = !strcmp(f, "sum") || !strcmp(f, "avg") || !strcmp(f, "count") || !strcmp(f, "first") ||
-                  !strcmp(f, "last") || !strcmp(f, "top");
-    fp_ev a0 = na > 0 ? eval(n->args[0], sc, depth) : ev_null();
-    if ((!strcmp(f, "min") || !strcmp(f, "max")) && a0.type == FP_V_ARR && na == 2)
-        listfn = true;
-    if (listfn) {
+    fp_ev a0 = eval(n->args[0], sc, depth);
+    if (over_list(f, na, a0.type)) {
         if (a0.type != FP_V_ARR) {
             fp_ev_free(&a0);
-            return !strcmp(f, "count") ? ev_num(0, FP_NUM_COUNT) : ev_null();
+            return f->id == F_COUNT ? ev_num(0, FP_NUM_COUNT) : ev_null();
         }
-        bool cond = !strcmp(f, "count") || !strcmp(f, "first") || !strcmp(f, "last");
-        int want = !strcmp(f, "min") ? -1 : 1;
         agg g;
-        aggregate(a0.v, na > 1 ? n->args[1] : NULL, sc, depth, cond, want, &g);
-        if (!strcmp(f, "count"))
+        aggregate(a0.v, na > 1 ? n->args[1] : NULL, sc, depth, f->cond, f->id == F_MIN ? -1 : 1, &g);
+        switch (f->id) {
+        case F_COUNT:
             return ev_num((double)g.count, FP_NUM_COUNT);
-        if (!strcmp(f, "first"))
+        case F_FIRST:
             return g.first_el ? ev_of(g.first_el) : ev_null();
-        if (!strcmp(f, "last"))
+        case F_LAST:
             return g.last_el ? ev_of(g.last_el) : ev_null();
-        if (!strcmp(f, "top"))
+        case F_TOP:
             return g.best_el ? ev_of(g.best_el) : ev_null();
-        if (!g.nums)
-            return ev_null();
-        if (!strcmp(f, "sum"))
-            return ev_num(g.sum, g.kind);
-        if (!strcmp(f, "avg"))
-            return ev_num(g.sum / (double)g.nums, g.kind == FP_NUM_COUNT ? FP_NUM_PLAIN : g.kind);
-        return ev_num(g.best, g.kind); /* min, max */
+        case F_SUM:
+            return g.nums ? ev_num(g.sum, g.kind) : ev_null();
+        case F_AVG:
+            return g.nums ? ev_num(g.sum / (double)g.nums, g.kind == FP_NUM_COUNT ? FP_NUM_PLAIN : g.kind) : ev_null();
+        case F_MIN:
+        case F_MAX:
+            return g.nums ? ev_num(g.best, g.kind) : ev_null();
+        case F_ABS:
+        case F_ROUND:
+        case F_LEN:
+        case F_IF:
+        case F_DIR:
+        case F_PLURAL:
+            break;
+        }
+        return ev_null();
     }
     fp_ev r = ev_null();
-    if (!strcmp(f, "min") || !strcmp(f, "max")) {
+    switch (f->id) {
+    case F_MIN:
+    case F_MAX: {
         bool any = false;
         for (int i = 0; i < na; i++) {
             fp_ev v = i == 0 ? a0 : eval(n->args[i], sc, depth);
-            if (v.type == FP_V_NUM && (!any || (f[1] == 'i' ? v.n < r.n : v.n > r.n))) {
+            if (v.type == FP_V_NUM && (!any || (f->id == F_MIN ? v.n < r.n : v.n > r.n))) {
                 r = ev_num(v.n, v.kind);
                 any = true;
             }
             if (i)
                 fp_ev_free(&v);
         }
-    } else if (!strcmp(f, "abs")) {
+        break;
+    }
+    case F_ABS:
         if (a0.type == FP_V_NUM)
             r = ev_num(fabs(a0.n), a0.kind);
-    } else if (!strcmp(f, "round")) {
+        break;
+    case F_ROUND: {
         int digits = 0;
         if (na > 1) {
             fp_ev d = eval(n->args[1], sc, depth);
             if (d.type == FP_V_NUM)
-                digits = (int)d.n;
+                digits = d.n < -12 ? -12 : d.n > 12 ? 12 : (int)d.n;
             fp_ev_free(&d);
         }
-        if (digits < -12)
-            digits = -12;
-        if (digits > 12)
-            digits = 12;
         if (a0.type == FP_V_NUM) {
             double p = pow(10, digits);
             r = ev_num(round(a0.n * p) / p, a0.kind);
         }
-    } else if (!strcmp(f, "len")) {
+        break;
+    }
+    case F_LEN:
         if (a0.type == FP_V_STR)
             r = ev_num((double)fp_utf8_len(a0.s), FP_NUM_COUNT);
         else if (a0.type == FP_V_ARR || a0.type == FP_V_OBJ)
             r = ev_num((double)fp_v_len(a0.v), FP_NUM_COUNT);
+        break;
+    case F_DIR:
+        /* the direction a change reads as: "up", "down", or "flat" when what it shows is zero — the
+         * rule of the KPI cards' arrows (fp_direction) */
+        if (a0.type == FP_V_NUM) {
+            int d = fp_direction(a0.n, a0.kind);
+            r.type = FP_V_STR;
+            r.s = d > 0 ? "up" : d < 0 ? "down" : "flat";
+        }
+        break;
+    case F_IF:
+    case F_PLURAL:
+    case F_SUM:
+    case F_AVG:
+    case F_COUNT:
+    case F_FIRST:
+    case F_LAST:
+    case F_TOP:
+        break;
     }
     fp_ev_free(&a0);
     return r;
@@ -812,6 +879,10 @@ static fp_ev eval(const node *n, const fp_scope *sc, int depth)
                 i += len;
             if (i >= 0 && i < len)
                 r = ev_of(fp_v_at(base.v, (size_t)i));
+        } else if (base.type == FP_V_OBJ && ix.type == FP_V_STR) {
+            const fp_value *v = fp_v_get(base.v, ix.s); /* words.cur[period.kind] */
+            if (v)
+                r = ev_of(v);
         }
         fp_ev_free(&base);
         fp_ev_free(&ix);
@@ -890,14 +961,24 @@ static const char *suggest(const char *name, const fp_scope *sc, const fp_value 
 static void cfail(checker *c, const node *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void cfail(checker *c, const node *n, const char *fmt, ...)
 {
-    if (c->failed)
-        return;
     char msg[1500];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fp_fail(c->err, FP_ERR_INPUT, "column %d: %s", n->col, msg);
+    if (!c->failed) {
+        fp_fail(c->err, FP_ERR_INPUT, "column %d: %s", n->col, msg);
+    } else {
+        /* every unknown name of the expression, not only the first (the list of names once) */
+        char *list = strstr(msg, " (names here");
+        if (!list)
+            list = strstr(msg, "; the names here");
+        if (list)
+            *list = 0;
+        size_t have = strlen(c->err->msg);
+        if (have + 40 < sizeof c->err->msg)
+            snprintf(c->err->msg + have, sizeof c->err->msg - have, "; and column %d: %s", n->col, msg);
+    }
     c->failed = true;
 }
 
@@ -906,46 +987,48 @@ static const fp_value *check(checker *c, const node *n, const fp_scope *sc);
 
 static const fp_value *check_call(checker *c, const node *n, const fp_scope *sc)
 {
-    bool known = false;
-    for (int i = 0; FUNCS[i]; i++)
-        known = known || !strcmp(FUNCS[i], n->s);
-    if (!known) {
+    const struct builtin *f = builtin(n->s);
+    if (!f) {
         fp_buf b;
         fp_buf_init(&b);
-        for (int i = 0; FUNCS[i]; i++)
-            fp_buf_printf(&b, "%s%s", i ? ", " : "", FUNCS[i]);
-        cfail(c, n, "unknown function %s(); the functions are %s", n->s, b.data);
+        const char *best = NULL;
+        int bd = 3;
+        for (size_t i = 0; i < sizeof BUILTINS / sizeof *BUILTINS; i++) {
+            fp_buf_printf(&b, "%s%s", i ? ", " : "", BUILTINS[i].name);
+            int d = fp_edit_distance(n->s, BUILTINS[i].name);
+            if (d < bd) {
+                bd = d;
+                best = BUILTINS[i].name;
+            }
+        }
+        if (best)
+            cfail(c, n, "unknown function %s(); did you mean %s()? (the functions are %s)", n->s, best, b.data);
+        else
+            cfail(c, n, "unknown function %s(); the functions are %s", n->s, b.data);
         fp_buf_free(&b);
         return NULL;
     }
-    bool listfn = !strcmp(n->s, "sum") || !strcmp(n->s, "avg") || !strcmp(n->s, "count") ||
-                  !strcmp(n->s, "first") || !strcmp(n->s, "last") || !strcmp(n->s, "top");
-    int lo = 1, hi = 16;
-    if (!strcmp(n->s, "if"))
-        lo = hi = 3;
-    else if (!strcmp(n->s, "abs") || !strcmp(n->s, "len"))
-        lo = hi = 1;
-    else if (!strcmp(n->s, "round"))
-        hi = 2;
-    else if (!strcmp(n->s, "sum") || !strcmp(n->s, "avg") || !strcmp(n->s, "top"))
-        lo = hi = 2;
-    else if (listfn)
-        hi = 2;
-    if (n->nargs < lo || n->nargs > hi) {
+    if (n->nargs < f->lo || n->nargs > f->hi) {
         char want[32];
-        if (lo == hi)
-            snprintf(want, sizeof want, "%d", lo);
+        if (f->lo == f->hi)
+            snprintf(want, sizeof want, "%d", f->lo);
         else
-            snprintf(want, sizeof want, "%d to %d", lo, hi);
-        cfail(c, n, "%s() takes %s argument%s, not %d", n->s, want, hi == 1 ? "" : "s", n->nargs);
+            snprintf(want, sizeof want, "%d to %d", f->lo, f->hi);
+        cfail(c, n, "%s() takes %s argument%s, not %d", n->s, want, f->hi == 1 ? "" : "s", n->nargs);
         return NULL;
     }
+    bool failed = c->failed;
+    c->failed = false;
     const fp_value *first = check(c, n->args[0], sc);
-    if (c->failed)
+    bool bad_first = c->failed;
+    c->failed = c->failed || failed;
+    if (bad_first) { /* the list is unknown: its elements' fields cannot be checked */
+        for (int i = 1; i < n->nargs; i++)
+            if (!over_list(f, n->nargs, FP_V_ARR))
+                check(c, n->args[i], sc);
         return NULL;
-    bool over_list = listfn || ((!strcmp(n->s, "min") || !strcmp(n->s, "max")) && n->nargs == 2 &&
-                                fp_v_type(first) == FP_V_ARR);
-    if (over_list) {
+    }
+    if (over_list(f, n->nargs, fp_v_type(first))) {
         if (first && fp_v_type(first) != FP_V_ARR) {
             cfail(c, n->args[0], "%s() wants a list (like reps or channels) first", n->s);
             return NULL;
@@ -954,18 +1037,19 @@ static const fp_value *check_call(checker *c, const node *n, const fp_scope *sc)
         fp_scope inner = {.outer = sc, .fields = el};
         for (int i = 1; i < n->nargs; i++)
             check(c, n->args[i], el ? &inner : sc);
-        if (!strcmp(n->s, "first") || !strcmp(n->s, "last") || !strcmp(n->s, "top"))
-            return el;
-        return NULL;
+        return f->element ? el : NULL;
     }
+    const fp_value *shape[3] = {first, NULL, NULL};
     for (int i = 1; i < n->nargs; i++)
-        check(c, n->args[i], sc);
+        shape[i < 3 ? i : 2] = check(c, n->args[i], sc);
+    if (f->id == F_IF) /* if(up, top(channels, …), top(channels, …)): either has the shape of a channel */
+        return shape[1] ? shape[1] : shape[2];
     return NULL;
 }
 
 static const fp_value *check(checker *c, const node *n, const fp_scope *sc)
 {
-    if (c->failed || !n)
+    if (!n)
         return NULL;
     switch (n->k) {
     case E_NUM:
@@ -976,7 +1060,7 @@ static const fp_value *check(checker *c, const node *n, const fp_scope *sc)
     case E_NAME: {
         const fp_scope *where = NULL;
         const fp_value *v = lookup_in(sc, n->s, &where);
-        static const char *const context[] = {"root", "report", "period", "scope", "notes", "loop"};
+        static const char *const context[] = {"root", "report", "period", "scope", "notes", "loop", "words", "data"};
         bool ctx = false;
         for (size_t i = 0; i < sizeof context / sizeof *context; i++)
             ctx |= !strcmp(n->s, context[i]);
@@ -1016,7 +1100,7 @@ static const fp_value *check(checker *c, const node *n, const fp_scope *sc)
     }
     case E_FIELD: {
         const fp_value *base = check(c, n->a, sc);
-        if (c->failed || !base)
+        if (!base)
             return NULL;
         if (fp_v_type(base) == FP_V_ARR) {
             cfail(c, n, "\"%s\" is read from a list: pick an element (list[0].%s), or use sum(list, %s), "
@@ -1029,6 +1113,8 @@ static const fp_value *check(checker *c, const node *n, const fp_scope *sc)
             return NULL;
         }
         const fp_value *v = fp_v_get(base, n->s);
+        if (!v)
+            v = fp_v_get(base, "*"); /* an open object (notes.*: any key of the front matter) */
         if (v)
             return v;
         fp_buf b;
@@ -1046,10 +1132,41 @@ static const fp_value *check(checker *c, const node *n, const fp_scope *sc)
     case E_INDEX: {
         const fp_value *base = check(c, n->a, sc);
         check(c, n->b, sc);
-        if (c->failed || !base)
+        if (!base)
             return NULL;
+        if (fp_v_type(base) == FP_V_OBJ) {
+            /* obj["key"] or obj[expr]: a field picked by name; a literal name must be one of its fields,
+             * a computed one reads as the fields read when they all have one shape (words.cur[period.kind]) */
+            if (n->b->k == E_STR) {
+                const fp_value *v = fp_v_get(base, n->b->s);
+                if (!v) {
+                    fp_buf b;
+                    fp_buf_init(&b);
+                    for (size_t i = 0; i < fp_v_len(base); i++)
+                        fp_buf_printf(&b, "%s%s", i ? ", " : "", fp_v_key(base, i));
+                    cfail(c, n, "unknown field \"%s\"; the fields are: %s", n->b->s, b.data ? b.data : "none");
+                    fp_buf_free(&b);
+                }
+                return v;
+            }
+            if (n->b->k == E_NUM) {
+                cfail(c, n, "[%g] picks an element of a list; this has fields: pick one by name ([\"name\"])", n->b->n);
+                return NULL;
+            }
+            /* the shape of its first field when every field is an object (a group of words); NULL (any
+             * value) else */
+            const fp_value *one = fp_v_len(base) ? fp_v_at(base, 0) : NULL;
+            for (size_t i = 0; one && i < fp_v_len(base); i++)
+                if (fp_v_type(fp_v_at(base, i)) != FP_V_OBJ)
+                    one = NULL;
+            return one;
+        }
         if (fp_v_type(base) != FP_V_ARR) {
-            cfail(c, n, "[…] picks an element of a list, and this is not one");
+            cfail(c, n, "[…] picks an element of a list or a field of an object, and this is neither");
+            return NULL;
+        }
+        if (n->b->k == E_STR) {
+            cfail(c, n, "[\"%s\"] picks a field by name, and this is a list: pick an element by number", n->b->s);
             return NULL;
         }
         return fp_v_at(base, 0);

@@ -102,6 +102,15 @@ void fp_fmt_percent(double r, int decimals, bool sign, fp_buf *out)
     fp_buf_printf(out, "%.*f%%", decimals, rounded);
 }
 
+int fp_direction(double v, int numkind)
+{
+    if (!isfinite(v))
+        return 0;
+    /* the same arithmetic as fp_fmt_percent and fp_fmt_number, so "flat" is exactly "shows as zero" */
+    double shown = numkind == FP_NUM_RATIO ? round(fabs(v * 100.0) * 10.0) : round(fabs(v) * 100.0);
+    return shown == 0 ? 0 : v > 0 ? 1 : -1;
+}
+
 /* ---- named formats ---- */
 
 static const struct {
@@ -112,7 +121,7 @@ static const struct {
             {"percent", FP_FMT_PERCENT}, {"signed", FP_FMT_SIGNED},   {"pp", FP_FMT_PP},
             {"points", FP_FMT_POINTS},   {"count", FP_FMT_COUNT},     {"arrow", FP_FMT_ARROW},
             {"date", FP_FMT_DATE},       {"date_zh", FP_FMT_DATE_ZH}, {"date_en", FP_FMT_DATE_EN},
-            {"text", FP_FMT_TEXT}};
+            {"date_long", FP_FMT_DATE_LONG}, {"text", FP_FMT_TEXT}};
 
 bool fp_fmt_parse(const char *spec, fp_fmt *out, char *why, size_t whyn)
 {
@@ -268,6 +277,7 @@ void fp_format_number_in(double v, int numkind, fp_fmt fmt, fp_lang lang, const 
     case FP_FMT_DATE:
     case FP_FMT_DATE_ZH:
     case FP_FMT_DATE_EN:
+    case FP_FMT_DATE_LONG:
     case FP_FMT_TEXT:
         fp_json_number(v, (fp_numkind)numkind, out);
         break;
@@ -276,8 +286,9 @@ void fp_format_number_in(double v, int numkind, fp_fmt fmt, fp_lang lang, const 
 
 void fp_format_text(const char *s, fp_fmt fmt, fp_lang lang, fp_buf *out)
 {
-    (void)lang;
     fp_date d;
+    if (fmt.kind == FP_FMT_DATE_LONG)
+        fmt.kind = lang == FP_LANG_EN ? FP_FMT_DATE_EN : FP_FMT_DATE_ZH;
     if ((fmt.kind == FP_FMT_DATE || fmt.kind == FP_FMT_DATE_ZH || fmt.kind == FP_FMT_DATE_EN) &&
         fp_date_parse(s, strlen(s), &d)) {
         int y, m, dd;

@@ -24,6 +24,11 @@ void fp_fmt_money(int64_t fen, fp_money_style style, fp_buf *out);
 void fp_fmt_money_in(int64_t fen, fp_money_style style, const struct fp_currency *cur, fp_buf *out);
 /* A fraction as a percentage: 0.9431 → "94.3%" (decimals 1); with sign: "+5.2%", "-3.0%". */
 void fp_fmt_percent(double r, int decimals, bool sign, fp_buf *out);
+/* The direction a change reads as: +1, -1, or 0 when what its default format shows is zero — a fraction
+ * (mom, yoy: FP_NUM_RATIO) at one decimal of a per cent (±0.04% is flat, 0.05% is up), any other number
+ * at two decimals. The KPI cards' arrows and the templates' dir() both use it, so a sentence and the
+ * card beside it never disagree. */
+int fp_direction(double v, int numkind);
 /* A plain number with the given decimals and thousands separators. */
 void fp_fmt_number(double d, int decimals, fp_buf *out);
 
@@ -44,6 +49,7 @@ typedef enum fp_fmt_kind {
     FP_FMT_DATE,     /* 2026-10-03 */
     FP_FMT_DATE_ZH,  /* 2026年10月3日 */
     FP_FMT_DATE_EN,  /* 3 Oct 2026 */
+    FP_FMT_DATE_LONG, /* the report's language: 2026年10月3日 or 3 Oct 2026 */
     FP_FMT_TEXT      /* as it is */
 } fp_fmt_kind;
 

@@ -28,6 +28,8 @@ static fp_value *period_v(const fp_period *p)
     fp_v_set(o, "label", fp_v_str(buf));
     fp_period_label_zh(p, buf, sizeof buf);
     fp_v_set(o, "label_zh", fp_v_str(buf));
+    fp_period_label_en(p, buf, sizeof buf);
+    fp_v_set(o, "label_en", fp_v_str(buf));
     fp_v_set(o, "start", date_v(p->start));
     fp_v_set(o, "end", date_v(p->end));
     return o;

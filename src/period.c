@@ -207,6 +207,26 @@ void fp_period_label_zh(const fp_period *p, char *out, size_t n)
     }
 }
 
+void fp_period_label_en(const fp_period *p, char *out, size_t n)
+{
+    static const char *const month[] = {"January", "February", "March",     "April",   "May",      "June",
+                                        "July",    "August",   "September", "October", "November", "December"};
+    switch (p->kind) {
+    case FP_WEEK:
+        snprintf(out, n, "week %d of %d", p->num, p->year);
+        break;
+    case FP_MONTH:
+        snprintf(out, n, "%s %d", month[(p->num - 1) % 12], p->year);
+        break;
+    case FP_QUARTER:
+        snprintf(out, n, "Q%d %d", p->num, p->year);
+        break;
+    case FP_YEAR:
+        snprintf(out, n, "%d", p->year);
+        break;
+    }
+}
+
 const char *fp_period_kind_name(fp_period_kind k)
 {
     switch (k) {

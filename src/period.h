@@ -39,6 +39,8 @@ fp_period fp_period_containing(fp_period_kind kind, fp_date day);
 void fp_period_label(const fp_period *p, char *out, size_t n);
 /* Chinese label: 2026年第43周, 2026年10月, 2026年第4季度, 2026年. out needs 32 bytes. */
 void fp_period_label_zh(const fp_period *p, char *out, size_t n);
+/* "week 43 of 2026", "October 2026", "Q4 2026", "2026": the period in an English sentence */
+void fp_period_label_en(const fp_period *p, char *out, size_t n);
 const char *fp_period_kind_name(fp_period_kind k);
 /* Months (as y*12+m-1) that a period overlaps: first and last. */
 void fp_period_months(const fp_period *p, int *first, int *last);

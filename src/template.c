@@ -11,6 +11,8 @@
  */
 #include "template.h"
 
+#include "names.h"
+
 #include "metrics_value.h"
 #include "xmlsafe.h"
 
@@ -25,7 +27,8 @@
 #include <sys/stat.h>
 
 #define MAX_TEMPLATE_BYTES (2u << 20)
-#define MAX_PROBLEMS 50
+#define MAX_PROBLEMS 50          /* what a failed load reports (fupan check: all) */
+#define MAX_CHECK_PROBLEMS 100000
 #define MAX_NESTING 40
 
 typedef enum atype {
@@ -57,7 +60,7 @@ static const attrdef ATTRS[FP_A_COUNT] = {
     [FP_A_SUBTITLE] = {"subtitle", AT_TEXT, NULL, false},
     [FP_A_AUTHOR] = {"author", AT_TEXT, NULL, false},
     [FP_A_DATE] = {"date", AT_TEXT, NULL, false},
-    [FP_A_KIND] = {"kind", AT_ENUM, "weekly monthly quarterly annual self-review retrospective rollup custom", false},
+    [FP_A_KIND] = {"kind", AT_ENUM, "weekly monthly quarterly annual review self-review retrospective rollup custom", false},
     [FP_A_LANG] = {"lang", AT_ENUM, "zh en", false},
     [FP_A_PAGE] = {"page", AT_ENUM, "A4 A3 letter", false},
     [FP_A_ORIENTATION] = {"orientation", AT_ENUM, "portrait landscape", false},
@@ -100,6 +103,11 @@ static const attrdef ATTRS[FP_A_COUNT] = {
     [FP_A_PART] = {"part", AT_NAME, NULL, false},
     [FP_A_TONE] = {"tone", AT_ENUM, "good warn bad muted accent", false},
     [FP_A_BOLD] = {"bold", AT_EXPR, NULL, true},
+    [FP_A_NAME] = {"name", AT_NAME, NULL, false},
+    [FP_A_PHRASE] = {"phrase", AT_NAME, NULL, false},
+    [FP_A_PARAMS] = {"params", AT_RAW, NULL, false},
+    [FP_A_SRC] = {"src", AT_RAW, NULL, false},
+    [FP_A_KEY] = {"key", AT_RAW, NULL, false},
 };
 
 typedef enum content {
@@ -174,6 +182,13 @@ static const elemdef ELEMS[FP_TK_KIND_COUNT] = {
     [FP_TK_NOTES] = {"notes", C_BLOCKS, {FP_A_PART, FP_A_TITLE, END}, {FP_A_PART, END}, "a block"},
     [FP_TK_BOX] = {"box", C_BLOCKS, {FP_A_TITLE, FP_A_TONE, FP_A_WHEN, END}, {END}, "a block"},
     [FP_TK_PAGEBREAK] = {"pagebreak", C_EMPTY, {FP_A_WHEN, END}, {END}, "a block"},
+    [FP_TK_LET] = {"let", C_EMPTY, {FP_A_NAME, FP_A_VALUE, END}, {FP_A_NAME, FP_A_VALUE, END},
+                   "a block or inside text"},
+    [FP_TK_USE] = {"use", C_SAME, {FP_A_PHRASE, END}, {FP_A_PHRASE, END}, "a block or inside text"},
+    [FP_TK_PHRASE] = {"phrase", C_SAME, {FP_A_NAME, FP_A_PARAMS, END}, {FP_A_NAME, END},
+                      "in <report> or a <library>"},
+    [FP_TK_INCLUDE] = {"include", C_EMPTY, {FP_A_SRC, END}, {FP_A_SRC, END}, "in <report> or a <library>"},
+    [FP_TK_WORD] = {"word", C_EMPTY, {FP_A_KEY, END}, {FP_A_KEY, END}, "in <report> or a <library>"},
     [FP_TK_TEXT] = {"#text", C_EMPTY, {END}, {END}, "text"},
     [FP_TK_B] = {"b", C_INLINE, {END}, {END}, "inside text"},
     [FP_TK_GOOD] = {"good", C_INLINE, {END}, {END}, "inside text"},
@@ -185,9 +200,9 @@ static const elemdef ELEMS[FP_TK_KIND_COUNT] = {
 
 static const fp_tkind BLOCK_KINDS[] = {FP_TK_H,  FP_TK_P,     FP_TK_UL,    FP_TK_OL,  FP_TK_KPIS,
                                        FP_TK_TABLE, FP_TK_CHART, FP_TK_IF, FP_TK_ELSE, FP_TK_EACH,
-                                       FP_TK_NOTES, FP_TK_BOX, FP_TK_PAGEBREAK};
-static const fp_tkind INLINE_KINDS[] = {FP_TK_B,   FP_TK_GOOD, FP_TK_WARN, FP_TK_BAD,
-                                        FP_TK_MUTED, FP_TK_ACCENT, FP_TK_IF, FP_TK_ELSE, FP_TK_EACH};
+                                       FP_TK_NOTES, FP_TK_BOX, FP_TK_PAGEBREAK, FP_TK_LET, FP_TK_USE};
+static const fp_tkind INLINE_KINDS[] = {FP_TK_B,     FP_TK_GOOD,   FP_TK_WARN, FP_TK_BAD,  FP_TK_MUTED,
+                                        FP_TK_ACCENT, FP_TK_IF,    FP_TK_ELSE, FP_TK_EACH, FP_TK_LET, FP_TK_USE};
 
 const char *fp_tkind_name(fp_tkind k)
 {
@@ -196,38 +211,84 @@ const char *fp_tkind_name(fp_tkind k)
 
 /* ---- problems ---- */
 
+/* a phrase defined in the template or a library it includes */
+typedef struct phrase {
+    char *name;
+    char *params;        /* space-separated parameter names */
+    xmlNodePtr node;     /* its <phrase> element, alive until the template is read */
+    const char *path;    /* the file it is in */
+} phrase;
+
+/* memory that lives as long as the walk: bound names and the values standing for their shapes */
+typedef struct arena_item {
+    struct arena_item *next;
+    fp_scope scope;
+    fp_value *value;     /* owned, or NULL */
+    char *name;
+} arena_item;
+
 typedef struct ctx {
     const char *path;
     fp_buf text;
     int count;
+    phrase *phrases;
+    size_t nphrases, phrases_cap;
+    xmlDocPtr *docs;     /* included libraries, freed after the walk */
+    size_t ndocs;
+    char **incl;         /* libraries being read (cycle detection) */
+    size_t nincl;
+    const char *lang;    /* for src="lib/{lang}.xml" */
+    fp_value *words;
+    arena_item *arena;
+    const char *use_stack[16]; /* phrases being placed (a phrase may not place itself) */
+    int nuse;
+    const char *use_at;  /* where the phrase being checked is placed: "file:line" */
     const fp_scope *table_outer; /* the scope of the table being read: where column totals are evaluated */
     const fp_value *table_rows;  /* the table's list (its shape), bound as "rows" in a column's total */
+    fp_value *loop;              /* the shape of loop.*, bound with a list's elements */
+    int max_problems;            /* kept in the text; the rest are counted */
 } ctx;
 
 static void problem(ctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void problem(ctx *c, int line, const char *fmt, ...)
 {
-    if (c->count >= MAX_PROBLEMS) {
-        if (c->count++ == MAX_PROBLEMS)
-            fp_buf_printf(&c->text, "\n%s: … and more problems; fix these first", c->path);
-        return;
+    if (c->count >= c->max_problems) {
+        c->count++;
+        return; /* counted: the message says how many more */
     }
-    char msg[1800];
+    fp_buf one;
+    fp_buf_init(&one);
+    if (line > 0)
+        fp_buf_printf(&one, "%s:%d: ", c->path, line);
+    else
+        fp_buf_printf(&one, "%s: ", c->path);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    char one[2000];
-    if (line > 0)
-        snprintf(one, sizeof one, "%s:%d: %s", c->path, line, msg);
-    else
-        snprintf(one, sizeof one, "%s: %s", c->path, msg);
-    if (c->count && c->text.len >= strlen(one) && !strcmp(c->text.data + c->text.len - strlen(one), one))
-        return; /* libxml2 repeats itself */
+    if (n > 0) {
+        fp_buf_reserve(&one, (size_t)n + 1);
+        va_start(ap, fmt);
+        vsnprintf(one.data + one.len, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+        one.len += (size_t)n;
+    }
+    if (line > 0 && c->use_at)
+        fp_buf_printf(&one, " (in the phrase placed at %s)", c->use_at);
+    if (c->count && c->text.len >= one.len && !strcmp(c->text.data + c->text.len - one.len, one.data)) {
+        fp_buf_free(&one); /* libxml2 repeats itself */
+        return;
+    }
     if (c->count)
         fp_buf_addc(&c->text, '\n');
-    fp_buf_adds(&c->text, one);
+    fp_buf_add(&c->text, one.data, one.len);
+    fp_buf_free(&one);
     c->count++;
+}
+
+static void report_problem(void *ud, int line, const char *msg)
+{
+    problem(ud, line, "%s", msg);
 }
 
 /* ---- text with placeholders ---- */
@@ -264,6 +325,7 @@ static void seg_lit(fp_ttext *t, const char *s, size_t n)
 static bool parse_ttext(ctx *c, int line, const char *what, const char *s, const fp_scope *scope, fp_ttext *out)
 {
     const char *p = s;
+    bool ok = true; /* a bad placeholder is reported and skipped: the next ones are checked too */
     while (*p) {
         if (p[0] == '{' && p[1] == '{') {
             seg_lit(out, "{", 1);
@@ -324,13 +386,15 @@ static bool parse_ttext(ctx *c, int line, const char *what, const char *s, const
             size_t sl = fp_trim(&sp, strlen(spec));
             char *trimmed = fp_xstrndup(sp, sl);
             char why[600];
-            bool ok = fp_fmt_parse(trimmed, &fmt, why, sizeof why);
+            bool good = fp_fmt_parse(trimmed, &fmt, why, sizeof why);
             free(trimmed);
             free(spec);
-            if (!ok) {
+            if (!good) {
                 problem(c, line, "%s: in {%s|…}: %s", what, src, why);
                 free(src);
-                return false;
+                ok = false;
+                p++;
+                continue;
             }
         }
         fp_expr *e;
@@ -338,20 +402,24 @@ static bool parse_ttext(ctx *c, int line, const char *what, const char *s, const
         if (fp_expr_parse(src, &e, &err) != FP_OK) {
             problem(c, line, "%s: in {%s}: %s", what, src, err.msg);
             free(src);
-            return false;
+            ok = false;
+            p++;
+            continue;
         }
         if (scope && fp_expr_check(e, scope, &err) != FP_OK) {
             problem(c, line, "%s: in {%s}: %s", what, src, err.msg);
             fp_expr_free(e);
             free(src);
-            return false;
+            ok = false;
+            p++;
+            continue;
         }
         free(src);
         out->seg = fp_xrealloc(out->seg, (out->n + 1) * sizeof *out->seg);
         out->seg[out->n++] = (fp_tseg){NULL, e, fmt};
         p++;
     }
-    return true;
+    return ok;
 }
 
 /* ---- the tree ---- */
@@ -647,13 +715,14 @@ static bool allowed(content c, fp_tkind k)
     case C_INLINE:
         return kind_in(k, INLINE_KINDS, sizeof INLINE_KINDS / sizeof *INLINE_KINDS);
     case C_KPIS:
-        return k == FP_TK_KPI || k == FP_TK_IF || k == FP_TK_ELSE;
+        return k == FP_TK_KPI || k == FP_TK_IF || k == FP_TK_ELSE || k == FP_TK_LET || k == FP_TK_USE;
     case C_TABLE:
         return k == FP_TK_COL;
     case C_COVER:
         return k == FP_TK_LINE;
     case C_LIST:
-        return k == FP_TK_LI || k == FP_TK_IF || k == FP_TK_ELSE || k == FP_TK_EACH;
+        return k == FP_TK_LI || k == FP_TK_IF || k == FP_TK_ELSE || k == FP_TK_EACH || k == FP_TK_LET ||
+               k == FP_TK_USE;
     case C_SAME:
         return false;
     }
@@ -672,31 +741,170 @@ typedef struct scopes {
     int n;
 } scopes;
 
-static void walk(ctx *c, xmlNodePtr x, fp_tnode *parent, content mode, const fp_scope *scope, int depth);
+static const fp_scope *walk(ctx *c, xmlNodePtr x, fp_tnode *parent, content mode, const fp_scope *scope,
+                            int depth);
+
+/* a name bound for what follows (a <let>, a phrase's parameter): its shape, or a stand-in for a computed
+ * value; kept until the template is read */
+static const fp_scope *bind(ctx *c, const fp_scope *outer, const char *name, const fp_value *shape)
+{
+    arena_item *a = fp_xcalloc(1, sizeof *a);
+    a->next = c->arena;
+    c->arena = a;
+    a->name = fp_xstrdup(name);
+    if (!shape)
+        shape = a->value = fp_v_num(0, FP_NUM_PLAIN);
+    a->scope = (fp_scope){.outer = outer, .name = a->name, .value = shape};
+    return &a->scope;
+}
+
+static const phrase *find_phrase(const ctx *c, const char *name)
+{
+    for (size_t i = c->nphrases; i-- > 0;) /* the last definition wins: the report's over a library's */
+        if (!strcmp(c->phrases[i].name, name))
+            return &c->phrases[i];
+    return NULL;
+}
+
+static bool has_param(const char *params, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = params ? params : ""; *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        size_t k = strcspn(p, " ,");
+        if (k == n && !strncmp(p, name, n))
+            return true;
+        p += k;
+    }
+    return false;
+}
+
+/* <use phrase="…" a="expr" …/>: the parameters become <let>s (checked here, in the place of use), then the
+ * phrase's body is read as if it stood here — checked at each use like everything else */
+static const fp_scope *use_phrase(ctx *c, xmlNodePtr x, fp_tnode *n, content mode, const fp_scope *scope, int depth)
+{
+    xmlChar *pn = xmlGetProp(x, (const xmlChar *)"phrase");
+    const phrase *ph = pn ? find_phrase(c, (const char *)pn) : NULL;
+    if (!ph) {
+        if (!pn) {
+            problem(c, n->line, "<use> needs the attribute phrase");
+        } else {
+            fp_buf names;
+            fp_buf_init(&names);
+            const char *best = NULL;
+            int bd = 3;
+            for (size_t i = 0; i < c->nphrases; i++) {
+                fp_buf_printf(&names, "%s%s", i ? ", " : "", c->phrases[i].name);
+                int d = fp_edit_distance((const char *)pn, c->phrases[i].name);
+                if (d < bd) {
+                    bd = d;
+                    best = c->phrases[i].name;
+                }
+            }
+            problem(c, n->line, "<use>: no phrase named \"%s\"%s%s%s; the phrases are: %s", (const char *)pn,
+                    best ? "; did you mean \"" : "", best ? best : "", best ? "\"?" : "",
+                    names.len ? names.data : "none (define one with <phrase name=\"…\">, or <include> a library)");
+            fp_buf_free(&names);
+        }
+        xmlFree(pn);
+        return scope;
+    }
+    for (int i = 0; i < c->nuse; i++)
+        if (!strcmp(c->use_stack[i], ph->name)) {
+            problem(c, n->line, "<use>: the phrase \"%s\" places itself (through %s); a phrase cannot repeat forever",
+                    ph->name, c->use_stack[c->nuse - 1]);
+            xmlFree(pn);
+            return scope;
+        }
+    if (c->nuse >= (int)(sizeof c->use_stack / sizeof *c->use_stack) || depth > MAX_NESTING) {
+        problem(c, n->line, "<use>: phrases placed more than %d deep", (int)(sizeof c->use_stack / sizeof *c->use_stack));
+        xmlFree(pn);
+        return scope;
+    }
+    /* the arguments, in the scope of the place of use */
+    const fp_scope *inner = scope;
+    for (xmlAttrPtr at = x->properties; at; at = at->next) {
+        const char *an = (const char *)at->name;
+        if (!strcmp(an, "phrase"))
+            continue;
+        if (!has_param(ph->params, an)) {
+            problem(c, n->line, "<use phrase=\"%s\">: the phrase has no parameter %s; its parameters are: %s",
+                    ph->name, an, ph->params && *ph->params ? ph->params : "none");
+            continue;
+        }
+        xmlChar *v = xmlNodeListGetString(x->doc, at->children, 1);
+        fp_tnode *let = tnode_new(FP_TK_LET, n->line);
+        tnode_add(n, let);
+        read_attr(c, let, FP_A_NAME, an, scope, NULL);
+        read_attr(c, let, FP_A_VALUE, v ? (const char *)v : "", scope, NULL);
+        const fp_value *sh = NULL;
+        fp_error e;
+        if (let->a[FP_A_VALUE].expr && scope)
+            (void)fp_expr_check_shape(let->a[FP_A_VALUE].expr, scope, &sh, &e);
+        inner = scope ? bind(c, inner, an, sh) : NULL;
+        xmlFree(v);
+    }
+    for (const char *p = ph->params ? ph->params : ""; *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        size_t k = strcspn(p, " ,");
+        if (k) {
+            char pname[64];
+            snprintf(pname, sizeof pname, "%.*s", (int)(k < 63 ? k : 63), p);
+            if (!xmlHasProp(x, (const xmlChar *)pname))
+                problem(c, n->line, "<use phrase=\"%s\">: give the parameter %s=\"…\"", ph->name, pname);
+        }
+        p += k;
+    }
+    /* the body, read here: problems name the phrase's own lines and the place of use */
+    char at_buf[1200];
+    snprintf(at_buf, sizeof at_buf, "%s:%d", c->use_at ? c->use_at : c->path, n->line);
+    const char *saved_path = c->path, *saved_at = c->use_at;
+    if (!c->use_at)
+        c->use_at = at_buf;
+    c->path = ph->path;
+    c->use_stack[c->nuse++] = ph->name;
+    const fp_scope *s = inner;
+    for (xmlNodePtr ch = ph->node->children; ch; ch = ch->next)
+        s = walk(c, ch, n, mode, s, depth + 1);
+    c->nuse--;
+    c->path = saved_path;
+    c->use_at = saved_at;
+    xmlFree(pn);
+    return scope;
+}
 
 /* the element-scope for the items of a list: its fields, and the name given by as="…" */
-static const fp_scope *open_element(scopes *st, const fp_scope *outer, const fp_value *list, const char *as)
+/* the scope of a list's elements, as expansion binds it: their fields, the name of as="…", and loop */
+static const fp_scope *open_element(const ctx *c, scopes *st, const fp_scope *outer, const fp_value *list,
+                                    const char *as)
 {
     const fp_value *el = fp_v_type(list) == FP_V_OBJ ? list : fp_v_at(list, 0); /* a chart of one object */
-    if (st->n + 2 > (int)(sizeof st->s / sizeof *st->s))
+    if (st->n + 3 > (int)(sizeof st->s / sizeof *st->s))
         return outer;
     fp_scope *fields = &st->s[st->n++];
     *fields = (fp_scope){.outer = outer, .fields = el};
-    if (!as)
-        return fields;
-    fp_scope *named = &st->s[st->n++];
-    *named = (fp_scope){.outer = fields, .name = as, .value = el};
-    return named;
+    const fp_scope *s = fields;
+    if (as) {
+        fp_scope *named = &st->s[st->n++];
+        *named = (fp_scope){.outer = fields, .name = as, .value = el};
+        s = named;
+    }
+    fp_scope *loop = &st->s[st->n++];
+    *loop = (fp_scope){.outer = s, .name = "loop", .value = c->loop};
+    return loop;
 }
 
-static void element(ctx *c, xmlNodePtr x, fp_tnode *parent, content mode, const fp_scope *scope, int depth)
+static const fp_scope *element(ctx *c, xmlNodePtr x, fp_tnode *parent, content mode, const fp_scope *scope,
+                               int depth)
 {
     int line = (int)xmlGetLineNo(x);
     const char *name = (const char *)x->name;
     if (x->ns && x->ns->href) {
         problem(c, line, "<%s>: namespaced elements (XInclude and the like) are not part of the template language",
                 name);
-        return;
+        return scope;
     }
     fp_tkind k = kind_of(name);
     if (k == FP_TK_KIND_COUNT || k == FP_TK_REPORT) {
@@ -717,7 +925,13 @@ static void element(ctx *c, xmlNodePtr x, fp_tnode *parent, content mode, const 
         else
             problem(c, line, "unknown element <%s>; allowed here: %s", name, ok.data ? ok.data : "nothing");
         fp_buf_free(&ok);
-        return;
+        return scope;
+    }
+    if (k == FP_TK_SECTION && (parent->kind == FP_TK_IF || parent->kind == FP_TK_ELSE || parent->kind == FP_TK_EACH)) {
+        problem(c, line, "<section> cannot stand inside <%s>: a section is shown or left out by its own when=\"…\" "
+                "(<section title=\"…\" when=\"…\">), and one inside <each> would repeat its number",
+                ELEMS[parent->kind].name);
+        return scope;
     }
     if (!allowed(mode, k)) {
         fp_buf ok;
@@ -726,13 +940,15 @@ static void element(ctx *c, xmlNodePtr x, fp_tnode *parent, content mode, const 
         problem(c, line, "<%s> cannot stand here (it belongs %s); allowed here: %s", name, ELEMS[k].doc,
                 ok.data ? ok.data : "no elements");
         fp_buf_free(&ok);
-        return;
+        return scope;
     }
     if (k == FP_TK_ELSE && (!parent->nkids || parent->kids[parent->nkids - 1]->kind != FP_TK_IF))
         problem(c, line, "<else> must come right after an <if> (only blank text between them)");
     fp_tnode *n = tnode_new(k, line);
     tnode_add(parent, n);
     const elemdef *e = &ELEMS[k];
+    if (k == FP_TK_USE)
+        return use_phrase(c, x, n, mode, scope, depth);
     /* attributes: first the list (data/in), which opens the scope the others may need */
     scopes st = {.n = 0};
     const fp_scope *inner = scope;
@@ -752,7 +968,7 @@ static void element(ctx *c, xmlNodePtr x, fp_tnode *parent, content mode, const 
     }
     xmlChar *as = xmlGetProp(x, (const xmlChar *)"as");
     if (list)
-        inner = open_element(&st, scope, list, as ? (const char *)as : NULL);
+        inner = open_element(c, &st, scope, list, as ? (const char *)as : NULL);
     else if (k == FP_TK_TABLE || k == FP_TK_CHART || k == FP_TK_EACH || (k == FP_TK_KPI && n->a[FP_A_DATA].set))
         inner = NULL; /* the list is wrong: do not check what depends on it */
     for (xmlAttrPtr at = x->properties; at; at = at->next) {
@@ -830,20 +1046,29 @@ static void element(ctx *c, xmlNodePtr x, fp_tnode *parent, content mode, const 
             c->table_outer = scope;
             c->table_rows = list && fp_v_type(list) == FP_V_ARR ? list : NULL;
         }
+        const fp_scope *s = kid_scope;
         for (xmlNodePtr ch = x->children; ch; ch = ch->next)
-            walk(c, ch, n, cm, kid_scope, depth + 1);
+            s = walk(c, ch, n, cm, s, depth + 1);
         c->table_outer = saved;
         c->table_rows = saved_rows;
     }
     xmlFree(as); /* the scopes above point at it until here */
+    if (k == FP_TK_LET && n->a[FP_A_NAME].set && n->a[FP_A_VALUE].expr && scope) {
+        /* the name, for the siblings that follow */
+        const fp_value *sh = NULL;
+        fp_error e2;
+        (void)fp_expr_check_shape(n->a[FP_A_VALUE].expr, scope, &sh, &e2);
+        return bind(c, scope, n->a[FP_A_NAME].raw, sh);
+    }
+    return scope;
 }
 
-static void walk(ctx *c, xmlNodePtr x, fp_tnode *parent, content mode, const fp_scope *scope, int depth)
+static const fp_scope *walk(ctx *c, xmlNodePtr x, fp_tnode *parent, content mode, const fp_scope *scope,
+                            int depth)
 {
     switch (x->type) {
     case XML_ELEMENT_NODE:
-        element(c, x, parent, mode, scope, depth);
-        break;
+        return element(c, x, parent, mode, scope, depth);
     case XML_TEXT_NODE:
     case XML_CDATA_SECTION_NODE: {
         const char *t = (const char *)x->content;
@@ -854,7 +1079,7 @@ static void walk(ctx *c, xmlNodePtr x, fp_tnode *parent, content mode, const fp_
                 problem(c, (int)xmlGetLineNo(x), "text \"%.*s\" cannot stand here; put it inside <p>…</p>",
                         (int)(n > 40 ? 40 : n), s);
             }
-            return;
+            return scope;
         }
         /* collapse runs of white space (XML indentation) to one space. A line break next to a Chinese
          * character (or full-width punctuation) joins without one, as CSS does with segment breaks in CJK
@@ -908,6 +1133,236 @@ static void walk(ctx *c, xmlNodePtr x, fp_tnode *parent, content mode, const fp_
     default:
         break;
     }
+    return scope;
+}
+
+/* ---- definitions: phrases, words and the libraries that hold them ---- */
+
+static char *prop(xmlNodePtr n, const char *name)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    char *s = v ? fp_xstrdup((const char *)v) : NULL;
+    xmlFree(v);
+    return s;
+}
+
+/* words.cur.month = "本月": a key with dots makes nested objects */
+static void add_word(ctx *c, int line, const char *key, const char *text)
+{
+    fp_value *o = c->words;
+    const char *p = key;
+    for (;;) {
+        size_t k = strcspn(p, ".");
+        char part[80];
+        snprintf(part, sizeof part, "%.*s", (int)(k < 79 ? k : 79), p);
+        bool ok = k > 0 && k < 80;
+        for (size_t i = 0; i < k && ok; i++)
+            ok = (p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= '0' && p[i] <= '9') ||
+                 p[i] == '_';
+        if (!ok) {
+            problem(c, line, "<word key=\"%s\">: a key is names of letters, digits and _ joined by dots "
+                    "(cur.month)", key);
+            return;
+        }
+        const fp_value *have = fp_v_get(o, part);
+        if (!p[k]) {
+            if (fp_v_type(have) == FP_V_OBJ)
+                problem(c, line, "<word key=\"%s\">: %s already holds words (%s.…)", key, key, key);
+            else
+                fp_v_set(o, part, fp_v_str(text)); /* a later word replaces an earlier one */
+            return;
+        }
+        if (have && fp_v_type(have) != FP_V_OBJ) {
+            problem(c, line, "<word key=\"%s\">: %.*s is a word already, not a group of words", key, (int)(p - key + k),
+                    key);
+            return;
+        }
+        if (!have) {
+            fp_v_set(o, part, fp_v_obj());
+            have = fp_v_get(o, part);
+        }
+        o = (fp_value *)have; /* ours: built here */
+        p += k + 1;
+    }
+}
+
+static void definitions(ctx *c, xmlNodePtr root, const char *path, const char *schema, int depth);
+
+/* <include src="lib/{lang}.xml"/>: a library of phrases and words, read with the same guards as the
+ * template, relative to the file that includes it */
+static void include_library(ctx *c, xmlNodePtr el, const char *from, const char *schema, int depth)
+{
+    int line = (int)xmlGetLineNo(el);
+    char *src = prop(el, "src");
+    if (!src || !*src) {
+        problem(c, line, "<include> needs src=\"…\": the library's file, e.g. src=\"lib/{lang}.xml\"");
+        free(src);
+        return;
+    }
+    fp_buf path;
+    fp_buf_init(&path);
+    if (src[0] != '/') {
+        const char *slash = strrchr(from, '/');
+        if (slash)
+            fp_buf_add(&path, from, (size_t)(slash - from + 1));
+    }
+    for (const char *p = src; *p; p++) {
+        if (!strncmp(p, "{lang}", 6)) {
+            fp_buf_adds(&path, c->lang);
+            p += 5;
+        } else {
+            fp_buf_addc(&path, *p);
+        }
+    }
+    if (depth >= 8) {
+        problem(c, line, "<include src=\"%s\">: libraries included more than 8 deep", src);
+    } else {
+        bool cycle = false;
+        for (size_t i = 0; i < c->nincl; i++)
+            cycle = cycle || !strcmp(c->incl[i], path.data);
+        if (cycle) {
+            problem(c, line, "<include src=\"%s\">: %s includes itself (through %s)", src, path.data,
+                    c->incl[c->nincl - 1]);
+        } else {
+            char *bytes = NULL;
+            size_t n = 0;
+            fp_error e;
+            if (fp_xml_read_file(path.data, MAX_TEMPLATE_BYTES, "phrase library", &bytes, &n, &e) != FP_OK) {
+                problem(c, line, "<include src=\"%s\">: %s", src, e.msg);
+            } else {
+                const char *saved = c->path;
+                c->path = path.data;
+                int before = c->count;
+                xmlDocPtr doc = fp_xml_parse(path.data, bytes, n, MAX_TEMPLATE_BYTES, "phrase library", report_problem, c);
+                xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+                if (doc && (!root || strcmp((const char *)root->name, "library")))
+                    problem(c, root ? (int)xmlGetLineNo(root) : 0,
+                            "the root of a phrase library is <library>, found <%s>",
+                            root ? (const char *)root->name : "nothing");
+                else if (doc && schema && c->count == before &&
+                         !fp_xml_validate(doc, schema, "template", report_problem, c) && c->count == before)
+                    problem(c, 0, "does not match the template schema %s", schema);
+                if (doc) {
+                    c->docs = fp_xrealloc(c->docs, (c->ndocs + 1) * sizeof *c->docs);
+                    c->docs[c->ndocs++] = doc;
+                    /* the path must outlive the walk: the phrases keep it */
+                    c->incl = fp_xrealloc(c->incl, (c->nincl + 1) * sizeof *c->incl);
+                    c->incl[c->nincl++] = fp_xstrdup(path.data);
+                    if (c->count == before)
+                        definitions(c, root, c->incl[c->nincl - 1], schema, depth + 1);
+                    c->nincl--;
+                    /* kept for messages: moved to the list of documents' names */
+                    arena_item *a = fp_xcalloc(1, sizeof *a);
+                    a->next = c->arena;
+                    c->arena = a;
+                    a->name = c->incl[c->nincl];
+                }
+                c->path = saved;
+                free(bytes);
+            }
+        }
+    }
+    fp_buf_free(&path);
+    free(src);
+}
+
+/* a definition's attributes (<phrase>, <include>, <word>): known and present, as for any element */
+static bool def_attrs(ctx *c, xmlNodePtr x, fp_tkind k)
+{
+    const elemdef *e = &ELEMS[k];
+    int line = (int)xmlGetLineNo(x);
+    bool ok = true;
+    for (xmlAttrPtr at = x->properties; at; at = at->next) {
+        bool known = false;
+        for (int i = 0; i < MAXA && e->attrs[i] != END; i++)
+            known = known || !strcmp(ATTRS[e->attrs[i]].name, (const char *)at->name);
+        if (!known) {
+            fp_buf names;
+            fp_buf_init(&names);
+            for (int i = 0; i < MAXA && e->attrs[i] != END; i++)
+                fp_buf_printf(&names, "%s%s", i ? ", " : "", ATTRS[e->attrs[i]].name);
+            problem(c, line, "<%s>: unknown attribute %s; allowed: %s", e->name, (const char *)at->name, names.data);
+            fp_buf_free(&names);
+            ok = false;
+        }
+    }
+    for (int i = 0; i < 3 && e->required[i] != END; i++)
+        if (!xmlHasProp(x, (const xmlChar *)ATTRS[e->required[i]].name)) {
+            problem(c, line, "<%s> needs the attribute %s", e->name, ATTRS[e->required[i]].name);
+            ok = false;
+        }
+    return ok;
+}
+
+static void definitions(ctx *c, xmlNodePtr root, const char *path, const char *schema, int depth)
+{
+    bool library = !strcmp((const char *)root->name, "library");
+    for (xmlNodePtr ch = root->children; ch; ch = ch->next) {
+        if (ch->type != XML_ELEMENT_NODE)
+            continue;
+        const char *cn = (const char *)ch->name;
+        int line = (int)xmlGetLineNo(ch);
+        if (!strcmp(cn, "include")) {
+            if (def_attrs(c, ch, FP_TK_INCLUDE))
+                include_library(c, ch, path, schema, depth);
+        } else if (!strcmp(cn, "phrase")) {
+            if (!def_attrs(c, ch, FP_TK_PHRASE))
+                continue;
+            char *name = prop(ch, "name");
+            bool good = name && ((*name >= 'a' && *name <= 'z') || (*name >= 'A' && *name <= 'Z') || *name == '_');
+            for (const char *q = name; good && *q; q++)
+                good = (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '_' ||
+                       *q == '-';
+            if (!good) {
+                problem(c, line, "<phrase name=\"%s\">: a phrase's name is letters, digits, _ and -, starting with a "
+                        "letter or _", name ? name : "");
+                free(name);
+                continue;
+            }
+            for (size_t i = 0; i < c->nphrases; i++)
+                if (!strcmp(c->phrases[i].name, name) && c->phrases[i].path == path)
+                    problem(c, line, "<phrase name=\"%s\"> is defined twice in this file (first at line %d)", name,
+                            (int)xmlGetLineNo(c->phrases[i].node));
+            fp_xgrow((void **)&c->phrases, &c->phrases_cap, c->nphrases + 1, sizeof *c->phrases);
+            c->phrases[c->nphrases++] = (phrase){name, prop(ch, "params"), ch, path};
+        } else if (!strcmp(cn, "word")) {
+            if (!def_attrs(c, ch, FP_TK_WORD))
+                continue;
+            char *key = prop(ch, "key");
+            xmlChar *t = xmlNodeGetContent(ch);
+            const char *s = t ? (const char *)t : "";
+            /* on one line a word is kept exactly, its spaces too (<word key="sofar"> (to date)</word>); written
+             * over lines, the indentation around it is dropped */
+            size_t n = strchr(s, '\n') ? fp_trim(&s, strlen(s)) : strlen(s);
+            char *text = fp_xstrndup(s, n);
+            add_word(c, line, key, text);
+            free(text);
+            xmlFree(t);
+            free(key);
+        } else if (library) {
+            problem(c, line, "<%s> cannot stand in a <library>: it holds <phrase>, <word> and <include>", cn);
+        }
+    }
+}
+
+static void free_definitions(ctx *c)
+{
+    for (size_t i = 0; i < c->nphrases; i++) {
+        free(c->phrases[i].name);
+        free(c->phrases[i].params);
+    }
+    free(c->phrases);
+    for (size_t i = 0; i < c->ndocs; i++)
+        xmlFreeDoc(c->docs[i]);
+    free(c->docs);
+    free(c->incl);
+    while (c->arena) {
+        arena_item *a = c->arena;
+        c->arena = a->next;
+        fp_v_free(a->value);
+        free(a->name);
+        free(a);
+    }
 }
 
 /* ---- schema ---- */
@@ -915,40 +1370,14 @@ static void walk(ctx *c, xmlNodePtr x, fp_tnode *parent, content mode, const fp_
 fp_value *fp_template_schema(void)
 {
     fp_value *root = fp_metrics_schema();
-    fp_value *r = fp_v_obj();
-    fp_v_set(r, "date", fp_v_str(""));
-    fp_v_set(r, "date_zh", fp_v_str(""));
-    fp_v_set(r, "author", fp_v_str(""));
-    fp_v_set(r, "title", fp_v_str(""));
-    fp_v_set(r, "kind", fp_v_str(""));
-    fp_v_set(r, "lang", fp_v_str(""));
-    fp_v_set(r, "scope_label", fp_v_str(""));
-    fp_v_set(root, "report", r);
-    fp_value *notes = fp_v_obj();
-    fp_v_set(notes, "author", fp_v_str(""));
-    fp_v_set(notes, "role", fp_v_str(""));
-    fp_value *scores = fp_v_arr(), *sc = fp_v_obj();
-    fp_v_set(sc, "dimension", fp_v_str(""));
-    fp_v_set(sc, "score", fp_v_plain(0));
-    fp_v_set(sc, "comment", fp_v_str(""));
-    fp_v_push(scores, sc);
-    fp_v_set(notes, "scores", scores);
-    fp_v_set(root, "notes", notes);
-    fp_value *loop = fp_v_obj();
-    fp_v_set(loop, "index", fp_v_count(1));
-    fp_v_set(loop, "count", fp_v_count(1));
-    fp_v_set(loop, "first", fp_v_bool(true));
-    fp_v_set(loop, "last", fp_v_bool(true));
-    fp_v_set(root, "loop", loop);
+    fp_value *names = fp_names_report(NULL, NULL, 1);
+    for (size_t i = 0; i < fp_v_len(names); i++)
+        fp_v_set(root, fp_v_key(names, i), fp_v_copy(fp_v_at(names, i)));
+    fp_v_free(names);
     return root;
 }
 
 /* ---- loading ---- */
-
-static void report_problem(void *ud, int line, const char *msg)
-{
-    problem(ud, line, "%s", msg);
-}
 
 static void validate(ctx *c, xmlDocPtr doc, const char *schema)
 {
@@ -960,8 +1389,16 @@ static void validate(ctx *c, xmlDocPtr doc, const char *schema)
 fp_status fp_template_load_mem(const char *name, const char *xml, size_t n, const char *schema, fp_template **out,
                                fp_error *err)
 {
+    return fp_template_load_mem_lang(name, xml, n, schema, NULL, out, err);
+}
+
+/* reads and checks a template; its problems (at most max of them, then how many more) go to *problems */
+static fp_status load(const char *name, const char *xml, size_t n, const char *schema, const char *lang, int max,
+                      fp_template **out, char **problems)
+{
     *out = NULL;
-    ctx c = {.path = name};
+    *problems = NULL;
+    ctx c = {.path = name, .lang = lang, .loop = fp_names_loop(0, 1), .max_problems = max};
     fp_buf_init(&c.text);
     fp_template *t = fp_xcalloc(1, sizeof *t);
     t->path = fp_xstrdup(name);
@@ -972,7 +1409,19 @@ fp_status fp_template_load_mem(const char *name, const char *xml, size_t n, cons
             problem(&c, root ? (int)xmlGetLineNo(root) : 0, "the root element must be <report>, found <%s>",
                     root ? (const char *)root->name : "nothing");
         } else {
+            /* the definitions first — phrases, words, the libraries — so the report can use them anywhere */
+            char *lang_attr = prop(root, "lang");
+            t->lang = fp_xstrdup(c.lang ? c.lang : lang_attr && !strcmp(lang_attr, "en") ? "en" : "zh");
+            free(lang_attr);
+            c.lang = t->lang;
+            c.words = fp_v_obj();
+            int before_defs = c.count;
+            definitions(&c, root, name, schema, 0);
+            /* a library that does not load leaves its phrases and words undefined: checking the report now
+             * would only repeat that, once for every use */
+            bool defs_ok = c.count == before_defs;
             fp_value *schema_v = fp_template_schema();
+            fp_v_set(schema_v, "words", fp_v_copy(c.words));
             fp_scope top = {.fields = schema_v};
             int line = (int)xmlGetLineNo(root);
             fp_tnode *r = tnode_new(FP_TK_REPORT, line);
@@ -995,21 +1444,46 @@ fp_status fp_template_load_mem(const char *name, const char *xml, size_t n, cons
                 read_attr(&c, r, id, v ? (const char *)v : "", &top, NULL);
                 xmlFree(v);
             }
-            if (!r->a[FP_A_TITLE].set)
+            if (!r->a[FP_A_TITLE].set) {
                 problem(&c, line, "<report> needs the attribute title");
-            for (xmlNodePtr ch = root->children; ch; ch = ch->next)
-                walk(&c, ch, r, C_REPORT, &top, 1);
+            } else {
+                const char *tt = r->a[FP_A_TITLE].raw;
+                if (!fp_trim(&tt, strlen(tt)))
+                    problem(&c, line, "<report title=\"\">: the title is empty; it is the document's title (on its "
+                            "first page, in the PDF's properties and in the mail's subject)");
+            }
+            const fp_scope *s = &top;
+            for (xmlNodePtr ch = defs_ok ? root->children : NULL; ch; ch = ch->next) {
+                if (ch->type == XML_ELEMENT_NODE &&
+                    (!strcmp((const char *)ch->name, "phrase") || !strcmp((const char *)ch->name, "include") ||
+                     !strcmp((const char *)ch->name, "word")))
+                    continue; /* read above */
+                s = walk(&c, ch, r, C_REPORT, s, 1);
+            }
+            bool shows = false;
+            for (size_t i = 0; i < r->nkids; i++)
+                shows = shows || (r->kids[i]->kind != FP_TK_LET && r->kids[i]->kind != FP_TK_COVER);
+            if (!shows && !c.count && defs_ok)
+                problem(&c, line, "<report> holds nothing to show: add a <section title=\"…\"> with a <p> or a "
+                        "<table> in it (templates/README.md, \"Writing a template\")");
             t->root = r;
+            t->words = c.words;
+            c.words = NULL;
             fp_v_free(schema_v);
         }
         if (!c.count && schema)
             validate(&c, doc, schema);
     }
+    free_definitions(&c);
+    fp_v_free(c.loop);
+    fp_v_free(c.words);
     if (doc)
         xmlFreeDoc(doc);
     if (c.count) {
-        fp_fail(err, FP_ERR_INPUT, "%s", c.text.data);
-        fp_buf_free(&c.text);
+        if (c.count > c.max_problems)
+            fp_buf_printf(&c.text, "\n%s: … and %d more problem%s (fupan check %s lists every one)", name,
+                          c.count - c.max_problems, c.count - c.max_problems == 1 ? "" : "s", name);
+        *problems = fp_buf_steal(&c.text);
         fp_template_free(t);
         return FP_ERR_INPUT;
     }
@@ -1018,7 +1492,65 @@ fp_status fp_template_load_mem(const char *name, const char *xml, size_t n, cons
     return FP_OK;
 }
 
+fp_status fp_template_load_mem_lang(const char *name, const char *xml, size_t n, const char *schema, const char *lang,
+                                    fp_template **out, fp_error *err)
+{
+    *out = NULL;
+    if (lang && strcmp(lang, "zh") && strcmp(lang, "en"))
+        return fp_fail(err, FP_ERR_USAGE, "--lang %s: the languages are zh and en", lang);
+    char *problems = NULL;
+    fp_status s = load(name, xml, n, schema, lang, MAX_PROBLEMS, out, &problems);
+    if (s != FP_OK) {
+        /* whole lines that fit, then how many did not */
+        size_t cap = sizeof err->msg - 120, keep = 0, lines = 0, total = 0;
+        for (const char *p = problems; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+            total++;
+        for (const char *p = problems; p;) {
+            const char *nl = strchr(p, '\n');
+            size_t end = nl ? (size_t)(nl - problems) : strlen(problems);
+            if (end > cap)
+                break;
+            keep = end;
+            lines++;
+            p = nl ? nl + 1 : NULL;
+        }
+        if (lines == total)
+            fp_fail(err, FP_ERR_INPUT, "%s", problems);
+        else if (lines)
+            fp_fail(err, FP_ERR_INPUT, "%.*s\n%s: … and %zu more lines (fupan check %s lists every problem)",
+                    (int)keep, problems, name, total - lines, name);
+        else
+            fp_fail(err, FP_ERR_INPUT, "%.*s …\n%s: (fupan check %s lists every problem in full)", (int)cap - 200,
+                    problems, name, name);
+        free(problems);
+    }
+    return s;
+}
+
+fp_status fp_template_check_file(const char *path, const char *schema, const char *lang, char **problems)
+{
+    *problems = NULL;
+    char *buf;
+    size_t got;
+    fp_error err;
+    if (fp_xml_read_file(path, MAX_TEMPLATE_BYTES, "template", &buf, &got, &err) != FP_OK) {
+        *problems = fp_xstrdup(err.msg);
+        return err.code;
+    }
+    fp_template *t = NULL;
+    fp_status s = load(path, buf, got, schema, lang, MAX_CHECK_PROBLEMS, &t, problems);
+    fp_template_free(t);
+    free(buf);
+    return s;
+}
+
 fp_status fp_template_load(const char *path, const char *schema, fp_template **out, fp_error *err)
+{
+    return fp_template_load_lang(path, schema, NULL, out, err);
+}
+
+fp_status fp_template_load_lang(const char *path, const char *schema, const char *lang, fp_template **out,
+                                fp_error *err)
 {
     *out = NULL;
     char *buf;
@@ -1026,7 +1558,7 @@ fp_status fp_template_load(const char *path, const char *schema, fp_template **o
     fp_status s = fp_xml_read_file(path, MAX_TEMPLATE_BYTES, "template", &buf, &got, err);
     if (s != FP_OK)
         return s;
-    s = fp_template_load_mem(path, buf, got, schema, out, err);
+    s = fp_template_load_mem_lang(path, buf, got, schema, lang, out, err);
     free(buf);
     return s;
 }
@@ -1037,6 +1569,8 @@ void fp_template_free(fp_template *t)
         return;
     tnode_free(t->root);
     free(t->path);
+    free(t->lang);
+    fp_v_free(t->words);
     free(t);
 }
 

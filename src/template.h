@@ -51,6 +51,12 @@ typedef enum fp_tkind {
     FP_TK_NOTES,
     FP_TK_BOX,
     FP_TK_PAGEBREAK,
+    FP_TK_LET,           /* a name for the siblings that follow: <let name="d" value="sales - prev_sales"/> */
+    FP_TK_USE,           /* a phrase placed here: its parameters (FP_TK_LET kids first), then its body */
+    /* definitions, read before the rest and never in the tree */
+    FP_TK_PHRASE,
+    FP_TK_INCLUDE,
+    FP_TK_WORD,
     /* inline */
     FP_TK_TEXT,          /* a run of text with placeholders */
     FP_TK_B,
@@ -109,6 +115,11 @@ typedef enum fp_tattr_id {
     FP_A_PART,
     FP_A_TONE,
     FP_A_BOLD,
+    FP_A_NAME,
+    FP_A_PHRASE,
+    FP_A_PARAMS,
+    FP_A_SRC,
+    FP_A_KEY,
     FP_A_COUNT
 } fp_tattr_id;
 
@@ -137,6 +148,8 @@ struct fp_tnode {
 typedef struct fp_template {
     char *path;
     fp_tnode *root;     /* FP_TK_REPORT */
+    char *lang;         /* zh or en: the report's lang="…", or the language it was loaded for */
+    fp_value *words;    /* the <word>s of the template and its libraries, as the object "words" */
 } fp_template;
 
 /* Refuses a period of a kind the template does not declare in periods="…" (FP_ERR_USAGE, with the kinds
@@ -149,6 +162,16 @@ fp_status fp_template_load(const char *path, const char *schema, fp_template **o
 /* The same from memory; name is used in messages. */
 fp_status fp_template_load_mem(const char *name, const char *xml, size_t n, const char *schema, fp_template **out,
                                fp_error *err);
+/* The same for a language: lang "zh" or "en" replaces the report's lang="…", and is what {lang} stands for
+ * in <include src="lib/{lang}.xml"/> (NULL: the report's own). */
+fp_status fp_template_load_lang(const char *path, const char *schema, const char *lang, fp_template **out,
+                                fp_error *err);
+fp_status fp_template_load_mem_lang(const char *name, const char *xml, size_t n, const char *schema, const char *lang,
+                                    fp_template **out, fp_error *err);
+/* What `fupan check` prints: every problem of the template at path (a load stops listing at 50 and
+ * at the size of an fp_error), one "file:line: message" a line, in *problems (caller frees; NULL when
+ * it is fine). */
+fp_status fp_template_check_file(const char *path, const char *schema, const char *lang, char **problems);
 void fp_template_free(fp_template *t);
 const char *fp_tkind_name(fp_tkind k);
 

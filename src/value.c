@@ -170,6 +170,24 @@ const fp_value *fp_v_get(const fp_value *obj, const char *key)
     return NULL;
 }
 
+fp_value *fp_v_copy(const fp_value *v)
+{
+    if (!v)
+        return fp_v_null();
+    fp_value *c = make(v->type);
+    c->kind = v->kind;
+    c->b = v->b;
+    c->n = v->n;
+    c->s = v->s ? fp_xstrdup(v->s) : NULL;
+    for (size_t i = 0; i < v->len; i++) {
+        if (v->type == FP_V_OBJ)
+            fp_v_set(c, v->keys[i], fp_v_copy(v->items[i]));
+        else
+            fp_v_push(c, fp_v_copy(v->items[i]));
+    }
+    return c;
+}
+
 fp_value *fp_v_view(const fp_value *const *items, size_t n)
 {
     fp_value *v = make(FP_V_ARR);

@@ -60,6 +60,8 @@ const char *fp_v_key(const fp_value *v, size_t i);
 const fp_value *fp_v_get(const fp_value *obj, const char *key);
 
 void fp_v_free(fp_value *v);
+/* A deep copy (caller frees). */
+fp_value *fp_v_copy(const fp_value *v);
 /* An array that borrows n existing values (they must outlive it): for binding a filtered list to a name.
  * Free it with fp_v_view_free, never fp_v_free. */
 fp_value *fp_v_view(const fp_value *const *items, size_t n);

@@ -3,6 +3,7 @@
 #include "testutil.h"
 #include "dataset.h"
 #include "expr.h"
+#include "format.h"
 #include "metrics_value.h"
 
 #include <math.h>
@@ -207,7 +208,8 @@ static void check_names_against_the_schema(void **state)
         {"reps.name", "\"name\" is read from a list: pick an element (list[0].name)"},
         {"reps[0].nmae", "did you mean \"name\"?"},
         {"sum(reps, salse)", "did you mean \"sales\"?"},
-        {"summ(reps, sales)", "unknown function summ(); the functions are min, max"},
+        {"summ(reps, sales)", "unknown function summ(); did you mean sum()? (the functions are min, max"},
+        {"frob(1)", "unknown function frob(); the functions are min, max"},
         {"sum(sales, 1)", "sum() wants a list"},
         {"if(1, 2)", "if() takes 3 arguments, not 2"},
         {"sales[0]", "[…] picks an element of a list"},
@@ -234,12 +236,72 @@ static void check_names_against_the_schema(void **state)
     fp_expr_free(e);
 }
 
+/* dir(): the direction a change reads as, the KPI arrows' rule: what the percent format shows */
+static void direction_of_a_change(void **state)
+{
+    (void)state;
+    /* a fraction minus a literal 1 is still a fraction (its arrow and its dir() read it at 0.1%) */
+    fp_ev k = ev("sales / prev_sales - 1");
+    assert_int_equal(k.kind, FP_NUM_RATIO);
+    str_is("dir(sales / prev_sales - 1)", "up"); /* 9900 against 3400 */
+    str_is("dir(prev_sales / sales - 1)", "down");
+    str_is("dir(sales / sales - 1)", "flat");
+    /* a fraction: flat exactly when "percent" shows 0.0% */
+    str_is("dir((sales + sales * 0.0004) / sales - 1)", "flat");
+    str_is("dir((sales - sales * 0.0004) / sales - 1)", "flat");
+    str_is("dir((sales + sales * 0.0006) / sales - 1)", "up");
+    str_is("dir((sales - sales * 0.0006) / sales - 1)", "down");
+    /* any other number: at two decimals */
+    str_is("dir(0.004)", "flat");
+    str_is("dir(0.006)", "up");
+    str_is("dir(-0.5)", "down");
+    assert_true(is_null("dir(null)"));
+    /* plural(): English counts */
+    str_is("plural(1, 'order', 'orders')", "order");
+    str_is("plural(orders, 'order', 'orders')", "orders");
+    str_is("plural(0, 'order', 'orders')", "orders");
+    str_is("plural(null, 'order', 'orders')", "orders");
+    assert_true(is_null("dir(period.label)"));
+    /* the same threshold in C: 0.05% shows as 0.1% (up), 0.04% as 0.0% (flat) */
+    assert_int_equal(fp_direction(0.0005, FP_NUM_RATIO), 1);
+    assert_int_equal(fp_direction(0.0004999, FP_NUM_RATIO), 0);
+    assert_int_equal(fp_direction(-0.0005, FP_NUM_RATIO), -1);
+    assert_int_equal(fp_direction(0.005, FP_NUM_PLAIN), 1);
+    assert_int_equal(fp_direction(0.0049, FP_NUM_PLAIN), 0);
+    assert_int_equal(fp_direction(NAN, FP_NUM_RATIO), 0);
+}
+
+/* obj["key"] and obj[expr]: a field picked by name (words.cur[period.kind]) */
+static void fields_by_name(void **state)
+{
+    (void)state;
+    str_is("period['label']", "2026-10");
+    str_is("period[\"kind\"]", "month");
+    assert_near(num("reps[0]['sales']"), 5000, 0);
+    assert_true(is_null("period[period.label]")); /* no field "2026-10" */
+    fp_expr *e;
+    fp_error err;
+    assert_int_equal(fp_expr_parse("period['lable']", &e, &err), FP_OK);
+    assert_int_equal(fp_expr_check(e, &stop, &err), FP_ERR_INPUT);
+    assert_contains(err.msg, "unknown field \"lable\"");
+    fp_expr_free(e);
+    assert_int_equal(fp_expr_parse("reps['name']", &e, &err), FP_OK);
+    assert_int_equal(fp_expr_check(e, &stop, &err), FP_ERR_INPUT);
+    assert_contains(err.msg, "picks a field by name, and this is a list");
+    fp_expr_free(e);
+    assert_int_equal(fp_expr_parse("period[0]", &e, &err), FP_OK);
+    assert_int_equal(fp_expr_check(e, &stop, &err), FP_ERR_INPUT);
+    assert_contains(err.msg, "this has fields: pick one by name");
+    fp_expr_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(paths_and_arithmetic),   cmocka_unit_test(comparisons_logic_and_nulls),
         cmocka_unit_test(functions),              cmocka_unit_test(parse_errors_name_the_column),
         cmocka_unit_test(check_names_against_the_schema),
+        cmocka_unit_test(direction_of_a_change),  cmocka_unit_test(fields_by_name),
     };
     return cmocka_run_group_tests_name("expr", tests, setup, teardown);
 }

@@ -353,9 +353,14 @@ static void every_element_fixture(void **state)
         fail_msg("%s", e.msg);
     bool seen[FP_TK_KIND_COUNT] = {0};
     mark(t->root, seen);
+    /* definitions are not in the tree: a phrase is read where it is used, words are t->words */
+    seen[FP_TK_PHRASE] = seen[FP_TK_INCLUDE] = seen[FP_TK_WORD] = true;
     for (int k = 0; k < FP_TK_KIND_COUNT; k++)
         if (!seen[k])
             fail_msg("<%s> is not used in every-element.xml", fp_tkind_name((fp_tkind)k));
+    /* the report's words and the included library's */
+    assert_string_equal(fp_v_as_str(fp_v_get(fp_v_get(t->words, "unit"), "order")), "单");
+    assert_string_equal(fp_v_as_str(fp_v_get(t->words, "down")), "下降");
     assert_string_equal(t->root->a[FP_A_PERIODS].raw, "month, quarter");
     const fp_tnode *s = kid_of(t->root, FP_TK_SECTION), *tab = kid_of(s, FP_TK_TABLE);
     assert_int_equal(s->line, 8);
@@ -370,6 +375,17 @@ static void every_element_fixture(void **state)
     assert_string_equal(k->a[FP_A_NOTE].text.seg[0].lit, "目标 ");
     assert_int_equal(k->a[FP_A_NOTE].text.seg[1].fmt.kind, FP_FMT_MONEY);
     assert_int_equal(kid_of(s, FP_TK_CHART)->a[FP_A_Y].nexprs, 2);
+    /* a phrase's body stands where it is used, after its parameters */
+    const fp_tnode *kp = NULL;
+    for (size_t i = 0; i < s->nkids; i++)
+        if (s->kids[i]->kind == FP_TK_KPIS)
+            kp = s->kids[i]; /* the last: <kpis><use phrase="card" v="orders"/></kpis> */
+    const fp_tnode *u = kid_of(kp, FP_TK_USE);
+    assert_int_equal(u->nkids, 2);
+    assert_int_equal(u->kids[0]->kind, FP_TK_LET);
+    assert_string_equal(u->kids[0]->a[FP_A_NAME].raw, "v");
+    assert_string_equal(fp_expr_source(u->kids[0]->a[FP_A_VALUE].expr), "orders");
+    assert_int_equal(u->kids[1]->kind, FP_TK_KPI);
     fp_template_free(t);
     free(p);
     free(rng);
@@ -429,7 +445,9 @@ static void rng_attrs(xmlDocPtr doc, xmlNodePtr n, bool opt, rngel *el, int dept
         if (k->type != XML_ELEMENT_NODE || !xmlStrcmp(k->name, BAD_CAST "element"))
             continue;
         xmlChar *nm = xmlGetProp(k, BAD_CAST "name");
-        if (!xmlStrcmp(k->name, BAD_CAST "attribute")) {
+        if (!xmlStrcmp(k->name, BAD_CAST "attribute") && !nm) {
+            /* <anyName>: a <use>'s parameters, whatever the phrase calls them */
+        } else if (!xmlStrcmp(k->name, BAD_CAST "attribute")) {
             set_add(el->attrs, sizeof el->attrs, (char *)nm);
             if (!opt)
                 set_add(el->req, sizeof el->req, (char *)nm);
@@ -469,7 +487,7 @@ static void placed(const char *el, const char *attrs, char *out, size_t n)
     char key[32];
     snprintf(key, sizeof key, "|%s|", el);
     const char *before = "<section title=\"s\">", *after = "</section>";
-    if (!strcmp(el, "cover") || !strcmp(el, "section"))
+    if (strstr("|cover|section|phrase|include|word|", key))
         before = after = "";
     else if (!strcmp(el, "line"))
         before = "<cover>", after = "</cover>";
@@ -513,9 +531,16 @@ static void c_attributes_and_schema_agree(void **state)
         placed(name, " zqxzqx=\"1\"", xml, sizeof xml);
         assert_int_equal(load_mem(xml, strlen(xml), &e), FP_ERR_INPUT);
         const char *l = strstr(e.msg, "unknown attribute zqxzqx; allowed: ");
-        if (!l)
+        if (!strcmp(name, "use")) {
+            /* its other attributes are the phrase's parameters: C names the phrase it looks for */
+            assert_non_null(strstr(e.msg, "<use> needs the attribute phrase"));
+            snprintf(c_attrs, sizeof c_attrs, "|phrase|");
+            l = "";
+        } else if (!l) {
             fail_msg("<%s>: %s", name, e.msg);
-        l += strlen("unknown attribute zqxzqx; allowed: ");
+        } else {
+            l += strlen("unknown attribute zqxzqx; allowed: ");
+        }
         for (size_t n; *l && *l != '\n' && strncmp(l, "no attributes", 13); l += strspn(l, ", ")) {
             n = strcspn(l, ",\n");
             snprintf(c_attrs + strlen(c_attrs), sizeof c_attrs - strlen(c_attrs), "%.*s|", (int)n, l);
@@ -537,9 +562,70 @@ static void c_attributes_and_schema_agree(void **state)
     }
     /* and the schema has no element C does not know */
     assert_int_equal(checked, FP_TK_KIND_COUNT - 1);
-    assert_int_equal(nels, checked);
+    /* … but <library>, the root of a phrase library, which C reads apart */
+    bool library = false;
+    for (int i = 0; i < nels; i++)
+        library = library || !strcmp(els[i].name, "library");
+    assert_true(library);
+    assert_int_equal(nels, checked + 1);
     xmlFreeDoc(doc);
     free(rngp);
+}
+
+/* fupan check lists every problem, however many; a render's message stops at whole lines */
+static void check_reports_every_problem(void **state)
+{
+    (void)state;
+    fp_buf x;
+    fp_buf_init(&x);
+    fp_buf_adds(&x, "<report title=\"t\"><section title=\"s\">\n");
+    for (int i = 0; i < 200; i++)
+        fp_buf_printf(&x, "<p>{unknown_name_number_%03d}</p>\n", i);
+    fp_buf_adds(&x, "<p>{salse} and {ordrs|percnt} and {aov + nonesuch + alsonot}</p>\n</section></report>\n");
+    char *err;
+    assert_int_equal(check("many.xml", x.data, &err), 1);
+    /* all 200, the last one too, each on its line, then the three problems of the one paragraph */
+    for (int i = 0; i < 200; i += 37) {
+        char want[80];
+        snprintf(want, sizeof want, "many.xml:%d: in <p>: in {unknown_name_number_%03d}", i + 2, i);
+        assert_contains(err, want);
+    }
+    assert_contains(err, "many.xml:201: in <p>: in {unknown_name_number_199}");
+    assert_contains(err, "many.xml:202: in <p>: in {salse}: column 1: unknown name \"salse\"; did you mean \"sales\"?");
+    assert_contains(err, "many.xml:202: in <p>: in {ordrs|…}: unknown format \"percnt\"");
+    assert_contains(err, "unknown name \"nonesuch\"");
+    assert_contains(err, "; and column 18: unknown name \"alsonot\"");
+    assert_int_equal(lines_of(err), 203);
+    assert_null(strstr(err, "more problem"));
+    free(err);
+    /* the library (what render and batch use) keeps whole lines and says how many more */
+    fp_error e = {0};
+    assert_int_equal(load_mem(x.data, x.len, &e), FP_ERR_INPUT);
+    assert_contains(e.msg, "t.xml:2: in <p>: in {unknown_name_number_000}");
+    assert_contains(e.msg, "more lines (fupan check t.xml lists every problem)");
+    /* every line kept is whole: it ends as the message does ("the names here are: … …") */
+    int kept = 0;
+    for (const char *l = e.msg, *nl; (nl = strchr(l, '\n')); l = nl + 1, kept++)
+        if (nl - l < 4 || memcmp(nl - 4, " \xe2\x80\xa6", 4))
+            fail_msg("cut line: %.*s", (int)(nl - l), l);
+    assert_true(kept > 3 && kept < 200);
+    fp_buf_free(&x);
+    /* an empty template, and a report with only a title */
+    assert_int_equal(check("empty.xml", "<report title=\"\"/>\n", &err), 1);
+    assert_contains(err, "empty.xml:1: <report title=\"\">: the title is empty");
+    free(err);
+    assert_int_equal(check("bare.xml", "<report title=\"t\">\n</report>\n", &err), 1);
+    assert_contains(err, "bare.xml:1: <report> holds nothing to show: add a <section");
+    free(err);
+    /* a section inside <if> or <each>: the fix is when="…" */
+    assert_int_equal(check("sect.xml",
+                           "<report title=\"t\">\n<if test=\"sales > 0\">\n<section title=\"s\"><p>x</p></section>\n</if>\n"
+                           "<section title=\"u\"><p>y</p></section></report>\n",
+                           &err),
+                     1);
+    assert_contains(err, "sect.xml:3: <section> cannot stand inside <if>: a section is shown or left out by its own "
+                         "when=\"…\" (<section title=\"…\" when=\"…\">)");
+    free(err);
 }
 
 int main(void)
@@ -554,6 +640,7 @@ int main(void)
         cmocka_unit_test(empty_and_unusable_files),
         cmocka_unit_test(every_element_fixture),
         cmocka_unit_test(c_attributes_and_schema_agree),
+        cmocka_unit_test(check_reports_every_problem),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

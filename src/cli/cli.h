@@ -26,8 +26,11 @@ int fp_cli_data_check(fp_cli_data *r, const char *cmd);
 int fp_cli_load(fp_cli_data *r, fp_profile **prof, fp_dataset **ds);
 void fp_metrics_text(const fp_metrics *m, fp_buf *out);
 
-/* A template by path, or by name from the shipped ones; 0 or an exit code (the message printed). */
-int fp_cli_template(const char *arg, char *out, size_t n, fp_error *err);
+/* A template by path, or by name from the shipped ones; 0 or an exit code (the message printed). A name that
+ * implies a language (monthly-en) sets *lang when it is NULL (lang may be NULL). */
+int fp_cli_template(const char *arg, char *out, size_t n, const char **lang, fp_error *err);
+/* --lang zh|en: 0, or the usage exit code */
+int fp_cli_lang(const char *cmd, const char *arg);
 
 /* Prints "fupan: message" to stderr and returns the exit code of the status. */
 int fp_cli_fail(const fp_error *err);

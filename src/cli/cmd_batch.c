@@ -16,7 +16,7 @@
 static const char HELP[] =
     "usage: fupan batch --template FILE|NAME --data DIR --period P [--by team|region|rep]\n"
     "                   [--profile FILE|NAME] [--as-of DATE] [--jobs N] [--out DIR] [--shard K/N]\n"
-    "                   [--rollup FILE|NAME] [--quiet]\n"
+    "                   [--rollup FILE|NAME] [--lang zh|en] [--quiet]\n"
     "\n"
     "Reads the data once and writes the report of every team (region, rep) as PDF and HTML, on N\n"
     "workers, with OUT/index.html (every report with its headline figures) and OUT/manifest.json\n"
@@ -28,6 +28,7 @@ static const char HELP[] =
     "  --shard K/N       this machine's share: the scopes whose index (sorted by name, from 0) is K-1 mod N;\n"
     "                    N machines with K = 1…N cover every scope once (index/manifest named -K-of-N)\n"
     "  --rollup T        also the company's report with template T (for leadership; with shard 1)\n"
+    "  --lang L          zh or en: the language of the reports (default: the template's)\n"
     "  --quiet           no progress\n"
     "\n"
     "A scope that fails does not stop the others; the summary names it. With SOURCE_DATE_EPOCH set the\n"
@@ -94,9 +95,10 @@ int fp_cmd_batch(int argc, char **argv)
         {"by", required_argument, 0, 'b'},      {"jobs", required_argument, 0, 'j'},
         {"out", required_argument, 0, 'o'},     {"shard", required_argument, 0, 's'},
         {"rollup", required_argument, 0, 'r'},  {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+        {"lang", required_argument, 0, 'g'},    {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
     fp_cli_data d = {.q = {.scope = FP_SCOPE_COMPANY}};
-    const char *tmpl = NULL, *out = ".", *rollup = NULL;
+    const char *tmpl = NULL, *out = ".", *rollup = NULL, *lang = NULL, *rlang = NULL;
     fp_scope_kind by = FP_SCOPE_TEAM;
     int jobs = 0, shard_k = 1, shard_n = 1;
     bool quiet = false;
@@ -145,6 +147,11 @@ int fp_cmd_batch(int argc, char **argv)
         case 'q':
             quiet = true;
             break;
+        case 'g':
+            if (fp_cli_lang("batch", optarg))
+                return 2;
+            lang = rlang = optarg;
+            break;
         case 'h':
             fputs(HELP, stdout);
             return 0;
@@ -163,9 +170,9 @@ int fp_cmd_batch(int argc, char **argv)
         return rc;
     fp_error err = {0};
     char tpath[PATH_MAX], rpath[PATH_MAX], schema[PATH_MAX];
-    if ((rc = fp_cli_template(tmpl, tpath, sizeof tpath, &err)) != 0)
+    if ((rc = fp_cli_template(tmpl, tpath, sizeof tpath, &lang, &err)) != 0)
         return rc;
-    if (rollup && (rc = fp_cli_template(rollup, rpath, sizeof rpath, &err)) != 0)
+    if (rollup && (rc = fp_cli_template(rollup, rpath, sizeof rpath, &rlang, &err)) != 0)
         return rc;
     if (fp_datafile("template.rng", schema, sizeof schema, &err) != FP_OK)
         return fp_cli_fail(&err);
@@ -174,8 +181,8 @@ int fp_cmd_batch(int argc, char **argv)
     fp_dataset *ds = NULL;
     fp_fontset *fonts = NULL;
     fp_batch_result res = {0};
-    if (fp_template_load(tpath, schema, &t, &err) != FP_OK ||
-        (rollup && fp_template_load(rpath, schema, &rt, &err) != FP_OK)) {
+    if (fp_template_load_lang(tpath, schema, lang, &t, &err) != FP_OK ||
+        (rollup && fp_template_load_lang(rpath, schema, rlang, &rt, &err) != FP_OK)) {
         rc = fp_cli_fail(&err);
         goto out;
     }

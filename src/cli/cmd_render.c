@@ -18,11 +18,13 @@ static const char HELP[] =
     "usage: fupan render --template FILE|NAME --data DIR --period P\n"
     "                    [--team NAME | --region NAME | --rep NAME] [--profile FILE|NAME]\n"
     "                    [--notes FILE] [--format pdf,html] [--out DIR] [--as-of DATE] [--author NAME]\n"
+    "                    [--lang zh|en]\n"
     "\n"
     "Writes the report of a template for the company, a region, a team or a rep, as PDF and HTML.\n"
     "\n"
-    "  --template T      a template file, or the name of a shipped one: weekly, monthly, monthly-en,\n"
-    "                    quarterly, annual, retrospective, self-review, rollup\n"
+    "  --template T      a template file, or the name of a shipped one: weekly, monthly, quarterly,\n"
+    "                    annual (one review template), retrospective, self-review, rollup\n"
+    "  --lang L          zh or en: the language of the report (default: the template's)\n"
     "  --data DIR        the folder with the CSV export; --profile as for `fupan metrics`\n"
     "  --period P        2026-W43, 2026-10, 2026-Q4 or 2026 (the template says which kinds it supports)\n"
     "  --team NAME       one team; --region NAME one region; --rep NAME one rep; none: the company\n"
@@ -82,10 +84,11 @@ int fp_cmd_render(int argc, char **argv)
         {"as-of", required_argument, 0, 'L'},   {"threads", required_argument, 0, 'L'},
         {"template", required_argument, 0, 't'}, {"notes", required_argument, 0, 'n'},
         {"format", required_argument, 0, 'f'},  {"out", required_argument, 0, 'o'},
-        {"author", required_argument, 0, 'a'},  {"help", no_argument, 0, 'h'},
+        {"author", required_argument, 0, 'a'},  {"lang", required_argument, 0, 'g'},
+        {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'},       {0, 0, 0, 0}};
     fp_cli_data r = {.q = {.scope = FP_SCOPE_COMPANY}};
-    const char *tmpl = NULL, *notes_path = NULL, *format = "pdf,html", *out = ".", *author = NULL;
+    const char *tmpl = NULL, *notes_path = NULL, *format = "pdf,html", *out = ".", *author = NULL, *lang = NULL;
     optind = 1;
     opterr = 0;
     int c, li = 0;
@@ -111,6 +114,11 @@ int fp_cmd_render(int argc, char **argv)
             break;
         case 'a':
             author = optarg;
+            break;
+        case 'g':
+            if (fp_cli_lang("render", optarg))
+                return 2;
+            lang = optarg;
             break;
         case 'h':
             fputs(HELP, stdout);
@@ -148,7 +156,7 @@ int fp_cmd_render(int argc, char **argv)
 
     fp_error err = {0};
     char tpath[PATH_MAX], schema[PATH_MAX];
-    if ((rc = fp_cli_template(tmpl, tpath, sizeof tpath, &err)) != 0)
+    if ((rc = fp_cli_template(tmpl, tpath, sizeof tpath, &lang, &err)) != 0)
         return rc;
     if (fp_datafile("template.rng", schema, sizeof schema, &err) != FP_OK)
         return fp_cli_fail(&err);
@@ -157,7 +165,7 @@ int fp_cmd_render(int argc, char **argv)
     fp_profile *prof = NULL;
     fp_dataset *ds = NULL;
     fp_fontset *fonts = NULL;
-    if (fp_template_load(tpath, schema, &t, &err) != FP_OK) {
+    if (fp_template_load_lang(tpath, schema, lang, &t, &err) != FP_OK) {
         rc = fp_cli_fail(&err);
         goto out;
     }

@@ -88,8 +88,17 @@ int fp_cli_load(fp_cli_data *r, fp_profile **prof, fp_dataset **ds)
     return 0;
 }
 
+/* the shipped templates by name: the file, and the language a name implies */
+static const struct {
+    const char *name, *file, *lang;
+} SHIPPED[] = {{"weekly", "weekly", NULL},        {"monthly", "review", NULL},
+               {"quarterly", "review", NULL},     {"annual", "review", NULL},
+               {"review", "review", NULL},        {"monthly-en", "review", "en"},
+               {"retrospective", "retrospective", NULL}, {"self-review", "self-review", NULL},
+               {"rollup", "rollup", NULL}};
+
 /* template by path, or by name from the shipped ones */
-int fp_cli_template(const char *arg, char *out, size_t n, fp_error *err)
+int fp_cli_template(const char *arg, char *out, size_t n, const char **lang, fp_error *err)
 {
     FILE *f = fopen(arg, "rb");
     if (f) {
@@ -100,15 +109,31 @@ int fp_cli_template(const char *arg, char *out, size_t n, fp_error *err)
     if (!strchr(arg, '/')) {
         char rel[PATH_MAX];
         const char *dot = strrchr(arg, '.');
-        snprintf(rel, sizeof rel, "%s%s", arg, dot && !strcmp(dot, ".xml") ? "" : ".xml");
+        const char *name = arg;
+        size_t len = dot && !strcmp(dot, ".xml") ? (size_t)(dot - arg) : strlen(arg);
+        for (size_t i = 0; i < sizeof SHIPPED / sizeof *SHIPPED; i++)
+            if (strlen(SHIPPED[i].name) == len && !strncmp(SHIPPED[i].name, arg, len)) {
+                name = SHIPPED[i].file;
+                len = strlen(name);
+                if (lang && !*lang)
+                    *lang = SHIPPED[i].lang; /* monthly-en: the review in English, unless --lang says */
+            }
+        snprintf(rel, sizeof rel, "%.*s.xml", (int)len, name);
         if (fp_datafile(rel, out, n, NULL) == FP_OK && (f = fopen(out, "rb")) != NULL) {
             fclose(f);
             return 0;
         }
     }
     fp_fail(err, FP_ERR_NOTFOUND,
-            "%s: no such template file, and no shipped template of that name (shipped: weekly, monthly, monthly-en, "
-            "quarterly, annual, retrospective, self-review, rollup)",
+            "%s: no such template file, and no shipped template of that name (shipped: weekly, monthly, quarterly, "
+            "annual, retrospective, self-review, rollup; each in Chinese or, with --lang en, English)",
             arg);
     return fp_cli_fail(err);
+}
+
+int fp_cli_lang(const char *cmd, const char *arg)
+{
+    if (strcmp(arg, "zh") && strcmp(arg, "en"))
+        return fp_cli_usage(cmd, "--lang is zh or en, not \"%s\"", arg);
+    return 0;
 }

@@ -348,6 +348,17 @@ class Period:
         return {"week": f"{self.y}年第{self.n}周", "month": f"{self.y}年{self.n}月",
                 "quarter": f"{self.y}年第{self.n}季度", "year": f"{self.y}年"}[self.kind]
 
+    @property
+    def label_en(self):
+        if self.kind == "week":
+            return f"week {self.n} of {self.y}"
+        if self.kind == "month":
+            return ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                    "October", "November", "December"][self.n - 1] + f" {self.y}"
+        if self.kind == "quarter":
+            return f"Q{self.n} {self.y}"
+        return f"{self.y}"
+
     def months(self):
         out = []
         y, m = self.start.year, self.start.month
@@ -357,7 +368,7 @@ class Period:
         return out
 
     def head(self):
-        return {"kind": self.kind, "label": self.label, "label_zh": self.label_zh,
+        return {"kind": self.kind, "label": self.label, "label_zh": self.label_zh, "label_en": self.label_en,
                 "start": self.start.isoformat(), "end": self.end.isoformat()}
 
     def key(self):
@@ -1089,7 +1100,7 @@ class Dataset:
             thr = through if k == 0 else Q.end
             known = Q.end >= self.first_date
             t = self.target(kind, name, Q)["sales"]
-            pt = {"kind": Q.kind, "label": Q.label, "label_zh": Q.label_zh, "start": Q.start.isoformat(),
+            pt = {"kind": Q.kind, "label": Q.label, "label_zh": Q.label_zh, "label_en": Q.label_en, "start": Q.start.isoformat(),
                   "end": Q.end.isoformat(), "partial": (k == 0 and not complete), "through": thr.isoformat()}
             if known:
                 ls = self.lines_in(kind, name, Q.start, thr)
