@@ -181,6 +181,8 @@ install: $(BIN)
 	install -m 644 templates/*.rng $(DESTDIR)$(DATADIR)/
 	install -m 644 templates/profiles/*.xml $(DESTDIR)$(DATADIR)/profiles/
 	@set -e; for f in templates/*.xml; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/ || true; done
+	install -d $(DESTDIR)$(DATADIR)/lib
+	install -m 644 templates/lib/*.xml $(DESTDIR)$(DATADIR)/lib/
 	@set -e; for f in fonts/*; do [ -f "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/fonts/ || true; done
 
 uninstall:

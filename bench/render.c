@@ -78,7 +78,7 @@ int main(int argc, char **argv)
     fp_value *mv = fp_metrics_value(m);
 
     fp_template *t;
-    snprintf(p1, sizeof p1, "%s/templates/monthly.xml", src);
+    snprintf(p1, sizeof p1, "%s/templates/review.xml", src);
     snprintf(p2, sizeof p2, "%s/templates/template.rng", src);
     double t0 = now_ms();
     if (fp_template_load(p1, p2, &t, &e) != FP_OK)

@@ -545,9 +545,34 @@ static void read_attr(ctx *c, fp_tnode *n, fp_tattr_id id, const char *v, const 
     a->raw = fp_xstrdup(v);
     fp_error err;
     switch (d->type) {
-    case AT_TEXT:
-        parse_ttext(c, n->line, where, v, scope, &a->text);
+    case AT_TEXT: {
+        /* an attribute written over several lines: XML has made each line break a space, and the indentation
+         * follows it. A run of spaces outside placeholders is one space, or none next to a Chinese character
+         * (the segment-break rule of text) */
+        fp_buf t;
+        fp_buf_init(&t);
+        int depth = 0;
+        for (const char *p = v; *p; p++) {
+            depth += *p == '{' ? 1 : *p == '}' && depth ? -1 : 0;
+            if (depth || p[0] != ' ' || p[1] != ' ') {
+                fp_buf_addc(&t, *p);
+                continue;
+            }
+            const char *q = p;
+            while (*q == ' ')
+                q++;
+            const char *nx = q;
+            uint32_t after = fp_utf8_next(&nx), before = 0;
+            for (const char *b = t.data ? t.data : ""; *b;)
+                before = fp_utf8_next(&b);
+            if (!fp_cp_wide(before) && !fp_cp_wide(after) && t.len && *q)
+                fp_buf_addc(&t, ' ');
+            p = q - 1;
+        }
+        parse_ttext(c, n->line, where, t.data ? t.data : "", scope, &a->text);
+        fp_buf_free(&t);
         break;
+    }
     case AT_EXPR:
     case AT_LIST:
     case AT_SORT: {

@@ -89,12 +89,13 @@ static void shipped_templates_pass(void **state)
 {
     (void)state;
     char cmd[2048], *out;
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' check templates/monthly.xml bench/charts.xml", tu_src(), tu_bin());
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' check templates/review.xml templates/weekly.xml templates/retrospective.xml templates/self-review.xml templates/rollup.xml bench/charts.xml", tu_src(), tu_bin());
     assert_int_equal(tu_run(cmd, &out, NULL), 0);
-    assert_contains(out, "templates/monthly.xml: ok");
+    assert_contains(out, "templates/review.xml: ok");
+    assert_contains(out, "templates/rollup.xml: ok");
     free(out);
     /* through the library too */
-    char *p = tu_path("templates/monthly.xml"), *rng = tu_path("templates/template.rng");
+    char *p = tu_path("templates/review.xml"), *rng = tu_path("templates/template.rng");
     fp_template *t = NULL;
     fp_error e = {0};
     if (fp_template_load(p, rng, &t, &e) != FP_OK)
@@ -250,7 +251,7 @@ static void check_cli_several_files(void **state)
     /* a bad command line is exit 2, not 1 */
     snprintf(cmd, sizeof cmd, "'%s' check", tu_bin());
     assert_int_equal(tu_run(cmd, NULL, NULL), 2);
-    snprintf(cmd, sizeof cmd, "'%s' check --bogus templates/monthly.xml", tu_bin());
+    snprintf(cmd, sizeof cmd, "'%s' check --bogus templates/review.xml", tu_bin());
     assert_int_equal(tu_run(cmd, NULL, &err), 2);
     assert_contains(err, "unknown option \"--bogus\"");
     free(err);

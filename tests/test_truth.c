@@ -247,7 +247,7 @@ static void totals_rows_add_up(void **state)
     (void)state;
     char *schema = tu_path("templates/profile.rng"), *tschema = tu_path("templates/template.rng");
     char *prof_path = tu_path("samples/demo/profile.xml"), *data = tu_path("samples/demo");
-    char *tpath = tu_path("templates/monthly.xml");
+    char *tpath = tu_path("templates/review.xml");
     fp_error err;
     fp_profile *prof;
     fp_dataset *ds;
@@ -331,7 +331,7 @@ static void satisfaction_changes_in_points(void **state)
 {
     (void)state;
     char *t = render("--template retrospective " EDGES " --period 2017-01 --team T1 --as-of 2017-03-02");
-    assert_contains(t, "客户满意度3.00较上期（分）▼-2.00"); /* 3 after 5 */
+    assert_contains(t, "满意度3.00较上期（分）▼-2.00"); /* 3 after 5 */
     assert_not_contains(t, "-40.0%");
     free(t);
 }
@@ -345,7 +345,7 @@ static void count_targets_are_not_rounded_away(void **state)
     assert_near(num(m, "new_customer_target"), 2.3, 1e-9);
     fp_v_free(m);
     char *t = render("--template retrospective " EDGES " --period 2016-W47 --team T1 --as-of 2017-03-02");
-    assert_contains(t, "新客户开发不足：0家，目标2.3家");
+    assert_contains(t, "新客户0家，未达到目标2.3家");
     free(t);
 }
 
@@ -378,12 +378,12 @@ static void batch_checks_the_period_kind(void **state)
 {
     (void)state;
     char *e1 = NULL, *e2 = NULL, args[2048];
-    snprintf(args, sizeof args, "batch --template monthly --data samples/demo --period 2026-Q3 --out '%s/b' --quiet",
+    snprintf(args, sizeof args, "batch --template weekly --data samples/demo --period 2026-Q3 --out '%s/b' --quiet",
              tu_tmp);
     assert_int_equal(tu_fupan(args, NULL, &e1), 2);
-    snprintf(args, sizeof args, "render --template monthly --data samples/demo --period 2026-Q3 --out '%s/r'", tu_tmp);
+    snprintf(args, sizeof args, "render --template weekly --data samples/demo --period 2026-Q3 --out '%s/r'", tu_tmp);
     assert_int_equal(tu_fupan(args, NULL, &e2), 2);
-    assert_contains(e1, "is for periods of kind month, and 2026-Q3 is a quarter");
+    assert_contains(e1, "is for periods of kind week, and 2026-Q3 is a quarter");
     assert_string_equal(e1, e2);
     free(e1);
     free(e2);
