@@ -12,6 +12,7 @@
 #include "template.h"
 
 #include "names.h"
+#include "paths.h"
 
 #include "metrics_value.h"
 #include "xmlsafe.h"
@@ -1252,6 +1253,27 @@ static void include_library(ctx *c, xmlNodePtr el, const char *from, const char 
             char *bytes = NULL;
             size_t n = 0;
             fp_error e;
+            /* next to the including file, else among the shipped templates: a copy of a shipped template in
+             * another folder keeps its libraries */
+            FILE *near = fopen(path.data, "rb");
+            if (near) {
+                fclose(near);
+            } else if (src[0] != '/') {
+                char shipped[4096];
+                fp_buf rel;
+                fp_buf_init(&rel);
+                for (const char *p = src; *p; p++)
+                    if (!strncmp(p, "{lang}", 6))
+                        fp_buf_adds(&rel, c->lang), p += 5;
+                    else
+                        fp_buf_addc(&rel, *p);
+                if (fp_datafile(rel.data, shipped, sizeof shipped, NULL) == FP_OK && (near = fopen(shipped, "rb"))) {
+                    fclose(near);
+                    fp_buf_reset(&path);
+                    fp_buf_adds(&path, shipped);
+                }
+                fp_buf_free(&rel);
+            }
             if (fp_xml_read_file(path.data, MAX_TEMPLATE_BYTES, "phrase library", &bytes, &n, &e) != FP_OK) {
                 problem(c, line, "<include src=\"%s\">: %s", src, e.msg);
             } else {
@@ -1419,7 +1441,7 @@ fp_status fp_template_load_mem(const char *name, const char *xml, size_t n, cons
 
 /* reads and checks a template; its problems (at most max of them, then how many more) go to *problems */
 static fp_status load(const char *name, const char *xml, size_t n, const char *schema, const char *lang, int max,
-                      fp_template **out, char **problems)
+                      bool library_ok, fp_template **out, char **problems)
 {
     *out = NULL;
     *problems = NULL;
@@ -1430,8 +1452,17 @@ static fp_status load(const char *name, const char *xml, size_t n, const char *s
     xmlDocPtr doc = fp_xml_parse(name, xml, n, MAX_TEMPLATE_BYTES, "template", report_problem, &c);
     if (doc && !c.count) {
         xmlNodePtr root = xmlDocGetRootElement(doc);
-        if (!root || strcmp((const char *)root->name, "report")) {
-            problem(&c, root ? (int)xmlGetLineNo(root) : 0, "the root element must be <report>, found <%s>",
+        if (library_ok && root && !strcmp((const char *)root->name, "library")) {
+            /* fupan check of a phrase library: its words, its includes and its shape (a phrase's body is
+             * checked where a report uses it, against what stands around it there) */
+            c.lang = lang ? lang : "zh";
+            c.words = fp_v_obj();
+            definitions(&c, root, name, schema, 0);
+            if (!c.count && schema && !fp_xml_validate(doc, schema, "template", report_problem, &c) && !c.count)
+                problem(&c, 0, "does not match the template schema %s", schema);
+        } else if (!root || strcmp((const char *)root->name, "report")) {
+            problem(&c, root ? (int)xmlGetLineNo(root) : 0, "the root element must be <report>%s, found <%s>",
+                    library_ok ? " (or <library>, for a phrase library)" : "",
                     root ? (const char *)root->name : "nothing");
         } else {
             /* the definitions first — phrases, words, the libraries — so the report can use them anywhere */
@@ -1524,7 +1555,7 @@ fp_status fp_template_load_mem_lang(const char *name, const char *xml, size_t n,
     if (lang && strcmp(lang, "zh") && strcmp(lang, "en"))
         return fp_fail(err, FP_ERR_USAGE, "--lang %s: the languages are zh and en", lang);
     char *problems = NULL;
-    fp_status s = load(name, xml, n, schema, lang, MAX_PROBLEMS, out, &problems);
+    fp_status s = load(name, xml, n, schema, lang, MAX_PROBLEMS, false, out, &problems);
     if (s != FP_OK) {
         /* whole lines that fit, then how many did not */
         size_t cap = sizeof err->msg - 120, keep = 0, lines = 0, total = 0;
@@ -1563,7 +1594,7 @@ fp_status fp_template_check_file(const char *path, const char *schema, const cha
         return err.code;
     }
     fp_template *t = NULL;
-    fp_status s = load(path, buf, got, schema, lang, MAX_CHECK_PROBLEMS, &t, problems);
+    fp_status s = load(path, buf, got, schema, lang, MAX_CHECK_PROBLEMS, true, &t, problems);
     fp_template_free(t);
     free(buf);
     return s;
