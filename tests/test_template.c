@@ -4,6 +4,8 @@
  * in C agree with templates/template.rng. Fixtures with known line numbers: tests/data/templates/. */
 #include "testutil.h"
 
+#include <ctype.h>
+
 #include "template.h"
 
 #include <libxml/parser.h>
@@ -629,6 +631,95 @@ static void check_reports_every_problem(void **state)
     free(err);
 }
 
+/* ---- the shipped templates as files: short lines, no block written twice, the CJK line-break rule ---- */
+
+static const char *const SHIPPED[] = {"review", "weekly", "retrospective", "self-review", "rollup",
+                                      "lib/common", "lib/zh", "lib/en"};
+#define NSHIPPED (sizeof SHIPPED / sizeof *SHIPPED)
+
+typedef struct tline {
+    int file, no;
+    char *text; /* trimmed */
+} tline;
+
+static bool wide_letter(uint32_t c)
+{
+    /* a Chinese character, not full-width punctuation (no space is wanted next to that) */
+    return c >= 0x2e80 && !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xff00 && c <= 0xffef);
+}
+
+static uint32_t last_cp(const char *s)
+{
+    uint32_t c = 0;
+    while (*s)
+        c = fp_utf8_next(&s);
+    return c;
+}
+
+static void shipped_templates_read_well(void **state)
+{
+    (void)state;
+    tline *L = NULL;
+    size_t n = 0, bytes = 0;
+    for (size_t f = 0; f < NSHIPPED; f++) {
+        char rel[64];
+        snprintf(rel, sizeof rel, "templates/%s.xml", SHIPPED[f]);
+        char *text = tu_read_src(rel);
+        assert_non_null(text);
+        bytes += strlen(text);
+        int no = 0;
+        for (char *line = text, *nl; line; line = nl) {
+            nl = strchr(line, '\n');
+            if (nl)
+                *nl++ = 0;
+            no++;
+            /* no line over 160 characters */
+            if (fp_utf8_len(line) > 160)
+                fail_msg("%s:%d: %zu characters; 160 at most", rel, no, fp_utf8_len(line));
+            const char *t = line;
+            size_t k = fp_trim(&t, strlen(t));
+            L = realloc(L, (n + 1) * sizeof *L);
+            L[n++] = (tline){(int)f, no, fp_xstrndup(t, k)};
+        }
+        free(text);
+    }
+    /* a line break next to a Chinese character joins without a space (the CJK segment-break rule): one
+     * between a Chinese character and a figure or a Latin word would drop the space clreq wants there */
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (L[i].file != L[i + 1].file || strcmp(SHIPPED[L[i].file], "lib/zh"))
+            continue;
+        const char *a = L[i].text, *b = L[i + 1].text;
+        if (!*a || !*b || a[strlen(a) - 1] == '>' || a[strlen(a) - 1] == '"')
+            continue;
+        const char *bb = b;
+        uint32_t x = last_cp(a), y = fp_utf8_next(&bb);
+        bool latin_x = x == '}' || (x < 128 && isalnum((int)x)), latin_y = y == '{' || (y < 128 && isalnum((int)y));
+        if ((wide_letter(x) && latin_y) || (latin_x && wide_letter(y)))
+            fail_msg("templates/lib/zh.xml:%d: a line break between \"…%s\" and \"%.12s…\" drops the space between "
+                     "Chinese and a figure; break the line next to punctuation",
+                     L[i].no, a + (strlen(a) > 12 ? strlen(a) - 12 : 0), b);
+    }
+    /* no block of six lines or more written twice, in one file or in two (closing tags alone do not count) */
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) {
+            size_t run = 0, real = 0;
+            while (j + run < n && i + run < j && !strcmp(L[i + run].text, L[j + run].text)) {
+                real += strncmp(L[i + run].text, "</", 2) != 0 && strlen(L[i + run].text) > 0;
+                run++;
+            }
+            if (real >= 6)
+                fail_msg("templates/%s.xml:%d and templates/%s.xml:%d: the same %zu lines; make them one phrase",
+                         SHIPPED[L[i].file], L[i].no, SHIPPED[L[j].file], L[j].no, run);
+        }
+    /* the size, which only goes down: 64 KB for every kind in two languages (the templates were 67.5 KB
+     * for every kind in Chinese and one in English) */
+    printf("  shipped templates: %zu lines, %zu bytes\n", n, bytes);
+    assert_true(bytes <= 66u * 1024);
+    for (size_t i = 0; i < n; i++)
+        free(L[i].text);
+    free(L);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -642,6 +733,7 @@ int main(void)
         cmocka_unit_test(every_element_fixture),
         cmocka_unit_test(c_attributes_and_schema_agree),
         cmocka_unit_test(check_reports_every_problem),
+        cmocka_unit_test(shipped_templates_read_well),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
