@@ -37,8 +37,16 @@ sys.path.insert(0, HERE)
 import htmltext    # noqa: E402
 import scenarios   # noqa: E402
 
-TEMPLATES = ["weekly", "monthly", "monthly-en", "quarterly", "annual", "retrospective", "self-review", "rollup"]
+KINDS = ["weekly", "review", "retrospective", "self-review", "rollup"]
+# every shipped kind in both languages: "review" is Chinese, "review:en" the same template with --lang en
+TEMPLATES = [k + lang for k in KINDS for lang in ("", ":en")]
 COMPANY_ONLY = {"rollup"}      # the roll-up is meant for the company
+
+
+def split_template(t):
+    """'review:en' -> ('review', 'en'); 'weekly' -> ('weekly', 'zh')."""
+    name, _, lang = t.partition(":")
+    return name, lang or "zh"
 
 # ---------------------------------------------------------------------------------------------
 # Printed numbers, parsed back
@@ -511,7 +519,7 @@ def _largest(c, listname, name, printed, up, what):
     return p
 
 
-@claim("channel-up", r"(?:增量最大的是|增长主要来自)(?P<name>.+?)渠道（增加 (?P<amt>{MONEY})）")
+@claim("channel-up", r"(?:增量最大的是|增长主要来自|增加最多的是)(?P<name>.+?)渠道（增加 (?P<amt>{MONEY})）")
 def _(g, c):
     return _largest(c, "channels", g["name"], g["amt"], True, "channel with the largest increase")
 
@@ -1238,15 +1246,20 @@ KPI_VALUES = {
     "Average order value": "aov", "目标达成率": "attainment", "目标进度": "attainment", "周目标达成": "attainment",
     "周目标进度": "attainment", "Target attainment": "attainment", "Target progress": "attainment",
     "新客户": "new_customers", "成交客户": "customers", "复购率": "repeat_rate", "流失率": "churn_rate",
-    "客户满意度": "satisfaction.average",
+    "客户满意度": "satisfaction.average", "满意度": "satisfaction.average", "Attainment": "attainment",
+    "Progress to target": "attainment", "Average order": "aov", "New customers": "new_customers",
+    "Customers": "customers", "Repeat rate": "repeat_rate", "Churn rate": "churn_rate",
+    "Satisfaction": "satisfaction.average",
 }
 KPI_CHANGES = {
     "sales": {"环比": "mom", "同比": "yoy", "较上周": "mom", "较上年": "mom", "较上年同期": "mom", "MoM": "mom",
-              "YoY": "yoy"},
+              "WoW": "mom", "QoQ": "mom", "vs last year": "mom", "vs last year (same days)": "mom", "YoY": "yoy"},
     "orders": {"环比": "orders_mom", "同比": "orders_yoy", "较上周": "orders_mom", "较上年": "orders_mom",
-               "较上年同期": "orders_mom", "MoM": "orders_mom", "YoY": "orders_yoy"},
-    "aov": {"环比": "aov_mom", "较上年": "aov_mom", "较上年同期": "aov_mom", "MoM": "aov_mom"},
-    "satisfaction.average": {"较上期（分）": "satisfaction.change"},
+               "较上年同期": "orders_mom", "MoM": "orders_mom", "WoW": "orders_mom", "QoQ": "orders_mom",
+               "vs last year": "orders_mom", "vs last year (same days)": "orders_mom", "YoY": "orders_yoy"},
+    "aov": {"环比": "aov_mom", "较上年": "aov_mom", "较上年同期": "aov_mom", "MoM": "aov_mom", "WoW": "aov_mom",
+            "QoQ": "aov_mom", "vs last year": "aov_mom", "vs last year (same days)": "aov_mom"},
+    "satisfaction.average": {"较上期（分）": "satisfaction.change", "vs last period (points)": "satisfaction.change"},
 }
 KPI_NOTES = [
     (re.compile(r"^周?目标 (%s)$" % MONEY), "target", "money"),
@@ -1290,7 +1303,7 @@ def check_kpi(k, c):
         v = get(c.m, ckey)
         what = "KPI %s %s" % (k["label"], mo.group("label"))
         # a label that says 同期 (the same days) is true only while the period is in progress
-        if ("同期" in mo.group("label")) == bool(get(c.m, "period.complete")) and mo.group("label") in ("较上年", "较上年同期"):
+        if ("同期" in mo.group("label") or "same days" in mo.group("label")) == bool(get(c.m, "period.complete")) and mo.group("label") in ("较上年", "较上年同期", "vs last year", "vs last year (same days)"):
             probs.append("%s: the label says %s, but the period is %s" % (
                 what, mo.group("label"), "complete" if get(c.m, "period.complete") else "in progress"))
         if v is None:
@@ -1381,10 +1394,10 @@ def check_table(t, c):
                 probs += check_value(c, cell, e, what)
             elif f == "=state":
                 st = x["state"]
-                mo = re.match(r"^(?:逾期 (\d+) 天|(\d+) days overdue)$", cell)
+                mo = re.match(r"^(?:逾期 (\d+) 天|(\d+) days overdue|overdue by (\d+) days?)$", cell)
                 if mo:
                     probs += c.cond(st == "overdue", "%s says overdue, state is %s" % (what, st))
-                    probs += c.num(mo.group(1) or mo.group(2), x.get("days_overdue"), what + " (days overdue)")
+                    probs += c.num(mo.group(1) or mo.group(2) or mo.group(3), x.get("days_overdue"), what + " (days overdue)")
                 else:
                     exp = {"已完成": "done", "done": "done", "进行中": "open", "open": "open"}.get(cell)
                     probs += c.cond(exp == st, "%s printed as %s, state is %s" % (what, cell, st))
@@ -1640,7 +1653,7 @@ def largest_chart(path):
 def template_periods():
     out = {}
     for t in TEMPLATES:
-        root = ET.parse(os.path.join(ROOT, "templates", t + ".xml")).getroot()
+        root = ET.parse(os.path.join(ROOT, "templates", split_template(t)[0] + ".xml")).getroot()
         kinds = root.get("periods") or "week,month,quarter,year"
         out[t] = [k.strip() for k in kinds.split(",") if k.strip()]
     return out
@@ -1698,7 +1711,7 @@ def main():
     for n in names:
         info = infos[n]
         for t in templates:
-            scopes = [None] if t in COMPANY_ONLY else [None, info["team"]]
+            scopes = [None] if split_template(t)[0] in COMPANY_ONLY else [None, info["team"]]
             for kind in periods[t]:
                 per = info["periods"][kind]
                 for sc in scopes:
@@ -1718,8 +1731,9 @@ def main():
         n, t, kind, per, sc, out = job
         info = infos[n]
         os.makedirs(out, exist_ok=True)
-        cmd = [fupan, "render", "--template", t, "--data", info["dir"], "--period", per, "--as-of", info["as_of"],
-               "--format", "html", "--out", out]
+        name, lang = split_template(t)
+        cmd = [fupan, "render", "--template", name, "--lang", lang, "--data", info["dir"], "--period", per,
+               "--as-of", info["as_of"], "--format", "html", "--out", out]
         if sc:
             cmd += ["--team", sc]
         return job, run(cmd, env, args.timeout)
