@@ -601,3 +601,17 @@ uint16_t fp_subset_code(const fp_subset *s, uint32_t cp)
     const uint32_t *at = bsearch(&cp, s->cp, s->n, sizeof *s->cp, cmp_u32);
     return at ? s->code[at - s->cp] : 0;
 }
+
+void fp_subset_tag(const fp_subset *s, char tag[7])
+{
+    uint64_t h = 0xcbf29ce484222325u; /* FNV-1a over the font file */
+    for (size_t i = 0; i < s->ttf.len; i++) {
+        h ^= (unsigned char)s->ttf.data[i];
+        h *= 0x100000001b3u;
+    }
+    for (int i = 0; i < 6; i++) {
+        tag[i] = (char)('A' + h % 26);
+        h /= 26;
+    }
+    tag[6] = 0;
+}

@@ -54,6 +54,9 @@ typedef struct fp_subset {
 /* Builds the font for the code points cps[0..n) (any order, duplicates allowed). */
 fp_status fp_subset_make(const fp_fontset *fs, const uint32_t *cps, size_t n, fp_subset *out, fp_error *err);
 void fp_subset_free(fp_subset *s);
+/* The six capital letters that name this subset in a PDF (ABCDEF+FupanSans), derived from the font's bytes:
+ * two different subsets get different tags, the same subset the same tag. */
+void fp_subset_tag(const fp_subset *s, char tag[7]);
 /* The code to write for cp, 0 when cp is not in the subset. */
 uint16_t fp_subset_code(const fp_subset *s, uint32_t cp);
 

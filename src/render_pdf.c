@@ -495,7 +495,9 @@ static fp_status setup_font(pdf *p, fp_error *err)
         HPDF_FontDef_Free(def);
         return fp_fail(err, FP_ERR_INTERNAL, "libharu cannot register the font");
     }
-    HPDF_TTFontDef_SetTagName(def, (char *)"FUPANA");
+    char tag[7];
+    fp_subset_tag(&p->sub, tag);
+    HPDF_TTFontDef_SetTagName(def, tag);
     p->font = HPDF_GetFont(p->doc, def->base_font, "UTF-8");
     if (!p->font)
         return fp_fail(err, FP_ERR_INTERNAL, "libharu cannot make the font (error 0x%04X)", (unsigned)p->herr);

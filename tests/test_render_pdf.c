@@ -513,6 +513,35 @@ static void characters_outside_the_bmp(void **state)
     free(tpl);
 }
 
+/* the first font name pdffonts lists for a PDF (ABCDEF+Name) */
+static char *font_name(const char *pdf)
+{
+    int rc;
+    char *out = sh("pdffonts '%s' | sed -n 3p | cut -d' ' -f1", pdf, &rc, NULL);
+    assert_int_equal(rc, 0);
+    out[strcspn(out, "\n")] = 0;
+    return out;
+}
+
+/* issue 14.12: two reports with different text have different subsets, so their subset tags differ (a printer
+ * or a merged PDF tells them apart); the same report gives the same tag; the tag is six capital letters */
+static void subset_tags_follow_the_subset(void **state)
+{
+    (void)state;
+    char *a = demo_pdf("tag-a"), *b = demo_pdf("tag-b");
+    char *c = render("--template monthly --data samples/demo --period 2026-09 --team 华北一组 --as-of 2026-10-31",
+                     "tag-c", NULL);
+    char *ta = font_name(a), *tb = font_name(b), *tc = font_name(c);
+    assert_int_equal(strlen(ta), strlen("ABCDEF+FupanSans"));
+    for (int i = 0; i < 6; i++)
+        assert_true(ta[i] >= 'A' && ta[i] <= 'Z');
+    assert_int_equal(ta[6], '+');
+    assert_string_equal(ta, tb);
+    if (!strcmp(ta, tc))
+        fail_msg("two different subsets share the tag %s", ta);
+    free(ta), free(tb), free(tc), free(a), free(b), free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -523,6 +552,7 @@ int main(void)
         cmocka_unit_test(tables_break_across_pages),
         cmocka_unit_test(wide_tables_shrink_and_landscape_pages),
         cmocka_unit_test(characters_outside_the_bmp),
+        cmocka_unit_test(subset_tags_follow_the_subset),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
