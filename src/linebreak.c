@@ -1,5 +1,8 @@
 /* linebreak.c — break opportunities by character class, and greedy line filling. */
 #include "linebreak.h"
+#include "util.h"
+
+#include <stdlib.h>
 
 enum cls { C_ALNUM, C_SPACE, C_OPEN, C_CLOSE, C_IDEO, C_BREAK };
 
@@ -68,8 +71,70 @@ bool fp_lb_can_break(uint32_t prev, uint32_t a, uint32_t b)
     return a == '-' && cls(prev) == C_ALNUM && prev != '-' && !(b >= '0' && b <= '9');
 }
 
+/* units and measure words that stay with the number before them, longest first */
+static const char *const UNITS[] = {
+    "个百分点", "万美元", "亿美元", "百分点", "万元", "亿元", "美元", "个月", "小时", "季度", "元", "万", "亿",
+    "天", "家", "次", "笔", "个", "人", "项", "分", "倍", "周", "名", "位", "件", "单", "年", "月", "日", "号", "岁",
+    "%", "\xEF\xBC\x85" /* ％ */, NULL};
+
+static bool digit(uint32_t c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* the length in code points of unit u if cp[0..n) starts with it, else 0 */
+static size_t starts_with(const uint32_t *cp, size_t n, const char *u)
+{
+    size_t k = 0;
+    while (*u) {
+        uint32_t c = fp_utf8_next(&u);
+        if (k >= n || cp[k] != c)
+            return 0;
+        k++;
+    }
+    return k;
+}
+
+size_t fp_lb_number_unit(const uint32_t *cp, size_t n)
+{
+    if (n == 0 || !digit(cp[0]))
+        return 0;
+    size_t k = 1;
+    while (k < n && (digit(cp[k]) || ((cp[k] == '.' || cp[k] == ',') && k + 1 < n && digit(cp[k + 1]))))
+        k++;
+    size_t at = k < n && cp[k] == ' ' ? k + 1 : k;
+    for (size_t u = 0; UNITS[u]; u++) {
+        size_t m = starts_with(cp + at, n - at, UNITS[u]);
+        if (m)
+            return at + m;
+    }
+    return 0;
+}
+
+void fp_lb_breaks(const fp_lb_item *it, size_t n, bool *ok)
+{
+    uint32_t win[40];
+    size_t glue_start = 0, glue_end = 0; /* breaks inside (glue_start, glue_end) are not allowed */
+    for (size_t i = 0; i < n; i++) {
+        ok[i] = i > 0 && fp_lb_can_break(i >= 2 ? it[i - 2].cp : 0, it[i - 1].cp, it[i].cp);
+        if (i >= glue_end && digit(it[i].cp) && (i == 0 || !(digit(it[i - 1].cp) || it[i - 1].cp == '.' ||
+                                                            it[i - 1].cp == ','))) {
+            size_t m = 0;
+            while (m < 40 && i + m < n)
+                win[m] = it[i + m].cp, m++;
+            size_t len = fp_lb_number_unit(win, m);
+            if (len)
+                glue_start = i, glue_end = i + len;
+        }
+        if (i > glue_start && i < glue_end)
+            ok[i] = false;
+    }
+}
+
 size_t fp_linebreak(const fp_lb_item *it, size_t n, int64_t max_w, fp_lb_line *lines)
 {
+    bool *ok = fp_xmalloc(n ? n : 1);
+    fp_lb_breaks(it, n, ok);
     size_t nl = 0, start = 0;
     while (start < n || nl == 0) {
         /* skip spaces at the start of a line (not the first) */
@@ -88,7 +153,7 @@ size_t fp_linebreak(const fp_lb_item *it, size_t n, int64_t max_w, fp_lb_line *l
                 break;
             }
             /* a break before item i, if allowed */
-            if (i > start && fp_lb_can_break(i >= 2 ? it[i - 2].cp : 0, it[i - 1].cp, it[i].cp)) {
+            if (i > start && ok[i]) {
                 brk = i;
                 brk_w = w;
             }
@@ -123,5 +188,6 @@ size_t fp_linebreak(const fp_lb_item *it, size_t n, int64_t max_w, fp_lb_line *l
             break;
         }
     }
+    free(ok);
     return nl;
 }

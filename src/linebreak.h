@@ -5,7 +5,8 @@
  * opening punctuation (（《「『“ …) — the 避头尾 (kinsoku) rules. Latin words,
  * numbers ("1,234.50", "94.3%", "¥856") and other runs without spaces stay
  * whole; they break at spaces, after a hyphen inside a word, and next to a
- * Chinese character. A run longer than a whole line is cut where it must be.
+ * Chinese character. A number never parts from the unit or measure word after it
+ * (98.31万元, 4.5个百分点, 逾期 78 天). A run longer than a whole line is cut where it must be.
  * Widths are in any unit the caller likes (fupan uses thousandths of a point).
  */
 #ifndef FP_LINEBREAK_H
@@ -27,6 +28,13 @@ typedef struct fp_lb_line {
 
 /* May a line break between a and b? prev is the character before a (0 at the start). */
 bool fp_lb_can_break(uint32_t prev, uint32_t a, uint32_t b);
+/* Where a line may break in items[0..n): ok[i] says whether a break before item i is allowed. Beyond
+ * fp_lb_can_break, a number keeps its unit or measure word (98.31万元, 4.5个百分点, 78 天, 4次): no break
+ * inside "digits [one space] unit". */
+void fp_lb_breaks(const fp_lb_item *items, size_t n, bool *ok);
+/* How many code points of cp[0..n) a number and its unit take when cp starts a number followed by a
+ * unit ("98.31万元。" -> 7), 0 otherwise. */
+size_t fp_lb_number_unit(const uint32_t *cp, size_t n);
 /* Breaks items into lines no wider than max_w. lines must have room for n + 1 entries; returns how
  * many were used (at least 1, even for no items). */
 size_t fp_linebreak(const fp_lb_item *items, size_t n, int64_t max_w, fp_lb_line *lines);

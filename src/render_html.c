@@ -11,15 +11,54 @@
 
 #include "canvas_svg.h"
 #include "chart.h"
+#include "linebreak.h"
 #include "theme.h"
 
 #include "util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void esc(fp_buf *b, const char *s)
 {
     fp_buf_add_escaped(b, s);
+}
+
+static void esc_n(fp_buf *b, const char *s, size_t len)
+{
+    char *t = fp_xstrndup(s, len);
+    fp_buf_add_escaped(b, t);
+    free(t);
+}
+
+/* text of the body: escaped, and a number with its unit or measure word (98.31万元, 4.5个百分点, 78 天) kept
+ * on one line, as the PDF keeps it (linebreak.c decides what a unit is) */
+static void text(fp_buf *b, const char *s)
+{
+    size_t len = strlen(s), n = 0;
+    uint32_t *cp = fp_xmalloc((len + 1) * sizeof *cp);
+    size_t *at = fp_xmalloc((len + 1) * sizeof *at);
+    for (const char *p = s; *p;) {
+        at[n] = (size_t)(p - s);
+        cp[n++] = fp_utf8_next(&p);
+    }
+    at[n] = len;
+    size_t done = 0; /* bytes written */
+    for (size_t i = 0; i < n; i++) {
+        bool in_number = i > 0 && ((cp[i - 1] >= '0' && cp[i - 1] <= '9') || cp[i - 1] == '.' || cp[i - 1] == ',');
+        size_t m = in_number ? 0 : fp_lb_number_unit(cp + i, n - i);
+        if (!m)
+            continue;
+        esc_n(b, s + done, at[i] - done);
+        fp_buf_adds(b, "<span class=\"nw\">");
+        esc_n(b, s + at[i], at[i + m] - at[i]);
+        fp_buf_adds(b, "</span>");
+        done = at[i + m];
+        i += m - 1;
+    }
+    esc_n(b, s + done, len - done);
+    free(cp);
+    free(at);
 }
 
 /* the colours, from theme.h: the same as the PDF's and the charts' */
@@ -52,7 +91,7 @@ static const char CSS[] =
     "p{margin:8px 0}"
     "ul,ol{margin:8px 0;padding-left:1.6em}"
     "li{margin:3px 0}"
-    ".good{color:var(--good)}.warn{color:var(--warn)}.bad{color:var(--bad)}.muted{color:var(--muted)}"
+    ".good{color:var(--good)}.warn{color:var(--warn)}.bad{color:var(--bad)}.muted{color:var(--muted)}.nw{white-space:nowrap}"
     ".accent{color:var(--accent)}"
     ".kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(180px,1fr));gap:12px;margin:14px 0}"
     ".kpi{border:1px solid var(--line);border-radius:6px;padding:12px 14px;background:#fff}"
@@ -114,7 +153,7 @@ static void spans(fp_buf *b, const fp_spans *s)
         }
         if (sp->bold)
             fp_buf_adds(b, "<strong>");
-        esc(b, sp->text);
+        text(b, sp->text);
         if (sp->bold)
             fp_buf_adds(b, "</strong>");
         if (sp->tone != FP_TONE_NONE)
@@ -154,7 +193,7 @@ static void table(fp_buf *b, const fp_node *n)
     size_t body = t->has_total ? t->nrows - 1 : t->nrows;
     if (body == 0) {
         fp_buf_printf(b, "<tr><td class=\"empty\" colspan=\"%zu\">", t->ncols ? t->ncols : 1);
-        esc(b, t->empty_text);
+        text(b, t->empty_text);
         fp_buf_adds(b, "</td></tr>");
     }
     for (size_t r = 0; r < t->nrows; r++) {
@@ -165,7 +204,7 @@ static void table(fp_buf *b, const fp_node *n)
             const fp_cell *cell = &t->cells[r * t->ncols + c];
             fp_buf_printf(b, "<td class=\"%s%s%s%s\">", align_class(&t->cols[c]),
                           cell->tone != FP_TONE_NONE ? " " : "", tone_class(cell->tone), cell->bold ? " strong" : "");
-            esc(b, cell->text);
+            text(b, cell->text);
             fp_buf_adds(b, "</td>");
         }
         fp_buf_adds(b, "</tr>");
@@ -186,14 +225,14 @@ static void node(fp_buf *b, const fp_node *n, const fp_render_opts *o)
         fp_buf_adds(b, "</h1>");
         if (n->note && *n->note) {
             fp_buf_adds(b, "<p class=\"subtitle\">");
-            esc(b, n->note);
+            text(b, n->note);
             fp_buf_adds(b, "</p>");
         }
         if (n->nlines) {
             fp_buf_adds(b, "<ul class=\"meta\">");
             for (size_t i = 0; i < n->nlines; i++) {
                 fp_buf_adds(b, "<li>");
-                esc(b, n->lines[i]);
+                text(b, n->lines[i]);
                 fp_buf_adds(b, "</li>");
             }
             fp_buf_adds(b, "</ul>");
@@ -247,7 +286,7 @@ static void node(fp_buf *b, const fp_node *n, const fp_render_opts *o)
         fp_buf_printf(b, "<div class=\"kpi %s\"><div class=\"label\">", tone_class(n->tone));
         esc(b, n->title);
         fp_buf_adds(b, "</div><div class=\"value\">");
-        esc(b, n->value);
+        text(b, n->value);
         fp_buf_adds(b, "</div>");
         if (n->nchanges) {
             fp_buf_adds(b, "<div class=\"changes\">");
@@ -256,14 +295,14 @@ static void node(fp_buf *b, const fp_node *n, const fp_render_opts *o)
                 fp_buf_printf(b, "<span class=\"chg %s\">", tone_class(c->tone));
                 esc(b, c->label);
                 fp_buf_adds(b, c->dir > 0 ? " ▲ " : c->dir < 0 ? " ▼ " : " ");
-                esc(b, c->text);
+                text(b, c->text);
                 fp_buf_adds(b, "</span>");
             }
             fp_buf_adds(b, "</div>");
         }
         if (n->note) {
             fp_buf_adds(b, "<div class=\"note\">");
-            esc(b, n->note);
+            text(b, n->note);
             fp_buf_adds(b, "</div>");
         }
         if (n->chart && o && o->fonts) {

@@ -963,14 +963,17 @@ static void extents(pdf *p, const char *s, double size, double *minw, double *na
     styled st = {0};
     st_add(&st, s, false, FP_TONE_NONE, size, p);
     double nat = 0, best = 0, run = 0;
+    bool *ok = fp_xmalloc(st.n ? st.n : 1);
+    fp_lb_breaks(st.it, st.n, ok);
     for (size_t i = 0; i < st.n; i++) {
         nat += st.it[i].w / 1000.0;
-        if (i > 0 && fp_lb_can_break(i >= 2 ? st.it[i - 2].cp : 0, st.it[i - 1].cp, st.it[i].cp))
+        if (ok[i])
             run = 0;
         run += st.it[i].w / 1000.0;
         if (run > best)
             best = run;
     }
+    free(ok);
     st_free(&st);
     *minw = best;
     *natural = nat;

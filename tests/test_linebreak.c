@@ -124,6 +124,32 @@ static void widths_exclude_trailing_spaces(void **state)
     assert_int_equal(ln[0].width, 45);
 }
 
+/* issue 14.1: a number never breaks from its unit (元, 万元, 亿元, %, 个百分点) or a following measure word
+ * (天, 家, 次, 笔, 个, 人, 项), even across one typed space */
+static void numbers_keep_their_units(void **state)
+{
+    (void)state;
+    LINES("销售额98.31万元。", 90, "销售额|98.31万元。");
+    LINES("差 25.63万元，好", 80, "差|25.63万元，|好");
+    LINES("逾期 78 天了", 55, "逾期|78 天了");
+    LINES("拜访（4次）", 50, "拜访|（4次）");
+    LINES("实际4家", 30, "实际|4家");
+    LINES("落后4.5个百分点", 80, "落后|4.5个百分点");
+    LINES("共1.59亿元", 60, "共|1.59亿元");
+    LINES("2026年10月31日", 60, "2026年|10月31日"); /* dates: each number keeps its 年 月 日 */
+    /* a number without a unit, and a unit after text, break as before */
+    LINES("编号98765之后", 60, "编号|98765之|后");
+    LINES("今天天气", 30, "今天天|气");
+    /* the table and the line filler agree */
+    fp_lb_item it[32];
+    size_t n = items("差25.63万元", it);
+    bool ok[32];
+    fp_lb_breaks(it, n, ok);
+    assert_true(ok[1]);      /* 差|2 */
+    assert_false(ok[6]);     /* 3|万 */
+    assert_false(ok[7]);     /* 万|元 */
+}
+
 static void break_table(void **state)
 {
     (void)state;
@@ -146,6 +172,7 @@ int main(void)
         cmocka_unit_test(latin_words_and_numbers_stay_whole),
         cmocka_unit_test(long_runs_are_cut_and_spaces_hang),
         cmocka_unit_test(widths_exclude_trailing_spaces),
+        cmocka_unit_test(numbers_keep_their_units),
         cmocka_unit_test(break_table),
     };
     return cmocka_run_group_tests_name("linebreak", tests, NULL, NULL);

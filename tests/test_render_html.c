@@ -192,6 +192,44 @@ static void every_value_is_escaped(void **state)
     free(data);
 }
 
+/* issue 14.1: in the HTML too, a number keeps its unit: every "<digit>万元" of the demo report ends a no-wrap run */
+static void numbers_keep_their_units(void **state)
+{
+    (void)state;
+    char args[2048], *out, *err;
+    snprintf(args, sizeof args,
+             "render --template monthly --data samples/demo --period 2026-10 --team 华东一组 --as-of 2026-10-31 "
+             "--format html --out '%s/nw'", tmp);
+    int rc = fupan(args, &out, &err);
+    if (rc)
+        fail_msg("exit %d: %s", rc, err);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/nw/华东一组-2026-10.html", tmp);
+    char *html = tu_read(path);
+    assert_non_null(html);
+    assert_contains(html, ".nw{white-space:nowrap}");
+    int runs = 0;
+    for (const char *p = strstr(html, "万元"); p; p = strstr(p + 1, "万元")) {
+        if (p[-1] < '0' || p[-1] > '9')
+            continue;
+        runs++;
+        if (strncmp(p + strlen("万元"), "</span>", 7))
+            fail_msg("a number and its 万元 can wrap apart: …%.40s…", p - 12);
+        /* the run opens before the number */
+        const char *open = p;
+        while (open > html && ((open[-1] >= '0' && open[-1] <= '9') || open[-1] == '.' || open[-1] == ','))
+            open--;
+        static const char tag[] = "<span class=\"nw\">";
+        size_t tl = sizeof tag - 1;
+        if ((size_t)(open - html) < tl || strncmp(open - tl, tag, tl))
+            fail_msg("the number before 万元 is outside the no-wrap run: …%.40s…", open - 20);
+    }
+    assert_true(runs > 10);
+    free(html);
+    free(out);
+    free(err);
+}
+
 static void output_names_and_atomic_writes(void **state)
 {
     (void)state;
@@ -262,6 +300,7 @@ int main(void)
         cmocka_unit_test(same_content_as_the_pdf),
         cmocka_unit_test(every_value_is_escaped),
         cmocka_unit_test(output_names_and_atomic_writes),
+        cmocka_unit_test(numbers_keep_their_units),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

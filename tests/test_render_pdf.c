@@ -542,6 +542,56 @@ static void subset_tags_follow_the_subset(void **state)
     free(ta), free(tb), free(tc), free(a), free(b), free(c);
 }
 
+/* issue 14.1: in every demo document, no line of the PDF ends with a number whose unit or measure word starts
+ * the next line (98.31 / 万元, 逾期 78 / 天, 4 / 次) */
+static void numbers_never_part_from_their_units(void **state)
+{
+    (void)state;
+    static const char *const docs[] = {
+        "--template monthly --data samples/demo --period 2026-10 --team 华东一组 --as-of 2026-10-31 "
+        "--notes samples/notes/华东一组-2026-10.md",
+        "--template monthly --data samples/demo --period 2026-10 --as-of 2026-10-15",
+        "--template weekly --data samples/demo --period 2026-W43 --team 华南一组 --as-of 2026-10-31",
+        "--template annual --data samples/demo --period 2025 --team 华北一组 --as-of 2026-10-31",
+        "--template rollup --data samples/demo --period 2026-10 --as-of 2026-10-31",
+        "--template retrospective --data samples/demo --period 2026-Q3 --team 华东一组 --as-of 2026-10-31",
+        "--template self-review --data samples/demo --period 2025 --rep 陈立峰 --as-of 2026-10-31",
+    };
+    static const char *const units[] = {"万元", "亿元", "元", "万", "亿", "%", "个百分点", "天", "家", "次", "笔",
+                                        "个", "人", "项", NULL};
+    int lines = 0;
+    for (size_t d = 0; d < sizeof docs / sizeof *docs; d++) {
+        char dir[32];
+        snprintf(dir, sizeof dir, "units-%zu", d);
+        char *pdf = render(docs[d], dir, NULL);
+        int rc;
+        char *txt = sh("pdftotext -enc UTF-8 '%s' -", pdf, &rc, NULL);
+        assert_int_equal(rc, 0);
+        char *save = NULL, *prev = NULL;
+        for (char *l = strtok_r(txt, "\n", &save); l; prev = l, l = strtok_r(NULL, "\n", &save)) {
+            lines++;
+            size_t pl = prev ? strlen(prev) : 0;
+            if (!pl || prev[pl - 1] < '0' || prev[pl - 1] > '9')
+                continue;
+            for (size_t u = 0; units[u]; u++) {
+                size_t ul = strlen(units[u]);
+                if (strncmp(l, units[u], ul))
+                    continue;
+                /* a measure word is one when no Han character follows it (天，/ 次） / 家。), not 人员 */
+                unsigned char next = (unsigned char)l[ul];
+                bool han_follows = next >= 0xE4 && next <= 0xE9;
+                if (u >= 6 && han_follows)
+                    continue;
+                fail_msg("%s: a line ends with a number and the next starts with its unit:\n  %s\n  %s",
+                             docs[d], prev, l);
+            }
+        }
+        free(txt);
+        free(pdf);
+    }
+    assert_true(lines > 300);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -553,6 +603,7 @@ int main(void)
         cmocka_unit_test(wide_tables_shrink_and_landscape_pages),
         cmocka_unit_test(characters_outside_the_bmp),
         cmocka_unit_test(subset_tags_follow_the_subset),
+        cmocka_unit_test(numbers_never_part_from_their_units),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
