@@ -253,10 +253,19 @@ static void store_cell(loader *l, int f, int c, const char *raw, size_t rawn, ch
     }
     case FP_T_MONEY: {
         int64_t v = 0;
-        if (!fp_parse_money_in(s, n, l->pt->col[c].unit_exp10, l->pt->currency, mark, &v))
-            cell_error(l, f, c, s, n, "an amount of money",
-                       mark == ',' ? "1234,50 or 1.234,50 (the profile says decimal=\",\")"
-                                              : "1234.50, \"1,234.50\", ¥1,234.50 or 1.2万");
+        if (!fp_parse_money_in(s, n, l->pt->col[c].unit_exp10, l->pt->currency, mark, &v) && !l->cell_failed) {
+            /* the example is written in the profile's currency, and says so when it is not the yuan */
+            const fp_currency *cur = l->pt->currency ? l->pt->currency : fp_currency_default();
+            bool cny = !strcmp(cur->code, "CNY");
+            char ex[200];
+            if (mark == ',')
+                snprintf(ex, sizeof ex, "1234,50, 1.234,50 or %s1.234,50 (the profile says decimal=\",\"%s%s%s)",
+                         cur->symbol, cny ? "" : " and currency=\"", cny ? "" : cur->code, cny ? "" : "\"");
+            else
+                snprintf(ex, sizeof ex, "1234.50, \"1,234.50\", %s1,234.50 or 1.2万%s%s%s", cur->symbol,
+                         cny ? "" : " (the profile says currency=\"", cny ? "" : cur->code, cny ? "" : "\")");
+            cell_error(l, f, c, s, n, "an amount of money", ex);
+        }
         ((int64_t *)t->col[c])[r] = v;
         break;
     }

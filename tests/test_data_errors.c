@@ -150,6 +150,32 @@ static void a_nul_byte_in_a_cell(void **state)
     fp_buf_free(&b);
 }
 
+/* An amount in yuan in a file whose profile says US dollars: the example in the message is written in dollars
+ * and says which currency the profile declares (it used to suggest "¥1,234.50", the very thing refused). */
+static void another_currency_in_a_dollar_file(void **state)
+{
+    (void)state;
+    fp_buf b;
+    fp_buf_init(&b);
+    rows(&b);
+    fp_buf_adds(&b, "O99,2026-10-03,C1,夏思峰,渠道管理方案,2,¥300.00\n");
+    char *d = folder("usd", b.data, b.len);
+    const char *at = strstr(PROFILE, "name=\"e\"") + strlen("name=\"e\"");
+    char *prof = malloc(strlen(PROFILE) + 32);
+    sprintf(prof, "%.*s currency=\"USD\"%s", (int)(at - PROFILE), PROFILE, at);
+    tu_writes(d, "profile.xml", prof);
+    char *err = NULL;
+    assert_int_equal(metrics(d, NULL, &err), 1);
+    assert_contains(err, "o.csv:62: column 7 \"金额\" (amount): cannot read \"¥300.00\"");
+    assert_contains(err, "$1,234.50");
+    assert_contains(err, "currency=\"USD\"");
+    assert_not_contains(err, "¥1,234.50");
+    free(err);
+    free(prof);
+    free(d);
+    fp_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -157,6 +183,7 @@ int main(void)
         cmocka_unit_test(utf16le_without_bom),
         cmocka_unit_test(a_row_longer_than_the_header),
         cmocka_unit_test(a_nul_byte_in_a_cell),
+        cmocka_unit_test(another_currency_in_a_dollar_file),
     };
     return cmocka_run_group_tests(tests, tu_setup_tmp, tu_teardown_tmp);
 }
