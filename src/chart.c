@@ -117,6 +117,7 @@ typedef struct ctx {
     bool has_th, labels, sort;
     double max_opt;       /* max=…, NAN when not given */
     double fs, fss;       /* label sizes: FP_CHART_FONT and FP_CHART_FONT_SMALL times the text scale */
+    int ldec;             /* decimals of every data label of the chart (one for all); -1: each its own */
 } ctx;
 
 #define FS (x->fs)
@@ -223,22 +224,22 @@ static unit unit_for(bool en, const char *vf, double maxabs)
     return u;
 }
 
-/* v in unit u with up to dec decimals, trailing zeros dropped; thousands separated */
-static void num_text(double v, unit u, int dec, char *out, size_t n)
+/* v in unit u with dec decimals (trailing zeros dropped unless keep); thousands separated */
+static void num_text_ex(double v, unit u, int dec, bool keep, char *out, size_t n)
 {
     double s = v / u.div;
     char b[64];
     snprintf(b, sizeof b, "%.*f", dec, s);
-    if (strchr(b, '.')) {
+    if (!keep && strchr(b, '.')) {
         char *e = b + strlen(b) - 1;
         while (*e == '0')
             *e-- = 0;
         if (*e == '.')
             *e = 0;
     }
-    if (!strcmp(b, "-0"))
-        strcpy(b, "0");
-    if (!strcmp(b, "0") && !u.percent) {
+    if (b[0] == '-' && strspn(b + 1, "0.") == strlen(b + 1))
+        memmove(b, b + 1, strlen(b)); /* -0, -0.00 */
+    if (strspn(b, "0.") == strlen(b) && !u.percent) {
         snprintf(out, n, "0"); /* zero needs no unit */
         return;
     }
@@ -261,9 +262,52 @@ static void num_text(double v, unit u, int dec, char *out, size_t n)
     snprintf(out, n, "%s%s", g, u.suffix);
 }
 
-/* a data label: three significant digits or so */
-static void value_text(double v, unit u, char *out, size_t n)
+static void num_text(double v, unit u, int dec, char *out, size_t n)
 {
+    num_text_ex(v, u, dec, false, out, n);
+}
+
+/* the decimals every data label of a chart shares (issue: 94万 beside 93.7万): enough for the smallest
+ * non-zero value to show three significant digits or so, at most two; whole numbers none */
+static int common_dec(const double *v, size_t n, unit u)
+{
+    if (u.percent)
+        return 1;
+    double least = INFINITY;
+    bool whole = true;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(v[i]) || v[i] == 0)
+            continue;
+        least = fmin(least, fabs(v[i] / u.div));
+        whole = whole && fabs(v[i] - round(v[i])) < 1e-9;
+    }
+    if (!isfinite(least) || (u.div == 1 && whole))
+        return 0;
+    return least >= 100 ? 0 : least >= 10 ? 1 : 2;
+}
+
+/* one decimals count for the labels of every series of the chart */
+static void set_label_dec(ctx *x, unit u)
+{
+    size_t n = 0;
+    for (size_t s = 0; s < x->c->nseries; s++)
+        n += x->c->ncats;
+    double *v = fp_xmalloc((n ? n : 1) * sizeof *v);
+    size_t k = 0;
+    for (size_t s = 0; s < x->c->nseries; s++)
+        for (size_t i = 0; i < x->c->ncats; i++)
+            v[k++] = x->c->series[s].values[i];
+    x->ldec = common_dec(v, k, u);
+    free(v);
+}
+
+/* a data label: in the chart's common decimals, else three significant digits or so */
+static void value_text(const ctx *x, double v, unit u, char *out, size_t n)
+{
+    if (x->ldec >= 0) {
+        num_text_ex(v, u, x->ldec, true, out, n);
+        return;
+    }
     double a = fabs(v / u.div);
     int dec = u.percent ? 1 : a >= 100 ? 0 : a >= 10 ? 1 : 2;
     if (!u.percent && u.div == 1 && fabs(v - round(v)) < 1e-9)
@@ -531,7 +575,7 @@ static void layout(ctx *x, plot *p, double lo, double hi, double top, bool right
 static void data_label(ctx *x, double cx, double y, double v, unit u, double room, bool above)
 {
     char lab[64];
-    value_text(v, u, lab, sizeof lab);
+    value_text(x, v, u, lab, sizeof lab);
     double w = measure(x, lab, FSS);
     if (w > room)
         return; /* only where it fits */
@@ -596,6 +640,7 @@ static void bars(ctx *x, bool stacked)
     size_t ns = c->nseries ? c->nseries : 1;
     double bw = stacked ? group : group / (double)ns;
     unit u = unit_for(x->c->en, c->value_format, fmax(fabs(lo), fabs(hi)));
+    set_label_dec(x, u);
     for (size_t i = 0; i < c->ncats; i++) {
         double gx = p.x0 + p.slot * (double)i + (p.slot - group) / 2;
         double pos = 0, neg = 0;
@@ -636,6 +681,7 @@ static void lines(ctx *x)
     grid(x, &p, false);
     zero_line(x, &p);
     unit u = unit_for(x->c->en, c->value_format, fmax(fabs(lo), fabs(hi)));
+    set_label_dec(x, u);
     for (size_t s = 0; s < c->nseries; s++) {
         uint32_t col = series_color(s);
         bool dashed = x->dashed == (int)s + 1;
@@ -675,7 +721,7 @@ static void lines(ctx *x)
         if (x->labels && s == 0 && npts > 0) {
             double cx = p.x0 + p.slot * ((double)last + 0.5), cy = py(&p, val(x, s, last));
             char lab[64];
-            value_text(val(x, s, last), u, lab, sizeof lab);
+            value_text(x, val(x, s, last), u, lab, sizeof lab);
             double lw = measure(x, lab, FSS);
             double tx = fmin(cx, p.x1 - lw / 2);
             text(x, tx, cy - 5, lab, FSS, col, true, FP_HALIGN_CENTER);
@@ -721,6 +767,7 @@ static void pareto(ctx *x)
     grid(x, &p, true);
     double group = p.slot * 0.7;
     unit u = unit_for(x->c->en, c->value_format, v[0]);
+    set_label_dec(x, u);
     for (size_t i = 0; i < n; i++) {
         double gx = p.x0 + p.slot * (double)i + (p.slot - group) / 2, y1 = py(&p, v[2 * i]);
         fill_rect(x, gx, y1, group, py(&p, 0) - y1, series_color(0), 1);
@@ -810,7 +857,9 @@ static void waterfall(ctx *x)
     if (lo >= 0 && minrun > 0 && hi - minrun > 0 && hi - minrun < 0.5 * hi)
         floor_v = fmax(0, minrun - (hi - minrun) * 0.6);
     plot p;
-    layout(x, &p, floor_v > 0 ? floor_v : lo, hi + (hi - (floor_v > 0 ? floor_v : lo)) * 0.08, 0, false);
+    /* a cut axis is said in a line above the plot */
+    layout(x, &p, floor_v > 0 ? floor_v : lo, hi + (hi - (floor_v > 0 ? floor_v : lo)) * 0.08,
+           floor_v > 0 ? FSS + 4 : 0, false);
     if (floor_v > 0) {
         /* the axis from a round value below the lowest level */
         axis a = nice_axis(x->c->en, 0, hi - floor_v, 4, c->value_format);
@@ -826,9 +875,21 @@ static void waterfall(ctx *x)
         p.a.u = unit_for(x->c->en, c->value_format, hi);
         double sd = st / p.a.u.div;
         p.a.dec = sd >= 1 ? 0 : (int)ceil(-log10(sd) - 1e-9);
+        /* the new axis has other labels: the plot starts right of the widest (3.8万 was drawn from x = -4) */
+        double lw = 0;
+        for (int i = 0; i <= p.a.n; i++) {
+            char lab[64];
+            num_text(p.a.lo + p.a.step * i, p.a.u, p.a.dec, lab, sizeof lab);
+            lw = fmax(lw, measure(x, lab, FS));
+        }
+        if (lw + 6 > p.x0) {
+            p.x0 = lw + 6;
+            p.slot = (p.x1 - p.x0) / (double)nb;
+        }
     }
     grid(x, &p, false);
     unit u = unit_for(x->c->en, c->value_format, fmax(fabs(lo), fabs(hi)));
+    x->ldec = common_dec(delta, nb, u);
     double bw = p.slot * 0.62;
     for (size_t i = 0; i < nb; i++) {
         double gx = p.x0 + p.slot * (double)i + (p.slot - bw) / 2;
@@ -841,7 +902,7 @@ static void waterfall(ctx *x)
             line(x, gx + bw, yb, gx + p.slot, yb, FP_C_MUTED, FP_CHART_GRID, true);
         if (x->labels) {
             char lab[64], signed_lab[72];
-            value_text(total[i] ? delta[i] : fabs(delta[i]), u, lab, sizeof lab);
+            value_text(x, total[i] ? delta[i] : fabs(delta[i]), u, lab, sizeof lab);
             snprintf(signed_lab, sizeof signed_lab, "%s%s", total[i] ? "" : delta[i] >= 0 ? "+" : "-", lab);
             if (measure(x, signed_lab, FSS) <= p.slot)
                 text(x, gx + bw / 2, fmin(ya, yb) - 3, signed_lab, FSS, FP_C_INK, false,
@@ -849,10 +910,31 @@ static void waterfall(ctx *x)
         }
         cat_label(x, &p, i);
     }
-    if (p.a.lo <= 0)
+    if (p.a.lo <= 0) {
         zero_line(x, &p);
-    else
+    } else {
         line(x, p.x0, p.y1, p.x1, p.y1, FP_C_MUTED, FP_CHART_AXIS, false);
+        /* the axis does not start at zero: a break across every total bar and on the axis, and a note, so
+         * that no one reads the heights of the totals as proportional */
+        double yb = p.y1 - fmin(8, (p.y1 - p.y0) * 0.1);
+        for (size_t i = 0; i < nb; i++) {
+            if (!total[i])
+                continue;
+            double gx = p.x0 + p.slot * (double)i + (p.slot - bw) / 2;
+            line(x, gx - 1.5, yb + 2, gx + bw + 1.5, yb - 2, FP_C_WHITE, 3.2, false);
+            line(x, gx - 1.5, yb + 3.6, gx + bw + 1.5, yb - 0.4, FP_C_MUTED, 0.5, false);
+            line(x, gx - 1.5, yb + 0.4, gx + bw + 1.5, yb - 3.6, FP_C_MUTED, 0.5, false);
+        }
+        line(x, p.x0 - 3, yb + 3.6, p.x0 + 3, yb - 0.4, FP_C_MUTED, 0.6, false);
+        line(x, p.x0 - 3, yb + 0.4, p.x0 + 3, yb - 3.6, FP_C_MUTED, 0.6, false);
+        char lab[64], note[160];
+        num_text(p.a.lo, p.a.u, p.a.dec, lab, sizeof lab);
+        if (x->c->en)
+            snprintf(note, sizeof note, "Axis starts at %s; total bars are cut", lab);
+        else
+            snprintf(note, sizeof note, "纵轴从 %s 起，合计柱截断", lab);
+        text(x, p.x0, FSS, note, FSS, FP_C_MUTED, false, FP_HALIGN_LEFT);
+    }
     x->c = c;
     free(delta);
     free(base);
@@ -877,8 +959,9 @@ static void hbars(ctx *x)
         namew = fmax(namew, measure(x, c->cats[i], size));
     namew = fmin(namew, x->w / 3);
     unit u = unit_for(x->c->en, c->value_format, fmax(fabs(lo), fabs(hi)));
+    set_label_dec(x, u);
     char maxlab[64];
-    value_text(fabs(hi) > fabs(lo) ? hi : lo, u, maxlab, sizeof maxlab);
+    value_text(x, fabs(hi) > fabs(lo) ? hi : lo, u, maxlab, sizeof maxlab);
     double vw = x->labels ? measure(x, maxlab, FSS) + 6 : 4;
     double x0 = namew + 8, x1 = x->w - vw, y0 = top + 2, y1 = x->h - FS * 1.8;
     double row = n ? (y1 - y0) / (double)n : 0;
@@ -906,7 +989,7 @@ static void hbars(ctx *x)
             fill_rect(x, fmin(zx, bx), by, fabs(bx - zx), bh - (ns > 1 ? 0.5 : 0), col, 1);
             if (x->labels && bh >= FSS * 0.8) {
                 char lab[64];
-                value_text(v, u, lab, sizeof lab);
+                value_text(x, v, u, lab, sizeof lab);
                 text(x, v >= 0 ? bx + 3 : fmin(zx, bx) - 3, by + bh / 2 + FSS * 0.35, lab,
                      FSS, FP_C_INK, false, v >= 0 ? FP_HALIGN_LEFT : FP_HALIGN_RIGHT);
             }
@@ -943,6 +1026,7 @@ static void pie(ctx *x, bool donut)
     double a = -M_PI / 2;
     size_t k = 0;
     unit u = unit_for(x->c->en, c->value_format, total);
+    set_label_dec(x, u);
     for (size_t i = 0; i < n; i++) {
         double v = val(x, 0, i);
         if (isnan(v) || v <= 0)
@@ -994,7 +1078,7 @@ static void pie(ctx *x, bool donut)
         fp_path_close(&x->p);
         x->cv->fill(x->cv, &x->p, FP_C_WHITE, 1);
         char lab[64];
-        value_text(total, u, lab, sizeof lab);
+        value_text(x, total, u, lab, sizeof lab);
         double fs = fmin(13, r * 0.3);
         if (measure(x, lab, fs) < r * 1.05)
             text(x, cx, cy + fs * 0.1, lab, fs, FP_C_INK, true, FP_HALIGN_CENTER);
@@ -1054,7 +1138,7 @@ static void bullet(ctx *x)
         }
         char lab[64], pct[32] = "";
         if (!isnan(act))
-            value_text(act, unit_for(x->c->en, c->value_format, fabs(act)), lab, sizeof lab);
+            value_text(x, act, unit_for(x->c->en, c->value_format, fabs(act)), lab, sizeof lab);
         else
             snprintf(lab, sizeof lab, "—");
         if (!isnan(ratio))
@@ -1143,6 +1227,7 @@ static void funnel(ctx *x)
     double rate_w = measure(x, c->en ? "conv. 100.0%" : "转化 100.0%", FSS) + 8;
     double fw = x->w - rate_w, cx = fw / 2, row = (x->h - 4) / (double)n, bh = row * 0.78;
     unit u = unit_for(x->c->en, c->value_format, maxv);
+    set_label_dec(x, u);
     for (size_t i = 0; i < n; i++) {
         double v = isnan(val(x, 0, i)) ? 0 : val(x, 0, i);
         double nv = i + 1 < n && !isnan(val(x, 0, i + 1)) ? val(x, 0, i + 1) : v;
@@ -1156,7 +1241,7 @@ static void funnel(ctx *x)
         fp_path_close(&x->p);
         x->cv->fill(x->cv, &x->p, series_color(0), 1.0 - 0.55 * (double)i / (double)(n > 1 ? n - 1 : 1));
         char vlab[64], lab[320];
-        value_text(v, u, vlab, sizeof vlab);
+        value_text(x, v, u, vlab, sizeof vlab);
         snprintf(lab, sizeof lab, "%s  %s", c->cats[i], vlab);
         double fs = FS;
         uint32_t tc = i * 2 < n ? FP_C_WHITE : FP_C_INK;
@@ -1325,7 +1410,7 @@ void fp_chart_draw(const fp_chart_doc *c, fp_canvas *cv, double w, double h)
 
 void fp_chart_draw_scaled(const fp_chart_doc *c, fp_canvas *cv, double w, double h, double text_scale)
 {
-    ctx x = {.c = c, .cv = cv, .w = w, .h = h, .fs = FP_CHART_FONT * text_scale, .fss = FP_CHART_FONT_SMALL * text_scale};
+    ctx x = {.c = c, .cv = cv, .w = w, .h = h, .fs = FP_CHART_FONT * text_scale, .fss = FP_CHART_FONT_SMALL * text_scale, .ldec = -1};
     fp_path_init(&x.p);
     options(&x);
     const char *k = c->kind ? c->kind : "";

@@ -369,8 +369,10 @@ static void labels_use_the_right_units(void **state)
     /* money in the hundreds of thousands: the axis and the labels in 万, the zero bare */
     assert_non_null(strstr(r->all, "|0|"));
     assert_non_null(strstr(r->all, "250万|"));
-    assert_non_null(strstr(r->all, "145万|"));
+    /* every bar's label with the same decimals (issue 14.6: not 145万 beside 83.6万) */
+    assert_non_null(strstr(r->all, "145.0万|"));
     assert_non_null(strstr(r->all, "83.6万|"));
+    assert_non_null(strstr(r->all, "228.1万|"));
     free(r);
     /* in the hundreds of millions: 亿 */
     for (size_t i = 0; i < c->ncats; i++)
@@ -385,7 +387,7 @@ static void labels_use_the_right_units(void **state)
         c->series[0].values[i] = 0.5 + 0.1 * (double)i;
     r = draw_rec(c, 420, 190);
     assert_non_null(strstr(r->all, "|150%|")); /* the axis */
-    assert_non_null(strstr(r->all, "|120%|")); /* a bar's label */
+    assert_non_null(strstr(r->all, "|120.0%|")); /* a bar's label, with the decimal every label has */
     free(r);
     freechart(c);
 }
@@ -454,6 +456,34 @@ static void waterfall_with_no_change(void **state)
     assert_int_equal(r->out, 0);
     assert_true(r->strokes < 60);
     assert_true(r->texts < 40);
+    free(r);
+    freechart(c);
+}
+
+/* issue 14.7: a waterfall whose axis does not start at zero says so — a note with the value the axis starts
+ * at — and breaks its total bars; one whose axis starts at zero has no such note */
+static void waterfall_says_when_its_axis_is_cut(void **state)
+{
+    (void)state;
+    fp_chart_doc *c = sample("waterfall"); /* 569.63万 → 544.67万: the changes would be slivers from zero */
+    rec *r = draw_rec(c, 420, 190);
+    assert_int_equal(r->out, 0);
+    if (!strstr(r->all, "|纵轴从 "))
+        fail_msg("a cut waterfall axis without a note: %s", r->all);
+    assert_non_null(strstr(r->all, "万 起，合计柱截断|"));
+    free(r);
+    c->en = true;
+    r = draw_rec(c, 420, 190);
+    assert_int_equal(r->out, 0);
+    assert_non_null(strstr(r->all, "|Axis starts at "));
+    free(r);
+    /* changes as large as the totals: the axis starts at zero, and nothing to say */
+    c->en = false;
+    for (size_t i = 0; i < 3; i++)
+        c->series[1].values[i] = 10e4;
+    r = draw_rec(c, 420, 190);
+    assert_int_equal(r->out, 0);
+    assert_null(strstr(r->all, "纵轴从"));
     free(r);
     freechart(c);
 }
@@ -584,6 +614,7 @@ int main(void)
         cmocka_unit_test(one_point),
         cmocka_unit_test(all_zero_and_no_data),
         cmocka_unit_test(waterfall_with_no_change),
+        cmocka_unit_test(waterfall_says_when_its_axis_is_cut),
         cmocka_unit_test(negative_values),
         cmocka_unit_test(thirty_categories_and_long_names),
         cmocka_unit_test(many_slices),
