@@ -490,6 +490,58 @@ static void kpi(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *row)
     }
 }
 
+/* is this cell an amount of money written with a unit (format money, or money by default)? */
+static bool is_amount(const fp_tnode *col, const fp_ev *v)
+{
+    fp_fmt f = col->a[FP_A_FORMAT].set ? col->a[FP_A_FORMAT].fmt : (fp_fmt){FP_FMT_AUTO, -1};
+    return f.kind == FP_FMT_MONEY || (f.kind == FP_FMT_AUTO && v->kind == FP_NUM_MONEY);
+}
+
+/* the unit an amount takes on its own (fp_format_number_in's choice) */
+static double own_unit(double v, fp_lang lang)
+{
+    double a = fabs(v);
+    if (lang == FP_LANG_EN)
+        return a < 1e4 ? 1 : a < 1e6 ? 1e3 : a < 1e9 ? 1e6 : 1e9;
+    return a < 1e4 ? 1 : a < 1e8 ? 1e4 : 1e8;
+}
+
+/* A column of amounts is written in one unit, the total included: when its cells took different units
+ * (-3,536.65元 among 万元, a total in 亿元 under rows in 万元), all are written again in the column's. */
+static void one_unit_per_column(ex *x, fp_table_doc *td, const fp_tnode **cols, const double *amount, size_t nbody)
+{
+    size_t nc = td->ncols;
+    double *v = fp_xmalloc((td->nrows ? td->nrows : 1) * sizeof *v);
+    for (size_t c = 0; c < nc; c++) {
+        fp_fmt f = cols[c]->a[FP_A_FORMAT].set ? cols[c]->a[FP_A_FORMAT].fmt : (fp_fmt){FP_FMT_AUTO, -1};
+        size_t k = 0;
+        for (size_t r = 0; r < nbody; r++)
+            if (!isnan(amount[r * nc + c]))
+                v[k++] = amount[r * nc + c];
+        if (!k)
+            continue;
+        double div = fp_money_column_unit(v, k, f.digits, x->lang);
+        bool mixed = false;
+        for (size_t r = 0; r < td->nrows; r++) {
+            double a = amount[r * nc + c];
+            mixed = mixed || (!isnan(a) && a != 0 && own_unit(a, x->lang) != div);
+        }
+        if (!mixed)
+            continue;
+        for (size_t r = 0; r < td->nrows; r++) {
+            double a = amount[r * nc + c];
+            if (isnan(a))
+                continue;
+            fp_buf b;
+            fp_buf_init(&b);
+            fp_fmt_money_unit(a, div, f.digits, x->lang, x->currency, &b);
+            free(td->cells[r * nc + c].text);
+            td->cells[r * nc + c].text = fp_buf_steal(&b);
+        }
+    }
+    free(v);
+}
+
 static void table(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *out)
 {
     size_t n, all;
@@ -513,6 +565,11 @@ static void table(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *out)
     td->empty_text = attr_text(x, t, FP_A_EMPTY, sc, x->lang == FP_LANG_EN ? "No data" : "暂无数据");
     int *numeric = fp_xcalloc(nc ? nc : 1, sizeof *numeric);
     fp_numkind *kinds = fp_xcalloc(nc ? nc : 1, sizeof *kinds);
+    /* the amounts of money columns, to write every cell of a column in one unit (NAN: not an amount) */
+    size_t ncells = (td->nrows ? td->nrows : 1) * (nc ? nc : 1);
+    double *amount = fp_xmalloc(ncells * sizeof *amount);
+    for (size_t i = 0; i < ncells; i++)
+        amount[i] = NAN;
     for (size_t c = 0; c < nc; c++) {
         td->cols[c].label = attr_text(x, cols[c], FP_A_LABEL, sc, "");
         td->cols[c].weight = cols[c]->a[FP_A_WIDTH].set ? cols[c]->a[FP_A_WIDTH].num[0] : 0;
@@ -529,6 +586,8 @@ static void table(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *out)
                       &b);
             cell->text = fp_buf_steal(&b);
             cell->tone = threshold_tone(cols[c], &v);
+            if (v.type == FP_V_NUM && is_amount(cols[c], &v))
+                amount[r * nc + c] = v.n;
             if (v.type == FP_V_NUM) {
                 numeric[c]++;
                 kinds[c] = v.kind;
@@ -586,6 +645,8 @@ static void table(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *out)
                           &b);
                 cell->text = fp_buf_steal(&b);
                 cell->tone = threshold_tone(cols[c], &v);
+                if (v.type == FP_V_NUM && is_amount(cols[c], &v))
+                    amount[r * nc + c] = v.n;
             } else {
                 cell->text = fp_xstrdup(c == 0 ? (x->lang == FP_LANG_EN ? "Total" : "合计") : "");
             }
@@ -601,6 +662,8 @@ static void table(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *out)
                                : td->cols[c].numeric ? FP_ALIGN_RIGHT
                                                      : FP_ALIGN_LEFT;
     }
+    one_unit_per_column(x, td, cols, amount, n);
+    free(amount);
     free(numeric);
     free(kinds);
     free(cols);

@@ -305,3 +305,64 @@ void fp_format_text(const char *s, fp_fmt fmt, fp_lang lang, fp_buf *out)
     }
     fp_buf_adds(out, s);
 }
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double fp_money_column_unit(const double *v, size_t n, int digits, fp_lang lang)
+{
+    static const double ZH[] = {1, 1e4, 1e8}, EN[] = {1, 1e3, 1e6, 1e9};
+    const double *units = lang == FP_LANG_EN ? EN : ZH;
+    int nu = lang == FP_LANG_EN ? 4 : 3;
+    double *a = fp_xmalloc((n ? n : 1) * sizeof *a);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(v[i]) && v[i] != 0)
+            a[k++] = fabs(v[i]);
+    if (!k) {
+        free(a);
+        return 1;
+    }
+    qsort(a, k, sizeof *a, cmp_double);
+    double typical = a[k / 2], least = a[0];
+    free(a);
+    /* the unit the typical amount takes on its own: English K from 10,000 (as money_en writes it) */
+    int u = 0;
+    for (int i = nu - 1; i > 0; i--)
+        if (typical >= (lang == FP_LANG_EN && i == 1 ? 1e4 : units[i])) {
+            u = i;
+            break;
+        }
+    /* no non-zero amount shown as 0.00 */
+    double half = 0.5 * pow(10.0, -(digits < 0 ? 2 : digits));
+    while (u > 0 && least / units[u] < half)
+        u--;
+    return units[u];
+}
+
+void fp_fmt_money_unit(double v, double div, int digits, fp_lang lang, const fp_currency *cur, fp_buf *out)
+{
+    if (!cur)
+        cur = fp_currency_default();
+    if (!isfinite(v)) {
+        fp_buf_adds(out, DASH);
+        return;
+    }
+    int dg = digits < 0 ? 2 : digits;
+    double scale = pow(10.0, dg);
+    bool neg = v < 0 && round(fabs(v) / div * scale) > 0;
+    if (neg)
+        fp_buf_addc(out, '-');
+    if (lang == FP_LANG_EN) {
+        fp_buf_adds(out, cur->symbol);
+        fp_fmt_number(fabs(v) / div, dg, out);
+        fp_buf_adds(out, div == 1e3 ? "K" : div == 1e6 ? "M" : div == 1e9 ? "B" : "");
+    } else {
+        fp_fmt_number(fabs(v) / div, dg, out);
+        fp_buf_adds(out, div == 1e4 ? "万" : div == 1e8 ? "亿" : "");
+        fp_buf_adds(out, cur->zh);
+    }
+}

@@ -60,6 +60,13 @@ typedef struct fp_fmt {
 
 typedef enum fp_lang { FP_LANG_ZH, FP_LANG_EN } fp_lang;
 
+/* The one unit a column of amounts is written in (a table's money column and its total): the unit its
+ * typical (median) non-zero amount would have — 元/万元/亿元 in Chinese, none/K/M/B in English — or a
+ * smaller one when some non-zero amount would show as 0.00 in it. Returns the divisor (1, 1e3, 1e4 …). */
+double fp_money_column_unit(const double *v, size_t n, int digits, fp_lang lang);
+/* An amount in that unit: 15,900.00万元, -0.35万元, ¥5,446.70K; digits < 0: two. */
+void fp_fmt_money_unit(double v, double div, int digits, fp_lang lang, const struct fp_currency *cur, fp_buf *out);
+
 /* Parses "percent" or "percent:1"; false (with the known names in why) when unknown. */
 bool fp_fmt_parse(const char *spec, fp_fmt *out, char *why, size_t whyn);
 const char *fp_fmt_name(fp_fmt_kind k);

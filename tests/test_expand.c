@@ -461,6 +461,39 @@ static void table_totals_and_cells(void **state)
     fp_doc_free(d);
 }
 
+/* issue 14.6: a money column has one unit for all its cells and its total, chosen by its typical row (not
+ * "-3,536.65元" among 万元, nor a total "1.59亿元" under rows in 万元); a value the unit would show as 0.00
+ * takes the column down to a smaller unit (English: K rather than M) */
+static void one_unit_per_money_column(void **state)
+{
+    (void)state;
+    const char *xml = R "<section title=\"s\"><table data=\"reps\" sort=\"name\" totals=\"yes\">"
+                        "<col label=\"n\" value=\"name\"/><col label=\"m\" value=\"if(name == 'a1', 159000000, "
+                        "if(name == 'a2', 5446700, if(name == 'b1', -3536.65, 9999)))\" format=\"money\"/>"
+                        "<col label=\"s\" value=\"sales\" format=\"money\"/></table></section></report>";
+    fp_doc *d = expand(xml, NULL);
+    const fp_table_doc *t = d->root->kids[0]->kids[0]->table;
+    assert_int_equal(t->nrows, 5);
+    static const char *const zh[] = {"15,900.00万元", "544.67万元", "-0.35万元", "1.00万元", "16,445.32万元"};
+    for (size_t r = 0; r < 5; r++)
+        assert_string_equal(t->cells[r * 3 + 1].text, zh[r]);
+    /* small amounts stay in 元: the column of the reps' own sales (under 1万) is unchanged */
+    assert_string_equal(t->cells[2 * 3 + 2].text, "5,000.00元");
+    fp_doc_free(d);
+    char *en = malloc(strlen(xml) + 32);
+    strcpy(en, xml);
+    char *at = strstr(en, "periods=");
+    memmove(at + 10, at, strlen(at) + 1);
+    memcpy(at, "lang=\"en\" ", 10);
+    d = expand(en, NULL);
+    t = d->root->kids[0]->kids[0]->table;
+    static const char *const k[] = {"¥159,000.00K", "¥5,446.70K", "-¥3.54K", "¥10.00K", "¥164,453.16K"};
+    for (size_t r = 0; r < 5; r++)
+        assert_string_equal(t->cells[r * 3 + 1].text, k[r]);
+    fp_doc_free(d);
+    free(en);
+}
+
 static void notes_titles_fallbacks_scores(void **state)
 {
     (void)state;
@@ -547,6 +580,7 @@ int main(void)
         cmocka_unit_test(chinese_lines_join),
         cmocka_unit_test(section_numbers),
         cmocka_unit_test(each_sort_where_loop), cmocka_unit_test(table_totals_and_cells),
+        cmocka_unit_test(one_unit_per_money_column),
         cmocka_unit_test(notes_titles_fallbacks_scores), cmocka_unit_test(blocks_if_else_cover),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
