@@ -62,8 +62,12 @@ NUM = r"\d[\d,]*(?:\.\d+)?"
 DATE_ZH = r"\d{4}年\d{1,2}月\d{1,2}日"
 DATE_EN = r"\d{1,2} [A-Z][a-z]{2} \d{4}"
 LABEL_ZH = r"\d{4}年(?:\d{1,2}月|第\d{1,2}季度|第\d{1,2}周)?"
-LABEL_EN = r"\d{4}(?:-W\d{2}|-Q\d|-\d{2})?"
+# period.label_en: week 51 of 2025 / December 2025 / Q4 2025 / 2025
+LABEL_EN = (r"(?:week \d{1,2} of \d{4}|Q\d \d{4}|(?:January|February|March|April|May|June|July|August|September|October"
+            r"|November|December) \d{4}|\d{4})")
 PREV_ZH = r"上周|上月|上季度|上年|" + LABEL_ZH
+PREV_EN = r"(?:the same days of )?last (?:week|month|quarter|year)"
+KIND_EN = r"(?:week|month|quarter|year)"
 EPS = 2e-6
 
 
@@ -187,10 +191,10 @@ class Ctx:
         return self.cond(printed == want, "%s printed as %s, is %s" % (what, printed, want))
 
     def label(self, printed, what="the period"):
-        """The period's own label (2025年12月 / 2025-12)."""
+        """The period's own label (2025年12月 / December 2025)."""
         if printed is None:
             return []
-        key = "label_zh" if self.lang == "zh" else "label"
+        key = "label_zh" if self.lang == "zh" else "label_en"
         return self.cond(printed == self.m["period"][key], "names %s %s, is %s" % (what, printed, self.m["period"][key]))
 
     def through(self, printed):
@@ -207,6 +211,17 @@ class Ctx:
             return []
         return ["says %s but %s is a %s" % (word, what, self.kind)]
 
+    def kind_en(self, word, what="the period"):
+        """this month / the month's / month (English) must name the period's kind."""
+        k = re.search(r"\b(week|month|quarter|year)\b", word)
+        if k is None or k.group(1) == self.kind:
+            return []
+        return ["says %r but %s is a %s" % (word, what, self.kind)]
+
+    def prev_en(self, ref):
+        """last month / the same days of last month: the kind of the previous period (the same days: the global rule)."""
+        return self.kind_en(ref, "the period")
+
     def prev_ref(self, ref):
         if ref in ("上周", "上月", "上季度", "上年"):
             return self.kind_word(ref, "the period")
@@ -215,8 +230,9 @@ class Ctx:
             return ["compares with %s but the previous period is %s" % (ref, label)]
         return []
 
-    def change(self, direction, printed, value, what, up=("增长", "rose", "提高", "增加"),
-               down=("下降", "fell", "减少"), flat=("基本持平", "持平", "were flat"), flat_below=0.0005,
+    def change(self, direction, printed, value, what, up=("增长", "rose", "提高", "增加", "up", "higher", "increase"),
+               down=("下降", "fell", "减少", "down", "lower", "drop"), flat=("基本持平", "持平", "were flat", "level"),
+               flat_below=0.0005,
                kind="frac"):
         """A change stated by its words (增长 / 下降 / 持平) and its size without a sign."""
         if value is None:
@@ -265,7 +281,8 @@ def claim(name, pattern):
     pat = pattern
     for key, val in (("{MONEY}", MONEY), ("{PCT}", PCT), ("{SIGNED}", SIGNED), ("{PTS}", PTS),
                      ("{INT}", INT), ("{NUM}", NUM), ("{DATE_ZH}", DATE_ZH), ("{DATE_EN}", DATE_EN),
-                     ("{LABEL_ZH}", LABEL_ZH), ("{LABEL_EN}", LABEL_EN), ("{PREV_ZH}", PREV_ZH)):
+                     ("{LABEL_ZH}", LABEL_ZH), ("{LABEL_EN}", LABEL_EN), ("{PREV_ZH}", PREV_ZH), ("{PREV_EN}", PREV_EN),
+                     ("{KIND_EN}", KIND_EN)):
         pat = pat.replace(key, val)
     rx = re.compile(pat)
 
@@ -275,10 +292,26 @@ def claim(name, pattern):
     return deco
 
 
+def split_outside(s, sep):
+    """s split at sep, except inside brackets: 'A (x, y), B (z)' -> ['A (x, y)', 'B (z)']."""
+    parts, depth, cur, i = [], 0, "", 0
+    while i < len(s):
+        ch = s[i]
+        if depth == 0 and s.startswith(sep, i):
+            parts.append(cur)
+            cur = ""
+            i += len(sep)
+            continue
+        depth += 1 if ch in "(（" else -1 if ch in ")）" else 0
+        cur += ch
+        i += 1
+    return parts + [cur]
+
+
 def split_names(s, sep):
-    """'A（x）、B（y）' -> [('A', ['x']), ('B', ['y'])]"""
+    """'A（x）、B（y）' -> [('A', ['x']), ('B', ['y'])]; 'A (team, x), B (team, y)' with sep ', ' likewise."""
     out = []
-    for item in [x.strip() for x in s.split(sep) if x.strip()]:
+    for item in [x.strip() for x in split_outside(s, sep) if x.strip()]:
         mo = re.match(r"^(.+?)\s*[（(](.*)[）)]$", item)
         if mo:
             out.append((mo.group(1).strip(), [x.strip() for x in re.split(r"[，,]\s*", mo.group(2))]))
@@ -372,10 +405,38 @@ def _(g, c):
     return c.cond(got == exp, "comments listed as %s, expected the three most frequent %s" % (got, exp))
 
 
-@claim("satisfaction-en", r"Satisfaction averaged (?P<avg>\d+\.\d+) in (?P<n>{INT}) surveys")
+@claim("satisfaction-en", r"Satisfaction averaged (?P<avg>\d+\.\d+) in (?P<n>{INT}) surveys?(?:, (?:(?P<dir>up|down) "
+                          r"(?P<chg>\d+\.\d+) points|(?P<flat>level)) on (?P<ref>{PREV_EN}))?")
 def _(g, c):
     s = c.m["satisfaction"]
-    return c.num(g["avg"], s["average"], "satisfaction.average") + c.num(g["n"], s["responses"], "satisfaction.responses")
+    p = c.num(g["avg"], s["average"], "satisfaction.average") + c.num(g["n"], s["responses"], "satisfaction.responses")
+    if g["ref"]:
+        p += c.prev_en(g["ref"])
+        p += c.change(g["dir"] or g["flat"], g["chg"], s["change"], "satisfaction.change", kind="num",
+                      flat_below=0.005)
+    return p
+
+
+@claim("satisfaction-risk-en", r"Customer satisfaction is (?P<avg>\d+\.\d+), (?P<dir>down|up) (?P<chg>\d+\.\d+) points on "
+                               r"(?P<ref>{PREV_EN})")
+def _(g, c):
+    s = c.m["satisfaction"]
+    return (c.num(g["avg"], s["average"], "satisfaction.average") + c.prev_en(g["ref"])
+            + c.change(g["dir"], g["chg"], s["change"], "satisfaction.change", kind="num"))
+
+
+@claim("low-scores-en", r"(?P<n>{INT}) low scores? \(2 or less\) to follow up one by one")
+def _(g, c):
+    return c.num(g["n"], c.m["satisfaction"]["low_scores"], "satisfaction.low_scores")
+
+
+@claim("comments-en", r"Most mentioned: (?P<list>.+)$")
+def _(g, c):
+    items = re.findall(r"“(.*?)” \((\d+)\)", g["list"])
+    comments = c.m["satisfaction"]["comments"]
+    exp = [(x["name"], x["count"]) for x in comments[:3]]
+    got = [(n, int(k)) for n, k in items]
+    return c.cond(got == exp, "comments listed as %s, expected the three most frequent %s" % (got, exp))
 
 
 # ---- the period's sales, orders, aov (the opening sentences)
@@ -422,12 +483,19 @@ def _(g, c):
 # ---- team lines of the roll-up (before the scope's own changes)
 
 @claim("team-attention", r"^(?P<name>[^：]+)：(?:达成率 (?P<att>{PCT})，差 (?P<gap>{MONEY})|目标进度 (?P<att2>{PCT})，落后于时间进度 (?P<tp>{PCT}))"
-                         r"(?:，环比 (?P<mom>{SIGNED}))?")
+                         r"(?:，(?:环比|较(?P<ref>{PREV_ZH})(?:同期)?) (?P<mom>{SIGNED}))?")
 def _(g, c):
+    return _team_attention(g, c)
+
+
+def _team_attention(g, c):
+    """A team of the roll-up below 90% of the bar: its attainment, its shortfall or the calendar, its change."""
     t = c.team(g["name"])
     if t is None:
         return None
     p = []
+    if g["ref"]:
+        p += c.prev_ref(g["ref"]) if c.lang == "zh" else c.prev_en(g["ref"])
     a = t.get("attainment")
     if g["att"]:
         p += c.frac(g["att"], a, "%s attainment" % g["name"])
@@ -453,6 +521,24 @@ def _(g, c):
     return c.prev_ref(g["ref"]) + c.change(g["dir"], g["pct"], t.get("mom"), "%s mom" % g["name"])
 
 
+@claim("team-attention-en", r"^(?P<name>[^:]+): (?:attainment (?P<att>{PCT}), (?P<gap>{MONEY}) (?P<w>short|to go)|progress to "
+                            r"target (?P<att2>{PCT}), behind the time elapsed \((?P<tp>{PCT})\))(?:, (?P<mom>{SIGNED}) against "
+                            r"(?P<ref>{PREV_EN}))?")
+def _(g, c):
+    p = _team_attention(g, c)
+    if p is not None and g["w"]:     # attainment is said of a complete period: what it lacks is short, not to go
+        p += c.cond(g["w"] == "short", "says %s's shortfall is still '%s'" % (g["name"], g["w"]))
+    return p
+
+
+@claim("team-fell-en", r"^(?P<name>[^:]+): sales (?P<dir>fell|rose) (?P<pct>{PCT}) against (?P<ref>{PREV_EN})")
+def _(g, c):
+    t = c.team(g["name"])
+    if t is None:
+        return None
+    return c.prev_en(g["ref"]) + c.change(g["dir"], g["pct"], t.get("mom"), "%s mom" % g["name"])
+
+
 # ---- the scope's change of sales: mom, yoy
 
 @claim("mom", r"与(?P<ref>{PREV_ZH})(?:同期)?相比，销售额(?:(?P<dir>增长|下降) ?(?P<pct>{PCT})|(?P<flat>基本持平|持平))")
@@ -475,14 +561,23 @@ def _(g, c):
     return c.signed(g["o"], c.m["orders_mom"], "orders_mom") + c.signed(g["a"], c.m["aov_mom"], "aov_mom")
 
 
-@claim("mom-en", r"Against (?P<ref>last month|the same days of last month), sales (?:(?P<dir>rose|fell) (?P<pct>{PCT})|(?P<flat>were flat))")
+@claim("mom-en", r"Against (?P<ref>{PREV_EN}), sales (?:(?P<dir>rose|fell) (?P<pct>{PCT})|(?P<flat>were flat))")
 def _(g, c):
-    return c.change(g["dir"] or g["flat"], g["pct"], c.m["mom"], "mom")
+    return c.prev_en(g["ref"]) + c.change(g["dir"] or g["flat"], g["pct"], c.m["mom"], "mom")
 
 
-@claim("yoy-en", r"[Aa]gainst the same (?P<w>month|days) last year,? (?:they|sales) (?:(?P<dir>rose|fell) (?P<pct>{PCT})|(?P<flat>were flat))")
+@claim("yoy-en", r"[Aa]gainst the same (?P<w>{KIND_EN}|days) last year,? (?:they|sales) (?:(?P<dir>rose|fell) (?P<pct>{PCT})|"
+                 r"(?P<flat>were flat))")
 def _(g, c):
-    return c.change(g["dir"] or g["flat"], g["pct"], c.m["yoy"], "yoy")
+    # a complete period against the same week/month/quarter of last year, one in progress against its same days
+    p = c.cond(g["w"] == (c.kind if c.complete else "days"), "says 'the same %s last year', but the period is a %s%s" % (
+        g["w"], c.kind, "" if c.complete else " in progress"))
+    return p + c.change(g["dir"] or g["flat"], g["pct"], c.m["yoy"], "yoy")
+
+
+@claim("mom-risk-en", r"Sales (?P<dir>fell|rose) (?P<pct>{PCT}) against (?P<ref>{PREV_EN})")
+def _(g, c):
+    return c.prev_en(g["ref"]) + c.change(g["dir"], g["pct"], c.m["mom"], "mom")
 
 
 # ---- the amount of the change, and the channel / category that moved most
@@ -539,14 +634,29 @@ def _(g, c):
     return _largest(c, "categories", g["name"], g["amt"], False, "category with the largest decrease")
 
 
-@claim("channel-up-en", r"The largest increase came from the (?P<name>.+?) channel \(\+(?P<amt>{MONEY})\)")
+@claim("delta-en", r"Sales were (?P<amt>{MONEY}) (?P<dir>higher|lower) than (?P<ref>{PREV_EN})")
 def _(g, c):
-    return _largest(c, "channels", g["name"], g["amt"], True, "channel with the largest increase")
+    d = None if c.m["prev_sales"] is None else c.m["sales"] - c.m["prev_sales"]
+    return c.prev_en(g["ref"]) + c.change(g["dir"], g["amt"], d, "sales - prev_sales", kind="money")
 
 
-@claim("channel-down-en", r"The largest drop was in the (?P<name>.+?) channel \([−-](?P<amt>{MONEY})\)")
+@claim("delta-flat-en", r"Sales were level with (?P<ref>{PREV_EN})")
 def _(g, c):
-    return _largest(c, "channels", g["name"], g["amt"], False, "channel with the largest decrease")
+    d = None if c.m["prev_sales"] is None else c.m["sales"] - c.m["prev_sales"]
+    return c.prev_en(g["ref"]) + c.cond(d is not None and abs(d) < 0.005,
+                                        "says sales are the same as the previous period, but sales - prev_sales = %s"
+                                        % fmt_money(d))
+
+
+@claim("channel-category-en", r"the largest (?P<w>increase|drop) was in the (?P<name>.+?) channel \((?P<amt>{MONEY})\)"
+                              r"(?:, and among categories in (?P<cat>.+?) \((?P<camt>{MONEY})\))?")
+def _(g, c):
+    up = g["w"] == "increase"
+    p = _largest(c, "channels", g["name"], g["amt"], up, "channel with the largest %s" % ("increase" if up else "decrease"))
+    if g["cat"]:
+        p += _largest(c, "categories", g["cat"], g["camt"], up, "category with the largest %s" % (
+            "increase" if up else "decrease"))
+    return p
 
 
 # ---- target, attainment, gap
@@ -615,12 +725,20 @@ def _(g, c):
     return p
 
 
-@claim("target-en", r"Target (?P<t>{MONEY}), achieved (?:by (?P<d>{DATE_EN}) )?(?P<s>{MONEY}): (?P<att>{PCT}), "
-                    r"(?:(?P<over>{MONEY}) above target|(?P<exact>exactly on target)|(?P<short>{MONEY}) to go)")
+# English: "Target ¥1.20M; achieved ¥1.30M, or 108.3% of target, ¥100.00K above it." is two sentences (split at ;)
+@claim("target-head-en", r"^Target (?P<t>{MONEY})$")
+def _(g, c):
+    return c.money(g["t"], c.m["target"], "target")
+
+
+@claim("target-en", r"achieved (?:by (?P<d>{DATE_EN}) )?(?P<s>{MONEY}), or (?P<att>{PCT}) of target, "
+                    r"(?:(?P<over>{MONEY}) above it|(?P<exact>exactly on target)|(?P<short>{MONEY}) (?P<w>short|to go))")
 def _(g, c):
     g = g.groupdict()
-    p = c.money(g["t"], c.m["target"], "target") + c.money(g["s"], c.m["sales"], "sales")
-    p += c.frac(g["att"], c.m["attainment"], "attainment") + _att_tail(g, c) + c.through(g["d"])
+    p = c.money(g["s"], c.m["sales"], "sales") + c.frac(g["att"], c.m["attainment"], "attainment")
+    p += _att_tail(g, c) + c.through(g["d"])
+    if g["w"]:   # short once the period is over, to go while it runs
+        p += c.cond((g["w"] == "short") == c.complete, "says '%s' while period.complete is %s" % (g["w"], c.complete))
     return p
 
 
@@ -640,10 +758,11 @@ def _(g, c):
             + c.num(g["a"], m["target_months"], "target_months") + c.num(g["b"], m["target_months_needed"], "target_months_needed"))
 
 
-@claim("partial-target-en", r"The target for this month is incomplete \((?P<a>{INT}) of (?P<b>{INT}) months entered, (?P<p>{MONEY}) in all\)")
+@claim("partial-target-en", r"The target for (?P<k>this {KIND_EN}) is incomplete \((?P<a>{INT}) of (?P<b>{INT}) months entered, "
+                            r"(?P<p>{MONEY}) in all\)")
 def _(g, c):
     m = c.m
-    return (c.cond(m["target"] is None, "says the target is incomplete, but target = %s" % fmt_money(m["target"]))
+    return (c.kind_en(g["k"]) + c.cond(m["target"] is None, "says the target is incomplete, but target = %s" % fmt_money(m["target"]))
             + c.num(g["a"], m["target_months"], "target_months") + c.num(g["b"], m["target_months_needed"], "target_months_needed")
             + c.money(g["p"], m["partial_target"], "partial_target"))
 
@@ -731,6 +850,30 @@ def _(g, c):
                      "says progress is behind, but progress_gap = %s" % fmt_frac(m["progress_gap"])))
 
 
+@claim("below-80-en", r"Attainment is only (?P<att>{PCT}), below 80%")
+def _(g, c):
+    a = c.m["attainment"]
+    return (c.frac(g["att"], a, "attainment") + c.cond(a is not None and a < 0.8, "says attainment below 80%%, is %s" % fmt_frac(a))
+            + c.cond(c.complete, "judges attainment against 80% while the period is in progress"))
+
+
+@claim("progress-behind-en", r"Progress to target \((?P<att>{PCT})\) trails the time elapsed \((?P<tp>{PCT})\)")
+def _(g, c):
+    m = c.m
+    return (c.frac(g["att"], m["target_progress"], "target_progress") + c.frac(g["tp"], m["time_progress"], "time_progress")
+            + c.cond(m["progress_gap"] is not None and m["progress_gap"] < 0,
+                     "says behind the calendar, but progress_gap = %s" % fmt_frac(m["progress_gap"])))
+
+
+@claim("diag-unmet-en", r"Target missed: (?P<att>{PCT}) attained, (?P<short>{MONEY}) (?P<w>short|to go)")
+def _(g, c):
+    a = c.m["attainment"]
+    return (c.frac(g["att"], a, "attainment") + _att_tail(g.groupdict(), c)
+            + c.cond(a is not None and a < 1, "says the target was missed, but attainment = %s" % fmt_frac(a))
+            + c.cond(c.complete, "says the target was missed while the period is in progress")
+            + c.cond(g["w"] == "short", "says the shortfall of a period that is over is still '%s'" % g["w"]))
+
+
 def _new_vs_target(g, c, complete_claim):
     m = c.m
     n, t = m["new_customers"], m["new_customer_target"]
@@ -758,6 +901,22 @@ def _(g, c):
     n, t, tp = m["new_customers"], m["new_customer_target"], m["time_progress"]
     r = None if not t else n / t
     return (_new_vs_target(g, c, False) + c.frac(g["r"], r, "new_customers / new_customer_target")
+            + c.frac(g["tp"], tp, "time_progress")
+            + c.cond(r is not None and r < tp, "says new customers lag the calendar, but %s >= %s" % (fmt_frac(r), fmt_frac(tp))))
+
+
+@claim("new-short-en", r"(?P<n>{INT}) new customers?, short of the target of (?P<t>{NUM})")
+def _(g, c):
+    return _new_vs_target(g, c, True)
+
+
+@claim("new-behind-en", r"(?P<n>{INT}) new customers?: (?P<r>{PCT}) of the (?P<k>{KIND_EN})'s target of (?P<t>{NUM}), "
+                        r"behind the time elapsed \((?P<tp>{PCT})\)")
+def _(g, c):
+    m = c.m
+    n, t, tp = m["new_customers"], m["new_customer_target"], m["time_progress"]
+    r = None if not t else n / t
+    return (_new_vs_target(g, c, False) + c.kind_en(g["k"]) + c.frac(g["r"], r, "new_customers / new_customer_target")
             + c.frac(g["tp"], tp, "time_progress")
             + c.cond(r is not None and r < tp, "says new customers lag the calendar, but %s >= %s" % (fmt_frac(r), fmt_frac(tp))))
 
@@ -811,6 +970,50 @@ def _(g, c):
     return p
 
 
+@claim("overdue-count-en", r"(?P<n>{INT}) improvement actions? (?:is|are) overdue")
+def _(g, c):
+    return c.num(g["n"], c.m["actions"]["overdue"], "actions.overdue")
+
+
+# the items of the list are sentences of their own (split at ;): "…overdue: 新客户开发不足 (陈立峰, 31 days)",
+# "大客户依赖 (李佳琪, 19 days)"; in the roll-up each starts with its team ("华东一组: 新客户开发不足 (…)")
+@claim("overdue-item-en", r"(?:^(?!{INT} improvement)|: )(?:(?P<team>[^:;]+?): )?(?P<body>[^:;]*?) "
+                          r"\((?P<owner>[^,()]+), (?P<days>{INT}) days?\)")
+def _(g, c):
+    body = g["body"].strip()
+    for a in _overdue_items(c):
+        if body == a["problem"] and g["team"] in (None, a["team"]):
+            return (c.cond(g["owner"] == a["owner"], "owner of %s printed as %s, is %s" % (body, g["owner"], a["owner"]))
+                    + c.num(g["days"], a["days_overdue"], "days overdue of %s" % body))
+    return ["lists %s%s as overdue, but no overdue action matches (overdue: %s)" % (
+        g["team"] + ": " if g["team"] else "", body, [(a["team"], a["problem"]) for a in _overdue_items(c)])]
+
+
+@claim("actions-track-en", r"(?P<r>{INT}) improvement actions? (?:was|were) raised in this period and (?P<d>{INT}) completed")
+def _(g, c):
+    a = c.m["actions"]
+    return c.num(g["r"], a["raised"], "actions.raised") + c.num(g["d"], a["done"], "actions.done")
+
+
+@claim("actions-open-en", r"(?P<o>{INT}) (?:is|are) still open(?:, (?P<od>{INT}) of them overdue)?")
+def _(g, c):
+    a = c.m["actions"]
+    p = c.num(g["o"], a["open"], "actions.open") + c.num(g["od"], a["overdue"], "actions.overdue")
+    if not g["od"]:
+        p += c.cond(not a["overdue"], "omits the overdue actions (%s)" % a["overdue"])
+    return p
+
+
+@claim("top-customer-risk-en", r"The largest customer, (?P<name>.+?), makes (?P<share>{PCT}) of sales: too much rests on one customer")
+def _(g, c):
+    return _top_customer(g, c, True)
+
+
+@claim("top-customer-en", r"The largest customer was (?P<name>.+?) with (?P<amt>{MONEY}) \((?P<share>{PCT})\)")
+def _(g, c):
+    return _top_customer(g, c, False)
+
+
 @claim("top-customer-risk", r"最大客户(?P<name>.+?)占销售额的 (?P<share>{PCT})，依赖单一客户")
 def _(g, c):
     return _top_customer(g, c, True)
@@ -855,7 +1058,7 @@ def _(g, c):
     return c.frac(g["rate"], d["rate"], "discount.rate") + c.money(g["amt"], d["amount"], "discount.amount")
 
 
-@claim("pareto", r"前 (?P<n>{INT}) 个产品贡献了 80% 的销售额|The top (?P<n2>{INT}) products make 80% of sales")
+@claim("pareto", r"前 (?P<n>{INT}) 个产品贡献了 80% 的销售额|The top (?P<n2>{INT}) (?:products make|product makes) 80% of sales")
 def _(g, c):
     return c.num(g["n"] or g["n2"], c.m["pareto80"], "pareto80")
 
@@ -909,25 +1112,47 @@ def _(g, c):
                                "完成目标")
 
 
-@claim("reps-below-80-en", r"Below 80% of target: (?P<list>.+)$")
+@claim("reps-below-80-en", r"(?:Reps b|b)elow 80% of target(?:, to coach)?: (?P<list>.+)$")
 def _(g, c):
     p = c.cond(c.complete, "judges reps' attainment against 80% while the period is in progress")
-    return p + check_name_list(c, split_names(g["list"], ", "), _below(c, 0.8), "Below 80% of target", pct_of="attainment")
+    return p + check_name_list(c, split_names(g["list"], ", "), _below(c, 0.8), "below 80% of target", pct_of="attainment")
 
 
-@claim("reps-lagging-en", r"(?:Less than 80% of the way to where the calendar says they should be|More than a fifth behind the calendar) "
-                          r"\((?P<tp>{PCT})(?: of the (?:week|month|quarter|year) gone)?\): (?P<list>.+)$")
+@claim("reps-below-60-en", r"Below 60% of target: (?P<list>.+)$")
+def _(g, c):
+    p = c.cond(c.complete, "judges reps' attainment against 60% while the period is in progress")
+    return p + check_name_list(c, split_names(g["list"], ", "), _below(c, 0.6), "below 60% of target", pct_of="attainment",
+                               team_of=True)
+
+
+@claim("reps-lagging-en", r"(?:(?:Reps m|m)ore than a fifth behind the calendar|(?P<w60>Less than 60% of the pace of the calendar))"
+                          r"(?: \((?P<tp>{PCT}) gone\))?(?:, to coach)?: (?P<list>.+)$")
 def _(g, c):
     tp = c.m["time_progress"]
+    f = 0.6 if g["w60"] else 0.8
     p = c.frac(g["tp"], tp, "time_progress") + c.cond(not c.complete, "compares with the calendar, but the period is complete")
-    return p + check_name_list(c, split_names(g["list"], ", "), _below(c, 0.8 * tp), "behind the calendar",
-                               pct_of="attainment")
+    return p + check_name_list(c, split_names(g["list"], ", "), _below(c, f * tp), "under %d%% of the calendar's pace" % (
+        f * 100), pct_of="attainment", team_of=True)
+
+
+@claim("reps-met-en", r"(?P<pre>on or above target|already at target): (?P<list>.+)$")
+def _(g, c):
+    p = c.cond((g["pre"] == "already at target") == (not c.complete), "says %s while period.complete is %s" % (
+        g["pre"], c.complete))
+    return p + check_name_list(c, split_names(g["list"], ", "), reps_where(c, lambda r: att(r) is not None and att(r) >= 1),
+                               "at target")
 
 
 @claim("reps-idle", r"本周既无成交也无拜访记录的：(?P<list>.+)$")
 def _(g, c):
     exp = reps_where(c, lambda r: r["sales"] == 0 and r.get("activities") == 0)
     return check_name_list(c, split_names(g["list"], "、"), exp, "既无成交也无拜访")
+
+
+@claim("reps-idle-en", r"No sales and no visits recorded (?P<k>this {KIND_EN}): (?P<list>.+)$")
+def _(g, c):
+    exp = reps_where(c, lambda r: r["sales"] == 0 and r.get("activities") == 0)
+    return c.kind_en(g["k"]) + check_name_list(c, split_names(g["list"], ", "), exp, "no sales and no visits")
 
 
 # ---- the roll-up's teams
@@ -976,6 +1201,61 @@ def _(g, c):
             + c.cond((g["w"] == "达成率") == c.complete, "says %s while period.complete is %s" % (g["w"], c.complete)))
 
 
+# English: "Of the 3 teams with a target, 1 met it; 2 attained less than 80%." is two sentences (split at ;); that the
+# second is there when it should be is checked on the paragraph (main)
+def _teams_with_target(c):
+    return [t for t in c.m["teams"] if t.get("attainment") is not None]
+
+
+def _teams_low(c):
+    bar = 1 if c.complete else c.m["time_progress"]
+    return len([t for t in _teams_with_target(c) if t["attainment"] < 0.8 * bar])
+
+
+@claim("teams-met-en", r"Of the (?P<n>{INT}) teams? with a target, (?P<k>{INT}) (?P<w>met it|(?:is|are) keeping pace with the calendar)")
+def _(g, c):
+    teams = _teams_with_target(c)
+    tp = c.m["time_progress"]
+    p = c.num(g["n"], len(teams), "teams with a target")
+    if g["w"] == "met it":
+        p += c.cond(c.complete, "counts teams that met the whole target while the period is in progress")
+        p += c.num(g["k"], len([t for t in teams if t["attainment"] >= 1]), "teams with attainment >= 100%")
+    else:
+        p += c.cond(not c.complete, "compares with the calendar, but the period is complete")
+        p += c.num(g["k"], len([t for t in teams if t["attainment"] >= tp]), "teams not behind the calendar")
+    return p
+
+
+@claim("teams-low-en", r"^(?P<low>{INT}) (?P<w>attained less than 80%|(?:is|are) more than a fifth behind)$")
+def _(g, c):
+    w80 = g["w"] == "attained less than 80%"
+    return (c.cond(w80 == c.complete, "says '%s' while period.complete is %s" % (g["w"], c.complete))
+            + c.num(g["low"], _teams_low(c), "teams below the line (%s)" % g["w"]))
+
+
+@claim("top-team-sales-en", r"^(?P<name>.+?) sold the most \((?P<s>{MONEY})\)")
+def _(g, c):
+    t = c.team(g["name"])
+    if t is None:
+        return ["names team %s, which the metrics do not list" % g["name"]]
+    best = max(x["sales"] for x in c.m["teams"])
+    return (c.cond(t["sales"] >= best - 0.005, "names %s as the team with the most sales, but another sold %s" % (
+        g["name"], fmt_money(best))) + c.money(g["s"], t["sales"], "%s sales" % g["name"]))
+
+
+@claim("top-team-att-en", r"the highest (?P<w>attainment|progress to target) was (?P<name>.+?)'s \((?P<att>{PCT})\)")
+def _(g, c):
+    t = c.team(g["name"])
+    if t is None:
+        return ["names team %s, which the metrics do not list" % g["name"]]
+    vals = [x["attainment"] for x in c.m["teams"] if x.get("attainment") is not None]
+    best = max(vals) if vals else None
+    return (c.cond(t.get("attainment") is not None and t["attainment"] >= best - EPS,
+                   "names %s as the team with the highest attainment, but the highest is %s" % (g["name"], fmt_frac(best)))
+            + c.frac(g["att"], t.get("attainment"), "%s attainment" % g["name"])
+            + c.cond((g["w"] == "attainment") == c.complete, "says %s while period.complete is %s" % (g["w"], c.complete)))
+
+
 # ---- customers
 
 @claim("customers", r"本(?P<pk>周|月|季度|年)(?P<sofar>至今)?成交客户 (?P<c>{INT}) 家，其中新客户 (?P<n>{INT}) 家"
@@ -1019,18 +1299,31 @@ def _(g, c):
             + c.num(g["ch"], m["churned_customers"], "churned_customers") + c.frac(g["rate"], m["churn_rate"], "churn_rate"))
 
 
-@claim("customers-en", r"(?P<c>{INT}) customers bought, (?P<n>{INT}) of them new(?: \(target for the (?:week|month|quarter|year) (?P<t>{NUM})\))?")
+@claim("customers-en", r"(?P<c>{INT}) customers? bought (?P<k>this {KIND_EN})(?P<sofar> so far)?, (?P<n>{INT}) of them new"
+                       r"(?: \(target (?P<t>{NUM}): (?:(?P<done>met)|(?P<d>{NUM}) (?P<w>short|to go))\))?")
 def _(g, c):
     m = c.m
-    return (c.num(g["c"], m["customers"], "customers") + c.num(g["n"], m["new_customers"], "new_customers")
-            + c.num(g["t"], m["new_customer_target"], "new_customer_target"))
+    n, t = m["new_customers"], m["new_customer_target"]
+    p = c.kind_en(g["k"]) + c.num(g["c"], m["customers"], "customers") + c.num(g["n"], n, "new_customers")
+    p += c.cond(bool(g["sofar"]) == (not c.complete), "'so far' is %s while period.complete is %s" % (
+        "printed" if g["sofar"] else "missing", c.complete))
+    if g["t"]:
+        p += c.num(g["t"], t, "new_customer_target")
+        if g["done"]:
+            p += c.cond(t is not None and n >= t, "says the new-customer target is met, but %s < %s" % (n, t))
+        else:
+            d = None if t is None else t - n
+            p += c.cond(d is not None and d > 0, "says new customers are short of the target, but target - actual = %s" % d)
+            p += c.num(g["d"], d, "new_customer_target - new_customers")
+            p += c.cond((g["w"] == "short") == c.complete, "says '%s' while period.complete is %s" % (g["w"], c.complete))
+    return p
 
 
-@claim("churn-en", r"Of the (?P<p>{INT}) customers of (?P<ref>last month|the same days (?:of )?last month), (?P<ch>{INT}) did not buy again \((?P<rate>{PCT})\)")
+@claim("churn-en", r"Of the (?P<p>{INT}) customers? of (?P<ref>{PREV_EN}), (?P<ch>{INT}) did not buy again \((?P<rate>{PCT})\)")
 def _(g, c):
     m = c.m
-    return (c.num(g["p"], m["prev_customers"], "prev_customers") + c.num(g["ch"], m["churned_customers"], "churned_customers")
-            + c.frac(g["rate"], m["churn_rate"], "churn_rate"))
+    return (c.prev_en(g["ref"]) + c.num(g["p"], m["prev_customers"], "prev_customers")
+            + c.num(g["ch"], m["churned_customers"], "churned_customers") + c.frac(g["rate"], m["churn_rate"], "churn_rate"))
 
 
 @claim("channel-mix", r"渠道结构：(?P<list>.+)$")
@@ -1048,10 +1341,10 @@ def _(g, c):
 
 # ---- activities
 
-def _counts(c, text, listname, what):
+def _counts(c, text, listname, what, sep="、"):
     exp = {x["name"]: x["count"] for x in get(c.m, listname)}
     got = {}
-    for item in re.split(r"、", text):
+    for item in text.split(sep):
         mo = re.match(r"^(.+?) (\d+)(?: 次)?$", item.strip())
         if mo:
             got[mo.group(1)] = int(mo.group(2))
@@ -1082,13 +1375,33 @@ def _(g, c):
     return c.num(g["x"], None if t is None else t / max(c.m["orders"], 1), "activities per order")
 
 
+# English: "12 visits (会议 4, 拜访 5, 电话 3); outcomes: 已签约 3, 无需求 2. That is 1.5 visits per order." (split at ;)
+@claim("visits-en", r"^(?P<n>{INT}) visits?(?: \((?P<types>[^)]*)\))?$")
+def _(g, c):
+    p = c.num(g["n"], c.m["activities"]["total"], "activities.total")
+    if g["types"] is not None:
+        p += _counts(c, g["types"], "activities.by_type", "activities by type", sep=", ")
+    return p
+
+
+@claim("visit-results-en", r"^outcomes: (?P<res>.+?)(?=\. That is |$)")
+def _(g, c):
+    return _counts(c, g["res"], "activities.by_result", "activities by result", sep=", ")
+
+
+@claim("visits-per-order-en", r"That is (?P<x>{NUM}) visits? per order")
+def _(g, c):
+    t = c.m["activities"]["total"]
+    return c.num(g["x"], None if t is None else t / max(c.m["orders"], 1), "activities per order")
+
+
 # ---- the next period
 
 def _next(g, c):
     m = c.m
     p = c.money(g["t"], m["next_target"], "next_target") + c.money(g["dn"], m["next_daily_needed"], "next_daily_needed")
     if g.get("label"):
-        lab = get(m, "next_period.label_zh") if c.lang == "zh" else get(m, "next_period.label")
+        lab = get(m, "next_period.label_zh") if c.lang == "zh" else get(m, "next_period.label_en")
         p += c.cond(g["label"] == lab, "names the next period %s, is %s" % (g["label"], lab))
     if g.get("wd"):
         p += c.num(g["wd"], m["next_working_days"], "next_working_days")
@@ -1125,19 +1438,20 @@ def _(g, c):
 @claim("next-missing", r"(?P<label>{LABEL_ZH})的销售目标尚未完整录入|The target for (?P<label2>{LABEL_EN}) has not been entered in full yet")
 def _(g, c):
     m = c.m
-    lab = get(m, "next_period.label_zh") if g["label"] else get(m, "next_period.label")
+    lab = get(m, "next_period.label_zh") if g["label"] else get(m, "next_period.label_en")
     return (c.cond(m["next_target"] is None and m["data"]["targets"],
                    "says the next target is missing, but next_target = %s" % fmt_money(m["next_target"]))
             + c.cond((g["label"] or g["label2"]) == lab, "names the next period %s, is %s" % (g["label"] or g["label2"], lab)))
 
 
 @claim("next-en", r"Target for (?P<label>{LABEL_EN}): (?P<t>{MONEY}) over (?P<wd>{INT}) working days, (?P<dn>{MONEY}) a day"
-                  r"(?:, (?P<x>{NUM}) times (?P<w>this month's daily average|the daily average so far this month) \((?P<ds>{MONEY})\))?")
+                  r"(?:, (?P<x>{NUM}) times the daily average of (?P<k>this {KIND_EN})(?P<sofar> so far)? \((?P<ds>{MONEY})\))?")
 def _(g, c):
     p = _next(g.groupdict(), c)
-    if g["w"]:
-        p += c.cond((g["w"] == "this month's daily average") == c.complete, "says %r while period.complete is %s" % (
-            g["w"], c.complete))
+    if g["k"]:
+        p += c.kind_en(g["k"])
+        p += c.cond(bool(g["sofar"]) == (not c.complete), "'so far' is %s while period.complete is %s" % (
+            "printed" if g["sofar"] else "missing", c.complete))
     return p
 
 
@@ -1149,7 +1463,8 @@ def _(g, c):
 COMPARATIVE_ZH = ["增长", "下降", "持平", "增加", "减少", "超额", "差", "领先", "落后", "低于", "高于", "未达到", "完成", "提高",
                   "不到", "超出", "最高", "最大", "最多", "第一", "最好", "逾期", "倍", "偏高", "依赖", "以下", "以上", "低分"]
 COMPARATIVE_EN = ["rose", "fell", "flat", "above", "below", "ahead", "behind", "short",
-                  "less than", "more than", "largest", "drop", "increase", "top", "times", "overdue"]
+                  "less than", "more than", "largest", "drop", "increase", "top", "times", "overdue",
+                  "higher", "lower", "level", "up", "down", "highest", "most", "trails", "met", "missed", "completed"]
 
 # Sentences that carry no figure claim although they hold such a word. Keep this short, and
 # say why each one is here.
@@ -1203,12 +1518,27 @@ def same_days_problems(s, c):
                         return ["compares with %s without 同期, but the period is in progress (through %s)" % (
                             r, c.m["period"]["through"])]
     else:
-        refs = [r for r in ("last month", "last year", "previous") if r in s]
+        refs = [r for r in ("last week", "last month", "last quarter", "last year", "previous") if r in s]
         if c.complete and "the same days" in s:
             return ["says 'the same days', but the period is complete"]
         if not c.complete and refs and "the same days" not in s:
             return ["compares with %s without 'the same days', but the period is in progress" % refs[0]]
     return []
+
+
+def block_problems(b, c):
+    """Claims a paragraph or list item makes over more than one sentence: a list of overdue actions names every
+    one of them; the teams below the line are counted when there are any."""
+    out = []
+    text = b["text"]
+    if b["kind"] == "li" and re.search(r"项改进措施(?:已)?逾期：|improvement actions? (?:is|are) overdue: ", text):
+        listed = len(re.findall(r"，逾期 \d+ 天）|, \d+ days?\)", text))
+        if listed != len(_overdue_items(c)):
+            out.append("lists %d overdue action(s), the metrics have %d" % (listed, len(_overdue_items(c))))
+    if re.search(r"Of the \d+ teams? with a target, ", text) and _teams_low(c) and not re.search(
+            r"; \d+ (?:attained less than 80%|(?:is|are) more than a fifth behind)", text):
+        out.append("does not mention the %d team(s) below the line" % _teams_low(c))
+    return out
 
 
 def check_sentence(s, c, stats):
@@ -1263,8 +1593,9 @@ KPI_CHANGES = {
 }
 KPI_NOTES = [
     (re.compile(r"^周?目标 (%s)$" % MONEY), "target", "money"),
-    (re.compile(r"^target (%s)$" % MONEY), "target", "money"),
+    (re.compile(r"^Target (%s)$" % MONEY), "target", "money"),
     (re.compile(r"^目标 (%s)$" % NUM), "new_customer_target", "num"),
+    (re.compile(r"^Target (%s)$" % NUM), "new_customer_target", "num"),
     (re.compile(r"^时间进度 (%s)$" % PCT), "time_progress", "frac"),
     (re.compile(r"^time elapsed (%s)$" % PCT), "time_progress", "frac"),
 ]
@@ -1523,13 +1854,25 @@ def design_problems(scn, m, scope):
 
 SWAPS = [("增长", "下降"), ("增加", "减少"), ("领先时间进度", "落后于时间进度"), ("提高", "下降"), ("超额完成", "距目标还差"),
          ("超出", "差"), ("超额", "差"), ("已完成", "差 1 家"), ("增量最大", "减少最多"), ("同期", ""), ("至今", ""),
-         ("rose", "fell"), ("ahead of", "behind"), ("above target", "to go"), ("this month's daily average",
-         "the daily average so far this month"), ("the same days", "the same month"), ("持平", "增长 1.0%")]
+         ("持平", "增长 1.0%"),
+         ("rose", "fell"), ("ahead of", "behind"), ("higher", "lower"), ("largest increase", "largest drop"),
+         (", up ", ", down "), ("trails", "is ahead of"), ("above it", "short"), ("exactly on target", "¥1.00 above it"),
+         ("on or above target", "already at target"), ("met it", "are keeping pace with the calendar"),
+         ("attained less than 80%", "are more than a fifth behind"), (": met)", ": 1 short)"), ("were flat", "rose 1.0%"),
+         ("level with", "¥1.00 higher than"), (", level on", ", up 0.10 points on"), ("the same days of ", ""),
+         ("the same days", "the same month"), (" so far", ""),
+         # an amount short (the period is over) or to go (it runs): "¥1.20M short", "(target 5: 2 to go)"
+         (re.compile(r"(?<=[\dKMB]) (short|to go)\b"), {"short": "to go", "to go": "short"})]
 FIGURE = re.compile(r"\d(?=(?:[,.]\d+)*(?:%|元|万元|亿元|个百分点| pp| 家| 笔| 分| 倍| 次| 天| 项|[KMB]?\)| a day|\b))")
 
 
 def mutations(s, c):
     for a, b in SWAPS:
+        if isinstance(a, re.Pattern):
+            mo = a.search(s)
+            if mo:
+                yield s[:mo.start(1)] + b[mo.group(1)] + s[mo.end(1):], "%s -> %s" % (mo.group(1), b[mo.group(1)])
+            continue
         for x, y in ((a, b), (b, a)):
             if x and x in s:
                 yield s.replace(x, y, 1), "%s -> %s" % (x, y or "(nothing)")
@@ -1542,10 +1885,16 @@ def mutations(s, c):
         d = str((int(s[i]) + 3) % 10)
         yield s[:i] + d + s[i + 1:], "figure digit %s -> %s at %d" % (s[i], d, i)
     names = [r["name"] for r in c.m["reps"]] + [t["name"] for t in c.m["teams"]]
+    rec = {**c.teams, **c.reps}
+
+    def twins(x, n):    # the same sales or attainment (within the checkers' tolerance, and float noise): a tie,
+        ax, an = rec[x].get("attainment"), rec[n].get("attainment")    # the claim may hold of either
+        return (abs(rec[x]["sales"] - rec[n]["sales"]) < 0.01
+                or (ax is None) == (an is None) and (ax is None or abs(ax - an) <= 2 * EPS))
     for n in names:
         if n in s:
             other = next((x for x in names if x != n and x not in s and
-                          (x in c.reps) == (n in c.reps)), None)
+                          (x in c.reps) == (n in c.reps) and not twins(x, n)), None)
             if other:
                 yield s.replace(n, other, 1), "name %s -> %s" % (n, other)
             break
@@ -1796,11 +2145,8 @@ def main():
                         fail(where, s, p)
                     if not probs and stats["claims"] > before:
                         passed.append((where, s, c))
-                if b["kind"] == "li" and re.search(r"项改进措施(?:已)?逾期：", b["text"]):
-                    listed = len(re.findall(r"，逾期 \d+ 天）", b["text"]))
-                    if listed != len(_overdue_items(c)):
-                        fail(where, b["text"], "lists %d overdue action(s), the metrics have %d" % (
-                            listed, len(_overdue_items(c))))
+                for p in block_problems(b, c):
+                    fail(where, b["text"], p)
             elif b["kind"] == "kpi":
                 probs, k = check_kpi(b, c)
                 stats["cells"] += k
