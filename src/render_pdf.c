@@ -102,6 +102,7 @@ typedef struct pdf {
         HPDF_ExtGState gs;
     } alpha[8];        /* transparency states, made on first use */
     int nalpha;
+    bool dry;          /* measuring: nothing is drawn, no page is started (block_height) */
 } pdf;
 
 static void on_error(HPDF_STATUS e, HPDF_STATUS detail, void *ud)
@@ -618,6 +619,8 @@ static void frame(pdf *p, double x, double y, double w, double h, double lw, rgb
 
 static void new_page(pdf *p)
 {
+    if (p->dry)
+        return; /* a block measured runs on past the foot of the page */
     p->page = HPDF_AddPage(p->doc);
     p->y = p->top;
     if (!p->page) {
@@ -635,6 +638,8 @@ static void new_page(pdf *p)
 /* makes room for h points, starting a new page when they do not fit */
 static void need(pdf *p, double h)
 {
+    if (p->dry)
+        return;
     if (p->y - h < p->bottom && p->y < p->top - 1)
         new_page(p);
 }
@@ -786,10 +791,57 @@ static size_t text_box(pdf *p, const char *text, double x, double ytop, double w
 
 static void node(pdf *p, const fp_node *n);
 
+/* the height a block takes from the cursor, laid out as if the page had no foot: nothing is drawn */
+static double block_height(pdf *p, const fp_node *n)
+{
+    if (!n)
+        return 0;
+    HPDF_Page page = p->page;
+    double y = p->y, left = p->left, right = p->right;
+    bool dry = p->dry;
+    p->page = NULL;
+    p->dry = true;
+    node(p, n);
+    double h = y - p->y;
+    p->page = page;
+    p->y = y;
+    p->left = left;
+    p->right = right;
+    p->dry = dry;
+    return h;
+}
+
+/* how much of block n must stand on the same page as the heading before it: a chart, a row of KPI cards or a
+ * box of up to a third of a page whole; the first lines of text; the start of a table — never more than a
+ * third of the page, so that a heading before a long block does not leave half a page empty */
+static double keep_height(pdf *p, const fp_node *parent, size_t i)
+{
+    if (!parent || i >= parent->nkids || p->dry)
+        return BODY * LEAD * 3;
+    const fp_node *n = parent->kids[i];
+    double third = (p->top - p->bottom) / 3;
+    double h = block_height(p, n);
+    switch (n->type) {
+    case FP_NODE_PARAGRAPH:
+    case FP_NODE_LIST:
+        return fmin(h, BODY * LEAD * 3);
+    case FP_NODE_HEADING: /* a heading and what keeps with it */
+        return fmin(h + keep_height(p, parent, i + 1), third + h);
+    default:
+        return fmin(h, fmax(third, BODY * LEAD * 3));
+    }
+}
+
+static void heading(pdf *p, const fp_node *n, double keep);
+
 static void kids(pdf *p, const fp_node *n)
 {
-    for (size_t i = 0; i < n->nkids; i++)
-        node(p, n->kids[i]);
+    for (size_t i = 0; i < n->nkids; i++) {
+        if (n->kids[i]->type == FP_NODE_HEADING)
+            heading(p, n->kids[i], keep_height(p, n, i + 1));
+        else
+            node(p, n->kids[i]);
+    }
 }
 
 static void cover(pdf *p, const fp_node *n)
@@ -817,7 +869,8 @@ static void section(pdf *p, const fp_node *n)
 {
     double size = 14.5;
     p->y -= 10;
-    need(p, size * 1.6 + BODY * LEAD * 3); /* the title keeps with three lines of what follows */
+    /* the title keeps with what follows it: three lines of text, or the chart, cards or table start */
+    need(p, size * 1.55 + 7 + keep_height(p, n, 0));
     fp_buf t;
     fp_buf_init(&t);
     if (n->number)
@@ -846,11 +899,12 @@ static void section(pdf *p, const fp_node *n)
     kids(p, n);
 }
 
-static void heading(pdf *p, const fp_node *n)
+/* a heading keeps with keep points of what follows it */
+static void heading(pdf *p, const fp_node *n, double keep)
 {
     double size = 11.5;
     p->y -= 4;
-    need(p, size * 1.5 + BODY * LEAD * 2);
+    need(p, size * 1.5 + keep);
     size_t k = text_box(p, n->title, p->left, p->y, p->right - p->left, size, INK, true, FP_ALIGN_LEFT, 3);
     p->y -= (double)k * size * 1.35 + 4;
 }
@@ -1125,12 +1179,19 @@ static void table(pdf *p, const fp_node *n)
                  FP_ALIGN_LEFT, 2);
         p->y -= L.size * 1.35 + 2 * L.pad_y;
     }
+    /* the totals row keeps with the two rows before it: from the third row from the end, the rest of the
+     * table moves to the next page together when it does not fit */
+    size_t keep_from = t->has_total && t->nrows >= 4 ? t->nrows - 3 : t->nrows;
     for (size_t r = 0; r < t->nrows; r++) {
         double h = row_height(p, t, &L, r, false);
         double limit = p->top - p->bottom - hh - 4;
         if (h > limit)
             h = limit; /* a row taller than a page: cut, never run off the page */
-        if (p->y - h < p->bottom) {
+        double together = h;
+        if (r == keep_from)
+            for (size_t k = r + 1; k < t->nrows; k++)
+                together += row_height(p, t, &L, k, false);
+        if (p->y - h < p->bottom || (r == keep_from && together <= limit && p->y - together < p->bottom)) {
             new_page(p);
             table_row(p, t, &L, 0, true, hh, false); /* the header again */
         }
@@ -1162,7 +1223,9 @@ static void box(pdf *p, const fp_node *n)
     /* the frame is drawn after the content, on each page the box spans */
     double inset = 12;
     p->y -= 4;
-    need(p, BODY * LEAD * 3);
+    /* a box of up to a third of a page is not split */
+    double whole = p->dry ? 0 : block_height(p, n);
+    need(p, whole > 0 && whole - 4 <= (p->top - p->bottom) / 3 ? whole - 4 : BODY * LEAD * 3);
     size_t first_page = p->npages;
     double top = p->y;
     p->y -= 6;
@@ -1179,7 +1242,7 @@ static void box(pdf *p, const fp_node *n)
     double bottom = p->y;
     rgb c = tone_rgb(n->tone, ACCENT);
     /* the bar at the left, on the first page of the box and any following ones */
-    for (size_t pg = first_page; pg <= p->npages; pg++) {
+    for (size_t pg = first_page; pg <= p->npages && !p->dry; pg++) {
         HPDF_Page saved = p->page;
         p->page = p->pages[pg - 1];
         double t = pg == first_page ? top : p->top;
@@ -1203,7 +1266,7 @@ static void node(pdf *p, const fp_node *n)
         section(p, n);
         break;
     case FP_NODE_HEADING:
-        heading(p, n);
+        heading(p, n, BODY * LEAD * 2); /* on its own; in a list of blocks, kids() says what it keeps with */
         break;
     case FP_NODE_PARAGRAPH:
         paragraph(p, n, 0);

@@ -592,6 +592,90 @@ static void numbers_never_part_from_their_units(void **state)
     assert_true(lines > 300);
 }
 
+/* the lines of page `pg` (0-based) of pdftotext's output, headers and footers left out; NULL past the end */
+static char **page_lines(char *txt, int pg, int *n)
+{
+    char *start = txt;
+    for (int i = 0; i < pg; i++) {
+        start = strchr(start, '\f');
+        if (!start)
+            return NULL;
+        start++;
+    }
+    if (!*start)
+        return NULL;
+    char *end = strchr(start, '\f');
+    size_t len = end ? (size_t)(end - start) : strlen(start);
+    char *copy = strndup(start, len);
+    char **v = calloc(len + 2, sizeof *v);
+    *n = 0;
+    char *save = NULL;
+    for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        if (!*l || strstr(l, "第 ") == l || strstr(l, "Page ") == l)
+            continue; /* the footer: 第 1 页 / 共 5 页, Page 1 of 5 */
+        v[(*n)++] = strdup(l);
+    }
+    free(copy);
+    return v;
+}
+
+static bool section_title(const char *l)
+{
+    static const char *const nums[] = {"一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、", "九、", "十、", NULL};
+    for (size_t i = 0; nums[i]; i++)
+        if (!strncmp(l, nums[i], strlen(nums[i])))
+            return true;
+    return l[0] >= '1' && l[0] <= '9' && l[1] == '.' && l[2] == ' ' && l[3] >= 'A' && l[3] <= 'Z';
+}
+
+/* issue 14.4: no page of a demo document ends with a section heading, and no page starts with a table's
+ * totals row (合计 / Total) on its own */
+static void headings_keep_with_what_follows(void **state)
+{
+    (void)state;
+    static const char *const docs[] = {
+        "--template monthly --data samples/demo --period 2026-10 --team 华东一组 --as-of 2026-10-31 "
+        "--notes samples/notes/华东一组-2026-10.md",
+        "--template monthly --data samples/demo --period 2026-10 --as-of 2026-10-31",
+        "--template monthly --lang en --data samples/demo --period 2026-10 --team 华东一组 --as-of 2026-10-31",
+        "--template quarterly --data samples/demo --period 2026-Q3 --as-of 2026-10-31",
+        "--template annual --data samples/demo --period 2025 --team 华北一组 --as-of 2026-10-31",
+        "--template annual --lang en --data samples/demo --period 2025 --as-of 2026-10-31",
+        "--template weekly --data samples/demo --period 2026-W43 --team 华南一组 --as-of 2026-10-31",
+        "--template rollup --data samples/demo --period 2026-10 --as-of 2026-10-31",
+        "--template rollup --lang en --data samples/demo --period 2026-Q3 --as-of 2026-10-31",
+        "--template retrospective --data samples/demo --period 2026-Q3 --team 华东一组 --as-of 2026-10-31",
+        "--template self-review --data samples/demo --period 2025 --rep 陈立峰 --as-of 2026-10-31",
+        "--template self-review --lang en --data samples/demo --period 2026-Q3 --rep 黄晓明 --as-of 2026-10-31",
+    };
+    int pages = 0;
+    for (size_t d = 0; d < sizeof docs / sizeof *docs; d++) {
+        char dir[32];
+        snprintf(dir, sizeof dir, "keep-%zu", d);
+        char *pdf = render(docs[d], dir, NULL);
+        int rc;
+        char *txt = sh("pdftotext -enc UTF-8 '%s' -", pdf, &rc, NULL);
+        assert_int_equal(rc, 0);
+        char **v;
+        int n;
+        for (int pg = 0; (v = page_lines(txt, pg, &n)) != NULL; pg++) {
+            pages++;
+            if (n > 0 && section_title(v[n - 1]))
+                fail_msg("%s: page %d ends with the heading \"%s\"", docs[d], pg + 1, v[n - 1]);
+            /* the running header is the first line from page 2 on */
+            int first = pg > 0 ? 1 : 0;
+            if (n > first && (!strncmp(v[first], "合计", 6) || !strncmp(v[first], "Total", 5)))
+                fail_msg("%s: page %d starts with a totals row: \"%s\"", docs[d], pg + 1, v[first]);
+            for (int i = 0; i < n; i++)
+                free(v[i]);
+            free(v);
+        }
+        free(txt);
+        free(pdf);
+    }
+    assert_true(pages > 20);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -604,6 +688,7 @@ int main(void)
         cmocka_unit_test(characters_outside_the_bmp),
         cmocka_unit_test(subset_tags_follow_the_subset),
         cmocka_unit_test(numbers_never_part_from_their_units),
+        cmocka_unit_test(headings_keep_with_what_follows),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
