@@ -75,7 +75,7 @@ static void css_colors(fp_buf *b)
 static const char CSS[] =
     "*{box-sizing:border-box}"
     "html{-webkit-text-size-adjust:100%}"
-    "body{margin:0;background:#eef1f4;color:var(--ink);font:15px/1.7 \"PingFang SC\",\"Hiragino Sans GB\","
+    "body{margin:0;background:#eef1f4;color:var(--ink);text-autospace:normal;font:15px/1.7 \"PingFang SC\",\"Hiragino Sans GB\","
     "\"Microsoft YaHei\",\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"WenQuanYi Micro Hei\",sans-serif}"
     ".report{max-width:900px;margin:24px auto;background:#fff;padding:40px 48px 32px;"
     "box-shadow:0 1px 4px rgba(0,0,0,.08)}"

@@ -650,8 +650,23 @@ typedef struct styled {
     fp_lb_item *it;
     uint8_t *bold;
     uint8_t *tone;
+    uint8_t *gap;      /* 1: a quarter-em gap after this item (Han next to a Western letter or digit) */
     size_t n, cap;
 } styled;
+
+/* Han ideographs, as clreq counts them for Han–Western spacing (not punctuation, not kana) */
+static bool han(uint32_t c)
+{
+    return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
+           (c >= 0x20000 && c <= 0x3FFFF);
+}
+
+/* Western letters and digits, and the signs that belong to a number (94.3%, $12, ¥856) */
+static bool western(uint32_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '%' || c == '$' ||
+           c == 0x00A5 || (c >= 0x00C0 && c <= 0x024F && c != 0x00D7 && c != 0x00F7);
+}
 
 static void st_add(styled *s, const char *text, bool bold, fp_tone tone, double size, pdf *p)
 {
@@ -662,10 +677,21 @@ static void st_add(styled *s, const char *text, bool bold, fp_tone tone, double 
             s->it = fp_xrealloc(s->it, s->cap * sizeof *s->it);
             s->bold = fp_xrealloc(s->bold, s->cap);
             s->tone = fp_xrealloc(s->tone, s->cap);
+            s->gap = fp_xrealloc(s->gap, s->cap);
         }
         s->it[s->n] = (fp_lb_item){c, (int32_t)lround(fp_fontset_advance(p->fonts, c) * size)};
         s->bold[s->n] = bold;
         s->tone[s->n] = (uint8_t)tone;
+        s->gap[s->n] = 0;
+        /* clreq: a quarter-em gap between Han and Western letters or digits, set by the typesetter (the text
+         * keeps no space; a space typed in the text is kept as it is) */
+        if (s->n > 0) {
+            uint32_t a = s->it[s->n - 1].cp;
+            if ((han(a) && western(c)) || (western(a) && han(c))) {
+                s->gap[s->n - 1] = 1;
+                s->it[s->n - 1].w += (int32_t)lround(250 * size);
+            }
+        }
         s->n++;
     }
 }
@@ -675,6 +701,7 @@ static void st_free(styled *s)
     free(s->it);
     free(s->bold);
     free(s->tone);
+    free(s->gap);
     memset(s, 0, sizeof *s);
 }
 
@@ -706,7 +733,7 @@ static void draw_line(pdf *p, const styled *s, const fp_lb_line *ln, double x, d
         size_t j = i;
         double rw = 0;
         fp_buf_reset(&run);
-        while (j < ln->end && s->bold[j] == s->bold[i] && s->tone[j] == s->tone[i]) {
+        while (j < ln->end && s->bold[j] == s->bold[i] && s->tone[j] == s->tone[i] && (j == i || !s->gap[j - 1])) {
             char u[4];
             uint32_t c = s->it[j].cp;
             int m;
@@ -1170,7 +1197,7 @@ static void table(pdf *p, const fp_node *n)
     p->y -= 4;
     need(p, cap + hh + first); /* the caption and the header keep with the first row */
     if (n->title) {
-        text_at(p, p->left, p->y - 9.5 * 1.1, n->title, 9.5, INK, true);
+        text_box(p, n->title, p->left, p->y - 9.5 * 0.05, 1e4, 9.5, INK, true, FP_ALIGN_LEFT, 1); /* one line */
         p->y -= cap;
     }
     table_row(p, t, &L, 0, true, hh, false);
@@ -1210,7 +1237,8 @@ static void chart(pdf *p, const fp_node *n)
     double top = p->y, fw = p->right - p->left;
     frame(p, p->left, top - h - title - 2 * pad, fw, h + title + 2 * pad, 0.6, LINE);
     if (title > 0)
-        text_at(p, p->left + pad, top - pad - 10 * 0.95, n->title, 10, INK, true);
+        text_box(p, n->title, p->left + pad, top - pad + 10 * 0.1, 1e4, 10, INK, true,
+                 FP_ALIGN_LEFT, 1);
     fp_canvas c = {.ud = p, .fill = hp_fill, .stroke = hp_stroke, .text = hp_text, .fonts = p->fonts};
     p->ox = p->left + pad;
     p->oy = top - pad - title;
@@ -1306,7 +1334,7 @@ static void furniture(pdf *p)
     for (size_t i = 0; i < p->npages; i++) {
         p->page = p->pages[i];
         if (i > 0) {
-            text_at(p, p->left, p->H - 38, head, 8, MUTED, false);
+            text_box(p, head, p->left, p->H - 38 + 8 * 1.05, p->right - p->left, 8, MUTED, false, FP_ALIGN_LEFT, 1);
             hline(p, p->left, p->right, p->H - 44, 0.5, LINE);
         }
         char foot[96];

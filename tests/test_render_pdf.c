@@ -676,6 +676,82 @@ static void headings_keep_with_what_follows(void **state)
     assert_true(pages > 20);
 }
 
+/* the code point at s (UTF-8), and its length in *len */
+static uint32_t cp_at(const char *s, int *len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] < 0x80)
+        return *len = 1, u[0];
+    if ((u[0] & 0xE0) == 0xC0)
+        return *len = 2, (uint32_t)(u[0] & 0x1F) << 6 | (u[1] & 0x3F);
+    if ((u[0] & 0xF0) == 0xE0)
+        return *len = 3, (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+    return *len = 4, (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3F) << 12 | (uint32_t)(u[2] & 0x3F) << 6 |
+                         (u[3] & 0x3F);
+}
+
+static bool is_han(uint32_t c)
+{
+    return (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF);
+}
+
+/* issue 14.3: one rule for Han–Western spacing, set by the typesetter: the text layer of the demo documents
+ * has a gap (read back as a space) between Chinese and a figure the template typed without one (销售额<b>…) and
+ * never a space between two Chinese characters (1日 至 2026年, 的有 陈立峰 were typed spaces) */
+static void han_western_spacing(void **state)
+{
+    (void)state;
+    static const char *const docs[] = {
+        "--template monthly --data samples/demo --period 2026-10 --team 华东一组 --as-of 2026-10-31 "
+        "--notes samples/notes/华东一组-2026-10.md",
+        "--template monthly --data samples/demo --period 2026-10 --as-of 2026-10-15",
+        "--template weekly --data samples/demo --period 2026-W43 --team 华南一组 --as-of 2026-10-31",
+        "--template annual --data samples/demo --period 2025 --team 华北一组 --as-of 2026-10-31",
+        "--template rollup --data samples/demo --period 2026-10 --as-of 2026-10-31",
+        "--template retrospective --data samples/demo --period 2026-Q3 --team 华东一组 --as-of 2026-10-31",
+        "--template self-review --data samples/demo --period 2025 --rep 陈立峰 --as-of 2026-10-31",
+    };
+    for (size_t d = 0; d < sizeof docs / sizeof *docs; d++) {
+        char dir[32];
+        snprintf(dir, sizeof dir, "space-%zu", d);
+        char *pdf = render(docs[d], dir, NULL);
+        int rc;
+        char *txt = sh("pdftotext -enc UTF-8 '%s' -", pdf, &rc, NULL);
+        assert_int_equal(rc, 0);
+        if (d == 0) {
+            assert_contains(txt, "华东一组实现销售额 544.67 万元，成交订单 106 笔");
+            assert_contains(txt, "期间：2026 年 10 月 1 日至 2026 年 10 月 31 日");
+        }
+        /* prose: lines with Chinese punctuation (chart labels side by side are read back with spaces) */
+        for (const char *q = txt; *q;) {
+            const char *eol = strchr(q, '\n');
+            size_t ll = eol ? (size_t)(eol - q) : strlen(q);
+            char *line = strndup(q, ll);
+            bool prose = strstr(line, "，") || strstr(line, "。") || strstr(line, "：");
+            free(line);
+            if (!prose) {
+                q += ll + (eol ? 1 : 0);
+                continue;
+            }
+            const char *end = q + ll;
+            for (; q < end;) {
+            int l1, l2;
+            uint32_t a = cp_at(q, &l1);
+            if (is_han(a) && q[l1] == ' ') {
+                uint32_t b = cp_at(q + l1 + 1, &l2);
+                if (is_han(b))
+                    fail_msg("%s: a space between two Chinese characters: …%.30s…", docs[d], q);
+            }
+            q += l1;
+            }
+            if (*q == '\n')
+                q++;
+        }
+        free(txt);
+        free(pdf);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -689,6 +765,7 @@ int main(void)
         cmocka_unit_test(subset_tags_follow_the_subset),
         cmocka_unit_test(numbers_never_part_from_their_units),
         cmocka_unit_test(headings_keep_with_what_follows),
+        cmocka_unit_test(han_western_spacing),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
