@@ -932,7 +932,7 @@ static void waterfall(ctx *x)
         if (x->c->en)
             snprintf(note, sizeof note, "Axis starts at %s; total bars are cut", lab);
         else
-            snprintf(note, sizeof note, "纵轴从 %s 起，合计柱截断", lab);
+            snprintf(note, sizeof note, "纵轴起点为 %s，合计柱截断", lab);
         text(x, p.x0, FSS, note, FSS, FP_C_MUTED, false, FP_HALIGN_LEFT);
     }
     x->c = c;
@@ -1098,13 +1098,22 @@ static void bullet(ctx *x)
     namew = fmin(namew, x->w / 4);
     double lh = n ? (x->h - 4) / (double)n : 0;
     double th0 = x->has_th ? x->th[0] : 0.8, th1 = x->has_th ? x->th[1] : 1.0;
+    /* every row's amount in one unit and with the same decimals */
+    double maxa = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(val(x, 0, i)))
+            maxa = fmax(maxa, fabs(val(x, 0, i)));
+    unit bu = unit_for(x->c->en, c->value_format, maxa);
+    x->ldec = common_dec(c->series[0].values, n, bu);
     for (size_t i = 0; i < n; i++) {
         double act = val(x, 0, i), tgt = val(x, 1, i), mark = val(x, 2, i);
         double top = 2 + lh * (double)i, mid = top + lh / 2;
-        double maxv = fmax(isnan(act) ? 0 : act, isnan(tgt) ? 0 : tgt * 1.2);
+        /* the scale: with a target, 125% of it on every row, so that every target line stands at the same
+         * place (a bar beyond is cut and marked); without one, the bar's own length */
+        double maxv = !isnan(tgt) && tgt > 0 ? tgt * 1.25 : (isnan(act) ? 0 : act) * 1.04;
         if (!(maxv > 0))
             maxv = 1;
-        maxv *= 1.04;
+        bool past = !isnan(act) && act > maxv;
         double x0 = namew + 8, x1 = x->w - 74, bw = x1 - x0, bh = fmin(lh * 0.62, 22);
         char *nm = fit(x, c->cats[i], FS, namew);
         text(x, namew, mid + FS * 0.35, nm, FS, FP_C_INK, true, FP_HALIGN_RIGHT);
@@ -1121,7 +1130,16 @@ static void bullet(ctx *x)
         double ratio = !isnan(tgt) && tgt > 0 && !isnan(act) ? act / tgt : NAN;
         uint32_t col = isnan(ratio) ? series_color(0) : ratio < th0 ? FP_C_BAD : ratio < th1 ? FP_C_WARN : FP_C_GOOD;
         if (!isnan(act) && act > 0)
-            fill_rect(x, x0, mid - bh / 6, bw * act / maxv, bh / 3, col, 1);
+            fill_rect(x, x0, mid - bh / 6, bw * fmin(act, maxv) / maxv - (past ? 7 : 0), bh / 3, col, 1);
+        if (past) {
+            /* past the end of the scale: the bar stops short and an arrow points on */
+            fp_path_clear(&x->p);
+            fp_path_move(&x->p, x1 - 5, mid - bh / 3);
+            fp_path_line(&x->p, x1, mid);
+            fp_path_line(&x->p, x1 - 5, mid + bh / 3);
+            fp_path_close(&x->p);
+            x->cv->fill(x->cv, &x->p, col, 1);
+        }
         if (!isnan(tgt) && tgt > 0) {
             double tx = x0 + bw * tgt / maxv;
             line(x, tx, mid - bh / 2 - 1, tx, mid + bh / 2 + 1, FP_C_INK, 1.6, false);
@@ -1138,7 +1156,7 @@ static void bullet(ctx *x)
         }
         char lab[64], pct[32] = "";
         if (!isnan(act))
-            value_text(x, act, unit_for(x->c->en, c->value_format, fabs(act)), lab, sizeof lab);
+            value_text(x, act, bu, lab, sizeof lab);
         else
             snprintf(lab, sizeof lab, "—");
         if (!isnan(ratio))

@@ -16,6 +16,8 @@
 #include "chart.h"
 
 #include <cairo.h>
+#include "theme.h"
+
 #include <math.h>
 #include <stdbool.h>
 
@@ -194,6 +196,8 @@ typedef struct rec {
     char all[16384]; /* every text, separated by | */
     size_t len;
     double min_y_text;
+    double vx[64];   /* the x of each vertical ink stroke (a bullet's target line) */
+    int nvx;
 } rec;
 
 static void check_pt(rec *r, double x, double y)
@@ -228,9 +232,12 @@ static void r_fill(fp_canvas *c, const fp_path *p, uint32_t rgb, double alpha)
 
 static void r_stroke(fp_canvas *c, const fp_path *p, uint32_t rgb, double w, bool dashed)
 {
-    (void)rgb, (void)dashed, (void)w;
-    ((rec *)c->ud)->strokes++;
+    (void)dashed, (void)w;
+    rec *r = c->ud;
+    r->strokes++;
     check_path(c, p, 0);
+    if (rgb == FP_C_INK && p->n == 2 && fabs(p->el[0].x[0] - p->el[1].x[0]) < 1e-9 && r->nvx < 64)
+        r->vx[r->nvx++] = p->el[0].x[0];
 }
 
 static void r_text(fp_canvas *c, double x, double y, const char *s, double size, uint32_t rgb, bool bold,
@@ -468,9 +475,9 @@ static void waterfall_says_when_its_axis_is_cut(void **state)
     fp_chart_doc *c = sample("waterfall"); /* 569.63万 → 544.67万: the changes would be slivers from zero */
     rec *r = draw_rec(c, 420, 190);
     assert_int_equal(r->out, 0);
-    if (!strstr(r->all, "|纵轴从 "))
+    if (!strstr(r->all, "|纵轴起点为 "))
         fail_msg("a cut waterfall axis without a note: %s", r->all);
-    assert_non_null(strstr(r->all, "万 起，合计柱截断|"));
+    assert_non_null(strstr(r->all, "万，合计柱截断|"));
     free(r);
     c->en = true;
     r = draw_rec(c, 420, 190);
@@ -483,7 +490,24 @@ static void waterfall_says_when_its_axis_is_cut(void **state)
         c->series[1].values[i] = 10e4;
     r = draw_rec(c, 420, 190);
     assert_int_equal(r->out, 0);
-    assert_null(strstr(r->all, "纵轴从"));
+    assert_null(strstr(r->all, "纵轴起点"));
+    free(r);
+    freechart(c);
+}
+
+/* issue 14.9: every row of a bullet chart has its target at the same place, however far a rep ran past it
+ * (122% and 250% used to move the line left); a bar past the end of the scale is still drawn inside the chart */
+static void bullet_targets_line_up(void **state)
+{
+    (void)state;
+    fp_chart_doc *c = sample("bullet");
+    c->series[0].values[0] = c->series[1].values[0] * 2.5; /* 250% */
+    rec *r = draw_rec(c, 420, fp_chart_height(c, 420));
+    assert_int_equal(r->out, 0);
+    assert_int_equal(r->nvx, (int)c->ncats);
+    for (int i = 1; i < r->nvx; i++)
+        if (fabs(r->vx[i] - r->vx[0]) > 0.01)
+            fail_msg("row %d's target line is at x = %.2f, row 1's at %.2f", i + 1, r->vx[i], r->vx[0]);
     free(r);
     freechart(c);
 }
@@ -615,6 +639,7 @@ int main(void)
         cmocka_unit_test(all_zero_and_no_data),
         cmocka_unit_test(waterfall_with_no_change),
         cmocka_unit_test(waterfall_says_when_its_axis_is_cut),
+        cmocka_unit_test(bullet_targets_line_up),
         cmocka_unit_test(negative_values),
         cmocka_unit_test(thirty_categories_and_long_names),
         cmocka_unit_test(many_slices),
