@@ -615,3 +615,22 @@ void fp_subset_tag(const fp_subset *s, char tag[7])
     }
     tag[6] = 0;
 }
+
+bool fp_fontset_ink_x(const fp_fontset *fs, uint32_t cp, int *x0, int *x1)
+{
+    int fi;
+    uint16_t gid;
+    if (!fp_fontset_find(fs, cp, &fi, &gid))
+        return false;
+    fp_outline o;
+    fp_outline_init(&o);
+    fp_error e = {0};
+    bool ok = fp_font_outline(fs->font[fi], gid, 1, 1, &o, &e) == FP_OK && o.npoints > 0;
+    if (ok) {
+        double upem = fp_font_units_per_em(fs->font[fi]);
+        *x0 = (int)lround(o.xmin * 1000.0 / upem);
+        *x1 = (int)lround(o.xmax * 1000.0 / upem);
+    }
+    fp_outline_free(&o);
+    return ok;
+}

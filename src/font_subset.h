@@ -36,6 +36,9 @@ void fp_fontset_free(fp_fontset *fs);
 bool fp_fontset_find(const fp_fontset *fs, uint32_t cp, int *font, uint16_t *gid);
 /* Advance width of cp in thousandths of an em (the width of the missing-glyph box when no font has it). */
 int fp_fontset_advance(fp_fontset *fs, uint32_t cp);
+/* Where the ink of cp lies across its advance, x0 to x1 in thousandths of an em (punctuation adjustment needs
+ * to know whether a mark sits in the left half, the middle or the right); false when no font has cp. */
+bool fp_fontset_ink_x(const fp_fontset *fs, uint32_t cp, int *x0, int *x1);
 /* Ascent and descent of the first font, in thousandths of an em. */
 int fp_fontset_ascent(const fp_fontset *fs);
 int fp_fontset_descent(const fp_fontset *fs);

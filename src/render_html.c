@@ -31,6 +31,17 @@ static void esc_n(fp_buf *b, const char *s, size_t len)
     free(t);
 }
 
+static bool close_mark(uint32_t c)
+{
+    return c == 0xFF0C || c == 0x3002 || c == 0x3001 || c == 0xFF1B || c == 0xFF1A || c == 0xFF09 || c == 0x300D ||
+           c == 0x300F || c == 0x300B || c == 0x3011 || c == 0x3009;
+}
+
+static bool open_mark(uint32_t c)
+{
+    return c == 0xFF08 || c == 0x300C || c == 0x300E || c == 0x300A || c == 0x3010 || c == 0x3008;
+}
+
 /* text of the body: escaped, and a number with its unit or measure word (98.31万元, 4.5个百分点, 78 天) kept
  * on one line, as the PDF keeps it (linebreak.c decides what a unit is) */
 static void text(fp_buf *b, const char *s)
@@ -45,6 +56,15 @@ static void text(fp_buf *b, const char *s)
     at[n] = len;
     size_t done = 0; /* bytes written */
     for (size_t i = 0; i < n; i++) {
+        /* 标点挤压, as the PDF does it: a closing mark before another mark is set at half width */
+        if (i + 1 < n && close_mark(cp[i]) && (close_mark(cp[i + 1]) || open_mark(cp[i + 1]))) {
+            esc_n(b, s + done, at[i] - done);
+            fp_buf_adds(b, "<span class=\"hw\">");
+            esc_n(b, s + at[i], at[i + 1] - at[i]);
+            fp_buf_adds(b, "</span>");
+            done = at[i + 1];
+            continue;
+        }
         bool in_number = i > 0 && ((cp[i - 1] >= '0' && cp[i - 1] <= '9') || cp[i - 1] == '.' || cp[i - 1] == ',');
         size_t m = in_number ? 0 : fp_lb_number_unit(cp + i, n - i);
         if (!m)
@@ -91,7 +111,7 @@ static const char CSS[] =
     "p{margin:8px 0}"
     "ul,ol{margin:8px 0;padding-left:1.6em}"
     "li{margin:3px 0}"
-    ".good{color:var(--good)}.warn{color:var(--warn)}.bad{color:var(--bad)}.muted{color:var(--muted)}.nw{white-space:nowrap}"
+    ".good{color:var(--good)}.warn{color:var(--warn)}.bad{color:var(--bad)}.muted{color:var(--muted)}.nw{white-space:nowrap}.hw{letter-spacing:-.25em}"
     ".accent{color:var(--accent)}"
     ".kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(180px,1fr));gap:12px;margin:14px 0}"
     ".kpi{border:1px solid var(--line);border-radius:6px;padding:12px 14px;background:#fff}"

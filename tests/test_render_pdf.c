@@ -17,6 +17,7 @@
 #include "font.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdint.h>
 
 #define EPOCH "1793577600" /* 2026-11-02 */
@@ -752,6 +753,53 @@ static void han_western_spacing(void **state)
     }
 }
 
+/* the width pdftotext -bbox gives the word that is exactly w, -1 when there is none */
+static double word_width(const char *bbox, const char *w)
+{
+    char key[128];
+    snprintf(key, sizeof key, "\">%s</word>", w);
+    const char *at = strstr(bbox, key);
+    if (!at)
+        return -1;
+    const char *start = at;
+    while (start > bbox && strncmp(start, "<word ", 6))
+        start--;
+    double x0, y0, x1, y1;
+    if (sscanf(start, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\"", &x0, &y0, &x1, &y1) != 4)
+        return -1;
+    return x1 - x0;
+}
+
+/* issue 14.2: two full-width marks side by side (）。 ：「) do not leave an em of blank between them: 甲乙）。
+ * is narrower than 甲乙丙。 by at least a tenth of an em; without a second mark nothing is taken */
+static void punctuation_is_compressed(void **state)
+{
+    (void)state;
+    char *tpl = write_template("punct.xml", "<report title=\"标点\" periods=\"month\"><section title=\"挤压\">"
+                                            "<p>甲乙丙。</p><p>甲乙）。</p><p>丙丁：「</p><p>丙丁戊「</p>"
+                                            "<p>戊己）</p><p>戊己庚</p></section></report>");
+    char args[2048];
+    snprintf(args, sizeof args, "--template '%s' --data samples/demo --period 2026-10 --as-of 2026-10-31", tpl);
+    char *pdf = render(args, "punct", NULL);
+    int rc;
+    char *bbox = sh("pdftotext -bbox '%s' -", pdf, &rc, NULL);
+    assert_int_equal(rc, 0);
+    double plain = word_width(bbox, "甲乙丙。"), squeezed = word_width(bbox, "甲乙）。");
+    double plain2 = word_width(bbox, "丙丁戊「"), squeezed2 = word_width(bbox, "丙丁：「");
+    double alone = word_width(bbox, "戊己）"), han = word_width(bbox, "戊己庚");
+    if (plain <= 0 || squeezed <= 0 || plain2 <= 0 || squeezed2 <= 0 || alone <= 0 || han <= 0)
+        fail_msg("words not found in:\n%s", bbox);
+    double em = plain / 4;
+    if (!(squeezed < plain - 0.1 * em))
+        fail_msg("甲乙）。 is %.2f wide, 甲乙丙。 %.2f: no compression", squeezed, plain);
+    if (!(squeezed2 < plain2 - 0.1 * em))
+        fail_msg("丙丁：「 is %.2f wide, 丙丁戊「 %.2f: no compression", squeezed2, plain2);
+    assert_true(fabs(alone - han) < 0.01); /* a single mark keeps its em */
+    free(bbox);
+    free(pdf);
+    free(tpl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -766,6 +814,7 @@ int main(void)
         cmocka_unit_test(numbers_never_part_from_their_units),
         cmocka_unit_test(headings_keep_with_what_follows),
         cmocka_unit_test(han_western_spacing),
+        cmocka_unit_test(punctuation_is_compressed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
