@@ -60,6 +60,7 @@ static void chart_free(fp_chart_doc *c)
         free(c->series[i].values);
     }
     free(c->cats);
+    free(c->partial);
     free(c->series);
     free(c->kind);
     free(c->value_format);

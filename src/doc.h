@@ -96,6 +96,8 @@ typedef struct fp_chart_doc {
     double height;      /* in points; 0: the renderer's default */
     char *options;      /* kind-specific settings, key=value;… */
     bool en;            /* English labels (K, M, B; "No data") instead of Chinese (万, 亿; 暂无数据) */
+    bool *partial;      /* per category: a period still in progress (drawn hollow, reached by a dashed line);
+                         * NULL when none is */
 } fp_chart_doc;
 
 typedef struct fp_node fp_node;

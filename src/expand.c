@@ -719,6 +719,13 @@ static void chart(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *out)
             fp_buf_printf(&b, "%zu", i + 1);
         }
         c->cats[i] = fp_buf_steal(&b);
+        /* a period still in progress (the trend's last month on 15 October) is marked in the chart */
+        const fp_value *pv = fp_v_get(el[i], "partial");
+        if (pv && fp_v_as_bool(pv)) {
+            if (!c->partial)
+                c->partial = fp_xcalloc(n, sizeof *c->partial);
+            c->partial[i] = true;
+        }
         for (size_t k = 0; k < c->nseries; k++) {
             fp_ev v = fp_expr_eval(y->exprs[k], s);
             c->series[k].values[i] = v.type == FP_V_NUM ? v.n : NAN;

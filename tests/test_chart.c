@@ -85,6 +85,7 @@ static void freechart(fp_chart_doc *c)
         free(c->series[s].name);
     }
     free(c->cats);
+    free(c->partial);
     free(c->series);
     free(c->kind);
     free(c->value_format);
@@ -198,6 +199,10 @@ typedef struct rec {
     double min_y_text;
     double vx[64];   /* the x of each vertical ink stroke (a bullet's target line) */
     int nvx;
+    int dashed;      /* dashed strokes */
+    int rings;       /* strokes of closed paths (a hollow marker's ring) */
+    double mk_x, mk_y;  /* the centre of the rightmost small filled marker */
+    double bold_y;      /* the baseline of the last bold text (a line chart's value label) */
 } rec;
 
 static void check_pt(rec *r, double x, double y)
@@ -226,15 +231,26 @@ static void check_path(fp_canvas *c, const fp_path *p, double pad)
 static void r_fill(fp_canvas *c, const fp_path *p, uint32_t rgb, double alpha)
 {
     (void)rgb, (void)alpha;
-    ((rec *)c->ud)->fills++;
+    rec *r = c->ud;
+    r->fills++;
     check_path(c, p, 0);
+    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->el[i].op != FP_PATH_CLOSE) {
+            x0 = fmin(x0, p->el[i].x[0]), x1 = fmax(x1, p->el[i].x[0]);
+            y0 = fmin(y0, p->el[i].y[0]), y1 = fmax(y1, p->el[i].y[0]);
+        }
+    if (x1 - x0 < 8 && y1 - y0 < 8 && (x0 + x1) / 2 >= r->mk_x)
+        r->mk_x = (x0 + x1) / 2, r->mk_y = (y0 + y1) / 2;
 }
 
 static void r_stroke(fp_canvas *c, const fp_path *p, uint32_t rgb, double w, bool dashed)
 {
-    (void)dashed, (void)w;
+    (void)w;
     rec *r = c->ud;
     r->strokes++;
+    r->dashed += dashed;
+    r->rings += p->n > 0 && p->el[p->n - 1].op == FP_PATH_CLOSE;
     check_path(c, p, 0);
     if (rgb == FP_C_INK && p->n == 2 && fabs(p->el[0].x[0] - p->el[1].x[0]) < 1e-9 && r->nvx < 64)
         r->vx[r->nvx++] = p->el[0].x[0];
@@ -243,9 +259,11 @@ static void r_stroke(fp_canvas *c, const fp_path *p, uint32_t rgb, double w, boo
 static void r_text(fp_canvas *c, double x, double y, const char *s, double size, uint32_t rgb, bool bold,
                    fp_halign al, double angle)
 {
-    (void)rgb, (void)bold;
+    (void)rgb;
     rec *r = c->ud;
     r->texts++;
+    if (bold)
+        r->bold_y = y;
     r->len += (size_t)snprintf(r->all + r->len, sizeof r->all - r->len, "%s|", s);
     if (r->len >= sizeof r->all)
         r->len = sizeof r->all - 1;
@@ -512,6 +530,62 @@ static void bullet_targets_line_up(void **state)
     freechart(c);
 }
 
+/* issue 14.11: a period still in progress (the trend's last month on 15 October) is drawn hollow and reached by a
+ * dashed segment, in the line chart and in the sparkline; a finished series has neither */
+static void partial_periods_are_marked(void **state)
+{
+    (void)state;
+    static const char *const kinds[] = {"line", "sparkline"};
+    for (int k = 0; k < 2; k++) {
+        fp_chart_doc *c = sample(kinds[k]);
+        if (k == 0) {
+            free(c->options);
+            c->options = NULL; /* no dashed series of its own */
+        }
+        rec *r = draw_rec(c, 420, k ? 24 : 190);
+        int dashed = r->dashed, rings = r->rings;
+        free(r);
+        c->partial = calloc(c->ncats, sizeof *c->partial);
+        c->partial[c->ncats - 1] = true;
+        r = draw_rec(c, 420, k ? 24 : 190);
+        assert_int_equal(r->out, 0);
+        /* one dashed segment per series into the last point, one ring per hollow marker */
+        int ns = k ? 1 : (int)c->nseries;
+        if (r->dashed != dashed + ns)
+            fail_msg("%s: %d dashed strokes with a partial last period, %d without", kinds[k], r->dashed, dashed);
+        if (r->rings < rings + 1)
+            fail_msg("%s: no hollow marker for the partial period", kinds[k]);
+        free(r);
+        freechart(c);
+    }
+}
+
+/* issue 14.8: the label of a line's last value is not crossed by a line: above its point, unless the line comes
+ * steeply down into the point (then below), or the other series passes where it would stand */
+static void last_value_label_clear_of_lines(void **state)
+{
+    (void)state;
+    fp_chart_doc *c = sample("line");
+    free(c->options);
+    c->options = NULL;
+    size_t n = c->ncats;
+    /* a steep fall into the last month, the target far below: the label goes under the point */
+    c->series[0].values[n - 2] = 800e4, c->series[0].values[n - 1] = 300e4;
+    c->series[1].values[n - 2] = 100e4, c->series[1].values[n - 1] = NAN; /* the rightmost marker is the label's */
+    rec *r = draw_rec(c, 420, 190);
+    if (!(r->bold_y > r->mk_y))
+        fail_msg("the label (baseline %.1f) is above its point (%.1f) though the line comes down into it", r->bold_y,
+                 r->mk_y);
+    free(r);
+    /* a rise into the last month: above */
+    c->series[0].values[n - 2] = 300e4, c->series[0].values[n - 1] = 500e4;
+    r = draw_rec(c, 420, 190);
+    if (!(r->bold_y < r->mk_y))
+        fail_msg("the label (baseline %.1f) is below its point (%.1f) on a rise", r->bold_y, r->mk_y);
+    free(r);
+    freechart(c);
+}
+
 static void negative_values(void **state)
 {
     (void)state;
@@ -640,6 +714,8 @@ int main(void)
         cmocka_unit_test(waterfall_with_no_change),
         cmocka_unit_test(waterfall_says_when_its_axis_is_cut),
         cmocka_unit_test(bullet_targets_line_up),
+        cmocka_unit_test(partial_periods_are_marked),
+        cmocka_unit_test(last_value_label_clear_of_lines),
         cmocka_unit_test(negative_values),
         cmocka_unit_test(thirty_categories_and_long_names),
         cmocka_unit_test(many_slices),
