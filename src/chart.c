@@ -1,5 +1,6 @@
 /* chart.c — every chart kind, drawn through the canvas; see chart.h. */
 #include "chart.h"
+#include "linebreak.h"
 
 #include "theme.h"
 #include "util.h"
@@ -495,21 +496,42 @@ static void cat_label(ctx *x, const plot *p, size_t i)
         text(x, cx, p->y1 + size * 1.45, s, size, FP_C_MUTED, false, FP_HALIGN_CENTER);
         return;
     }
-    /* two lines: cut where the first line is full */
-    const char *q = s, *cut = s;
+    /* two lines: cut at the last place the line-breaking rules allow before the first line is full (Home |
+     * Office, not Home Offi | ce), or where it is full when there is none */
+    size_t n = 0, len = strlen(s);
+    fp_lb_item *it = fp_xmalloc((len + 1) * sizeof *it);
+    const char **at = fp_xmalloc((len + 2) * sizeof *at);
+    for (const char *q = s; *q;) {
+        at[n] = q;
+        uint32_t cp = fp_utf8_next(&q);
+        it[n++] = (fp_lb_item){cp, (int32_t)lround(fp_fontset_advance(x->cv->fonts, cp) * size)};
+    }
+    at[n] = s + len;
+    bool *ok = fp_xmalloc(n + 1);
+    fp_lb_breaks(it, n, ok);
+    size_t full = n, last_ok = 0;
     double acc = 0;
-    while (*q) {
-        const char *at = q;
-        double cw = fp_fontset_advance(x->cv->fonts, fp_utf8_next(&q)) * size / 1000.0;
-        if (acc + cw > p->slot - 3) {
-            cut = at;
+    for (size_t k = 0; k < n; k++) {
+        if (k > 0 && ok[k])
+            last_ok = k;
+        if (acc + it[k].w / 1000.0 > p->slot - 3) {
+            full = k;
             break;
         }
-        acc += cw;
-        cut = q;
+        acc += it[k].w / 1000.0;
     }
-    char *l1 = fp_xstrndup(s, (size_t)(cut - s));
+    size_t cutk = full < n && last_ok > 0 ? last_ok : full;
+    const char *cut = at[cutk];
+    size_t l1n = (size_t)(cut - s);
+    while (l1n > 0 && s[l1n - 1] == ' ')
+        l1n--;
+    char *l1 = fp_xstrndup(s, l1n);
+    while (*cut == ' ')
+        cut++;
     char *l2 = fit(x, cut, size, p->slot - 3);
+    free(it);
+    free(at);
+    free(ok);
     text(x, cx, p->y1 + size * 1.45, l1, size, FP_C_MUTED, false, FP_HALIGN_CENTER);
     text(x, cx, p->y1 + size * 2.65, l2, size, FP_C_MUTED, false, FP_HALIGN_CENTER);
     free(l1);
@@ -669,6 +691,38 @@ static void bars(ctx *x, bool stacked)
     zero_line(x, &p);
 }
 
+static bool partial(const ctx *x, size_t i)
+{
+    return x->c->partial && i < x->c->ncats && x->c->partial[i];
+}
+
+/* does any series' line, over the x range [x0, x1] next to category i (the segment coming into it), pass through
+ * the box y0..y1? */
+static bool label_crossed(const ctx *x, const plot *p, size_t i, double x0, double x1, double y0, double y1)
+{
+    const fp_chart_doc *c = x->c;
+    double cx = p->x0 + p->slot * ((double)i + 0.5);
+    for (size_t k = 0; k < c->nseries; k++) {
+        double b = val(x, k, i), a = i > 0 ? val(x, k, i - 1) : NAN;
+        if (isnan(b))
+            continue;
+        double yb = py(p, b), ya = isnan(a) ? yb : py(p, a), xa = cx - p->slot;
+        /* the segment's y at both ends of the box's x range (clamped to the segment) */
+        double lo = INFINITY, hi = -INFINITY;
+        for (int e = 0; e < 2; e++) {
+            double xx = fmax(xa, fmin(cx, e ? x1 : x0));
+            double t = (xx - xa) / (cx - xa);
+            double yy = ya + (yb - ya) * t;
+            lo = fmin(lo, yy), hi = fmax(hi, yy);
+        }
+        if (x1 > cx) /* the box reaches right of the point: the point itself */
+            lo = fmin(lo, yb), hi = fmax(hi, yb);
+        if (hi >= y0 && lo <= y1)
+            return true;
+    }
+    return false;
+}
+
 static void lines(ctx *x)
 {
     const fp_chart_doc *c = x->c;
@@ -687,7 +741,8 @@ static void lines(ctx *x)
         bool dashed = x->dashed == (int)s + 1;
         fp_path_clear(&x->p);
         bool pen = false;
-        size_t npts = 0, last = 0;
+        size_t npts = 0, last = 0, segs = 0;
+        double px = 0, pyy = 0;
         for (size_t i = 0; i < c->ncats; i++) {
             double v = val(x, s, i);
             if (isnan(v)) {
@@ -695,15 +750,27 @@ static void lines(ctx *x)
                 continue;
             }
             double cx = p.x0 + p.slot * ((double)i + 0.5), cy = py(&p, v);
-            if (pen)
-                fp_path_line(&x->p, cx, cy);
-            else
+            if (pen && partial(x, i)) {
+                /* into a period in progress: a dashed segment of its own, the line does not pass through it */
+                fp_path pp;
+                fp_path_init(&pp);
+                fp_path_move(&pp, px, pyy);
+                fp_path_line(&pp, cx, cy);
+                x->cv->stroke(x->cv, &pp, col, FP_CHART_LINE * 0.8, true);
+                fp_path_free(&pp);
                 fp_path_move(&x->p, cx, cy);
+            } else if (pen) {
+                fp_path_line(&x->p, cx, cy);
+                segs++;
+            } else {
+                fp_path_move(&x->p, cx, cy);
+            }
             pen = true;
             npts++;
             last = i;
+            px = cx, pyy = cy;
         }
-        if (npts > 1)
+        if (segs > 0)
             x->cv->stroke(x->cv, &x->p, col, dashed ? FP_CHART_LINE * 0.8 : FP_CHART_LINE, dashed);
         /* markers when there are few points (and always for a lone one) */
         if (c->ncats <= 24 || npts == 1)
@@ -712,10 +779,16 @@ static void lines(ctx *x)
                 if (isnan(v) || dashed)
                     continue;
                 double cx = p.x0 + p.slot * ((double)i + 0.5), cy = py(&p, v);
+                double r = c->ncats > 13 ? 1.6 : 2.2;
                 fp_path_clear(&x->p);
-                fp_path_arc(&x->p, cx, cy, c->ncats > 13 ? 1.6 : 2.2, 0, 2 * M_PI, false);
+                fp_path_arc(&x->p, cx, cy, partial(x, i) ? r + 0.6 : r, 0, 2 * M_PI, false);
                 fp_path_close(&x->p);
-                x->cv->fill(x->cv, &x->p, col, 1);
+                if (partial(x, i)) { /* hollow: not a whole period */
+                    x->cv->fill(x->cv, &x->p, FP_C_WHITE, 1);
+                    x->cv->stroke(x->cv, &x->p, col, 1.1, false);
+                } else {
+                    x->cv->fill(x->cv, &x->p, col, 1);
+                }
             }
         /* the last value of the first series, labelled */
         if (x->labels && s == 0 && npts > 0) {
@@ -724,7 +797,13 @@ static void lines(ctx *x)
             value_text(x, val(x, s, last), u, lab, sizeof lab);
             double lw = measure(x, lab, FSS);
             double tx = fmin(cx, p.x1 - lw / 2);
-            text(x, tx, cy - 5, lab, FSS, col, true, FP_HALIGN_CENTER);
+            /* above the point, or below it when a line (its own coming down into the point, or another series)
+             * would cross the label there */
+            double ty = cy - 5;
+            if (label_crossed(x, &p, last, tx - lw / 2, tx + lw / 2, ty - FSS, ty + 1) &&
+                !label_crossed(x, &p, last, tx - lw / 2, tx + lw / 2, cy + 4, cy + FSS + 5) && cy + FSS + 4 < p.y1)
+                ty = cy + FSS + 4;
+            text(x, tx, ty, lab, FSS, col, true, FP_HALIGN_CENTER);
         }
     }
     for (size_t i = 0; i < c->ncats; i++)
@@ -1367,6 +1446,7 @@ static void sparkline(ctx *x)
     fp_path_clear(&x->p);
     bool pen = false;
     double lx = pad, ly = x->h / 2;
+    size_t li = 0;
     for (size_t i = 0; i < n; i++) {
         double v = val(x, 0, i);
         if (isnan(v)) {
@@ -1375,17 +1455,33 @@ static void sparkline(ctx *x)
         }
         double px = n > 1 ? pad + step * (double)i : x->w / 2;
         double yy = x->h - pad - (v - lo) / (hi - lo) * (x->h - 2 * pad);
-        if (pen)
-            fp_path_line(&x->p, px, yy);
-        else
+        if (pen && partial(x, i)) {
+            /* a period in progress: reached by a dashed segment */
+            fp_path pp;
+            fp_path_init(&pp);
+            fp_path_move(&pp, lx, ly);
+            fp_path_line(&pp, px, yy);
+            x->cv->stroke(x->cv, &pp, series_color(0), 0.9, true);
+            fp_path_free(&pp);
             fp_path_move(&x->p, px, yy);
+        } else if (pen) {
+            fp_path_line(&x->p, px, yy);
+        } else {
+            fp_path_move(&x->p, px, yy);
+        }
         pen = true;
-        lx = px, ly = yy;
+        lx = px, ly = yy, li = i;
     }
     x->cv->stroke(x->cv, &x->p, series_color(0), 1.1, false);
     fp_path_clear(&x->p);
     fp_path_arc(&x->p, lx, ly, 1.8, 0, 2 * M_PI, false);
-    x->cv->fill(x->cv, &x->p, FP_C_BAD, 1);
+    fp_path_close(&x->p);
+    if (partial(x, li)) { /* hollow: the last period is not over */
+        x->cv->fill(x->cv, &x->p, FP_C_WHITE, 1);
+        x->cv->stroke(x->cv, &x->p, FP_C_BAD, 1, false);
+    } else {
+        x->cv->fill(x->cv, &x->p, FP_C_BAD, 1);
+    }
 }
 
 /* ---- entry points ---- */

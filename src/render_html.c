@@ -222,8 +222,13 @@ static void table(fp_buf *b, const fp_node *n)
         fp_buf_adds(b, "<tr>");
         for (size_t c = 0; c < t->ncols; c++) {
             const fp_cell *cell = &t->cells[r * t->ncols + c];
-            fp_buf_printf(b, "<td class=\"%s%s%s%s\">", align_class(&t->cols[c]),
-                          cell->tone != FP_TONE_NONE ? " " : "", tone_class(cell->tone), cell->bold ? " strong" : "");
+            /* a short cell (a name, a date, a figure) never wraps inside itself: 夏思 / 峰, 2025-09- / 27 */
+            size_t chars = 0;
+            for (const char *q = cell->text; q && *q; q++)
+                chars += ((unsigned char)*q & 0xC0) != 0x80;
+            fp_buf_printf(b, "<td class=\"%s%s%s%s%s\">", align_class(&t->cols[c]),
+                          cell->tone != FP_TONE_NONE ? " " : "", tone_class(cell->tone), cell->bold ? " strong" : "",
+                          chars <= 12 ? " nw" : "");
             text(b, cell->text);
             fp_buf_adds(b, "</td>");
         }

@@ -586,6 +586,24 @@ static void last_value_label_clear_of_lines(void **state)
     freechart(c);
 }
 
+/* issue 14.10: a category label on two lines is cut where a line may break (Home | Office), not inside a word */
+static void category_labels_break_between_words(void **state)
+{
+    (void)state;
+    fp_chart_doc *c = mk("bar", 3, 1, "money");
+    static const char *const segs[] = {"Home Office", "Corporate", "Consumer"};
+    for (size_t i = 0; i < 3; i++) {
+        cat(c, i, segs[i]);
+        c->series[0].values[i] = 1e5 * (double)(i + 1);
+    }
+    rec *r = draw_rec(c, 150, 160);
+    assert_int_equal(r->out, 0);
+    if (!strstr(r->all, "|Home|Office|"))
+        fail_msg("Home Office was not cut between its words: %s", r->all);
+    free(r);
+    freechart(c);
+}
+
 static void negative_values(void **state)
 {
     (void)state;
@@ -716,6 +734,7 @@ int main(void)
         cmocka_unit_test(bullet_targets_line_up),
         cmocka_unit_test(partial_periods_are_marked),
         cmocka_unit_test(last_value_label_clear_of_lines),
+        cmocka_unit_test(category_labels_break_between_words),
         cmocka_unit_test(negative_values),
         cmocka_unit_test(thirty_categories_and_long_names),
         cmocka_unit_test(many_slices),

@@ -225,6 +225,8 @@ static void numbers_keep_their_units(void **state)
             fail_msg("the number before 万元 is outside the no-wrap run: …%.40s…", open - 20);
     }
     assert_true(runs > 10);
+    /* issue 14.10: short cells (names, dates) do not wrap inside themselves on a phone */
+    assert_contains(html, " nw\">陈立峰</td>");
     /* issue 14.2: a closing mark before another mark is set narrower, as in the PDF (万元）。) */
     assert_contains(html, ".hw{letter-spacing:-.25em}");
     assert_contains(html, "<span class=\"hw\">）</span>。");
