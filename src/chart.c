@@ -945,7 +945,9 @@ static void waterfall(ctx *x)
         double st = a.step;
         p.a.lo = floor(floor_v / st) * st;
         p.a.step = st;
-        p.a.n = (int)ceil((p.a.hi - p.a.lo) / st - 1e-9);
+        /* up to the highest level reached and a little room, not to the top of the axis from zero that the
+         * layout made (16.2M to 20M in steps of 0.2M: nineteen gridlines) */
+        p.a.n = (int)ceil((hi + (hi - floor_v) * 0.08 - p.a.lo) / st - 1e-9);
         if (p.a.n < 1 || p.a.n > 40) { /* a degenerate range: back to an axis from zero */
             p.a = nice_axis(x->c->en, 0, hi, 4, c->value_format);
             floor_v = 0;
