@@ -191,3 +191,14 @@ size_t fp_linebreak(const fp_lb_item *it, size_t n, int64_t max_w, fp_lb_line *l
     free(ok);
     return nl;
 }
+
+bool fp_lb_closing_mark(uint32_t c)
+{
+    return c == 0xFF0C || c == 0x3002 || c == 0x3001 || c == 0xFF1B || c == 0xFF1A || c == 0xFF09 || c == 0x300D ||
+           c == 0x300F || c == 0x300B || c == 0x3011 || c == 0x3009;
+}
+
+bool fp_lb_opening_mark(uint32_t c)
+{
+    return c == 0xFF08 || c == 0x300C || c == 0x300E || c == 0x300A || c == 0x3010 || c == 0x3008;
+}

@@ -35,6 +35,10 @@ void fp_lb_breaks(const fp_lb_item *items, size_t n, bool *ok);
 /* How many code points of cp[0..n) a number and its unit take when cp starts a number followed by a
  * unit ("98.31万元。" -> 7), 0 otherwise. */
 size_t fp_lb_number_unit(const uint32_t *cp, size_t n);
+/* Full-width punctuation by where its mark sits, for punctuation adjustment (标点挤压): a closing mark's in the
+ * left half of its em (，。、；：）」』》】〉), an opening mark's in the right half (（「『《【〈). */
+bool fp_lb_closing_mark(uint32_t cp);
+bool fp_lb_opening_mark(uint32_t cp);
 /* Breaks items into lines no wider than max_w. lines must have room for n + 1 entries; returns how
  * many were used (at least 1, even for no items). */
 size_t fp_linebreak(const fp_lb_item *items, size_t n, int64_t max_w, fp_lb_line *lines);

@@ -31,17 +31,6 @@ static void esc_n(fp_buf *b, const char *s, size_t len)
     free(t);
 }
 
-static bool close_mark(uint32_t c)
-{
-    return c == 0xFF0C || c == 0x3002 || c == 0x3001 || c == 0xFF1B || c == 0xFF1A || c == 0xFF09 || c == 0x300D ||
-           c == 0x300F || c == 0x300B || c == 0x3011 || c == 0x3009;
-}
-
-static bool open_mark(uint32_t c)
-{
-    return c == 0xFF08 || c == 0x300C || c == 0x300E || c == 0x300A || c == 0x3010 || c == 0x3008;
-}
-
 /* text of the body: escaped, and a number with its unit or measure word (98.31万元, 4.5个百分点, 78 天) kept
  * on one line, as the PDF keeps it (linebreak.c decides what a unit is) */
 static void text(fp_buf *b, const char *s)
@@ -57,7 +46,8 @@ static void text(fp_buf *b, const char *s)
     size_t done = 0; /* bytes written */
     for (size_t i = 0; i < n; i++) {
         /* 标点挤压, as the PDF does it: a closing mark before another mark is set at half width */
-        if (i + 1 < n && close_mark(cp[i]) && (close_mark(cp[i + 1]) || open_mark(cp[i + 1]))) {
+        if (i + 1 < n && fp_lb_closing_mark(cp[i]) &&
+            (fp_lb_closing_mark(cp[i + 1]) || fp_lb_opening_mark(cp[i + 1]))) {
             esc_n(b, s + done, at[i] - done);
             fp_buf_adds(b, "<span class=\"hw\">");
             esc_n(b, s + at[i], at[i + 1] - at[i]);
@@ -95,7 +85,8 @@ static void css_colors(fp_buf *b)
 static const char CSS[] =
     "*{box-sizing:border-box}"
     "html{-webkit-text-size-adjust:100%}"
-    "body{margin:0;background:#eef1f4;color:var(--ink);text-autospace:normal;font:15px/1.7 \"PingFang SC\",\"Hiragino Sans GB\","
+    "body{margin:0;background:#eef1f4;color:var(--ink);text-autospace:normal;"
+    "font:15px/1.7 \"PingFang SC\",\"Hiragino Sans GB\","
     "\"Microsoft YaHei\",\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"WenQuanYi Micro Hei\",sans-serif}"
     ".report{max-width:900px;margin:24px auto;background:#fff;padding:40px 48px 32px;"
     "box-shadow:0 1px 4px rgba(0,0,0,.08)}"
@@ -111,7 +102,8 @@ static const char CSS[] =
     "p{margin:8px 0}"
     "ul,ol{margin:8px 0;padding-left:1.6em}"
     "li{margin:3px 0}"
-    ".good{color:var(--good)}.warn{color:var(--warn)}.bad{color:var(--bad)}.muted{color:var(--muted)}.nw{white-space:nowrap}.hw{letter-spacing:-.25em}"
+    ".good{color:var(--good)}.warn{color:var(--warn)}.bad{color:var(--bad)}.muted{color:var(--muted)}"
+    ".nw{white-space:nowrap}.hw{letter-spacing:-.25em}"
     ".accent{color:var(--accent)}"
     ".kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(180px,1fr));gap:12px;margin:14px 0}"
     ".kpi{border:1px solid var(--line);border-radius:6px;padding:12px 14px;background:#fff}"

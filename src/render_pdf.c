@@ -654,19 +654,6 @@ typedef struct styled {
     size_t n, cap;
 } styled;
 
-/* full-width punctuation whose mark sits in the left half of its em (，。、；：）」』》】〉) */
-static bool close_punct(uint32_t c)
-{
-    return c == 0xFF0C || c == 0x3002 || c == 0x3001 || c == 0xFF1B || c == 0xFF1A || c == 0xFF09 || c == 0x300D ||
-           c == 0x300F || c == 0x300B || c == 0x3011 || c == 0x3009;
-}
-
-/* full-width punctuation whose mark sits in the right half (（「『《【〈) */
-static bool open_punct(uint32_t c)
-{
-    return c == 0xFF08 || c == 0x300C || c == 0x300E || c == 0x300A || c == 0x3010 || c == 0x3008;
-}
-
 /* Han ideographs, as clreq counts them for Han–Western spacing (not punctuation, not kana) */
 static bool han(uint32_t c)
 {
@@ -707,7 +694,7 @@ static void st_add(styled *s, const char *text, bool bold, fp_tone tone, double 
             /* 标点挤压: two marks side by side (）。 ）； ：「 」（) keep a quarter of an em of blank between their
              * inks, not the em or so that two full-width cells leave; the first mark gives up the difference */
             int a0, a1, b0, b1;
-            if (close_punct(a) && (close_punct(c) || open_punct(c)) && !s->gap[s->n - 1] &&
+            if (fp_lb_closing_mark(a) && (fp_lb_closing_mark(c) || fp_lb_opening_mark(c)) && !s->gap[s->n - 1] &&
                 fp_fontset_ink_x(p->fonts, a, &a0, &a1) && fp_fontset_ink_x(p->fonts, c, &b0, &b1)) {
                 int blank = (fp_fontset_advance(p->fonts, a) - a1) + b0;
                 int cut = blank - 250;

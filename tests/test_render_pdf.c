@@ -23,6 +23,7 @@
 #define EPOCH "1793577600" /* 2026-11-02 */
 
 static char *tmp;
+static char *demo_txt[7]; /* the text layers of DEMO_DOCS, made once (demo_text) */
 
 static int setup(void **state)
 {
@@ -38,6 +39,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    for (size_t d = 0; d < sizeof demo_txt / sizeof *demo_txt; d++)
+        free(demo_txt[d]);
     tu_rmrf(tmp);
     free(tmp);
     return 0;
@@ -543,31 +546,44 @@ static void subset_tags_follow_the_subset(void **state)
     free(ta), free(tb), free(tc), free(a), free(b), free(c);
 }
 
+/* seven demo documents, every kind, finished and in progress; their text layers (pdftotext), made once */
+static const char *const DEMO_DOCS[] = {
+    "--template monthly --data samples/demo --period 2026-10 --team 华东一组 --as-of 2026-10-31 "
+    "--notes samples/notes/华东一组-2026-10.md",
+    "--template monthly --data samples/demo --period 2026-10 --as-of 2026-10-15",
+    "--template weekly --data samples/demo --period 2026-W43 --team 华南一组 --as-of 2026-10-31",
+    "--template annual --data samples/demo --period 2025 --team 华北一组 --as-of 2026-10-31",
+    "--template rollup --data samples/demo --period 2026-10 --as-of 2026-10-31",
+    "--template retrospective --data samples/demo --period 2026-Q3 --team 华东一组 --as-of 2026-10-31",
+    "--template self-review --data samples/demo --period 2025 --rep 陈立峰 --as-of 2026-10-31",
+};
+#define NDEMO (sizeof DEMO_DOCS / sizeof *DEMO_DOCS)
+_Static_assert(NDEMO == sizeof demo_txt / sizeof *demo_txt, "one text layer per demo document");
+
+static const char *demo_text(size_t d)
+{
+    if (!demo_txt[d]) {
+        char dir[32];
+        snprintf(dir, sizeof dir, "demo-%zu", d);
+        char *pdf = render(DEMO_DOCS[d], dir, NULL);
+        int rc;
+        demo_txt[d] = sh("pdftotext -enc UTF-8 '%s' -", pdf, &rc, NULL);
+        assert_int_equal(rc, 0);
+        free(pdf);
+    }
+    return demo_txt[d];
+}
+
 /* issue 14.1: in every demo document, no line of the PDF ends with a number whose unit or measure word starts
  * the next line (98.31 / 万元, 逾期 78 / 天, 4 / 次) */
 static void numbers_never_part_from_their_units(void **state)
 {
     (void)state;
-    static const char *const docs[] = {
-        "--template monthly --data samples/demo --period 2026-10 --team 华东一组 --as-of 2026-10-31 "
-        "--notes samples/notes/华东一组-2026-10.md",
-        "--template monthly --data samples/demo --period 2026-10 --as-of 2026-10-15",
-        "--template weekly --data samples/demo --period 2026-W43 --team 华南一组 --as-of 2026-10-31",
-        "--template annual --data samples/demo --period 2025 --team 华北一组 --as-of 2026-10-31",
-        "--template rollup --data samples/demo --period 2026-10 --as-of 2026-10-31",
-        "--template retrospective --data samples/demo --period 2026-Q3 --team 华东一组 --as-of 2026-10-31",
-        "--template self-review --data samples/demo --period 2025 --rep 陈立峰 --as-of 2026-10-31",
-    };
     static const char *const units[] = {"万元", "亿元", "元", "万", "亿", "%", "个百分点", "天", "家", "次", "笔",
                                         "个", "人", "项", NULL};
     int lines = 0;
-    for (size_t d = 0; d < sizeof docs / sizeof *docs; d++) {
-        char dir[32];
-        snprintf(dir, sizeof dir, "units-%zu", d);
-        char *pdf = render(docs[d], dir, NULL);
-        int rc;
-        char *txt = sh("pdftotext -enc UTF-8 '%s' -", pdf, &rc, NULL);
-        assert_int_equal(rc, 0);
+    for (size_t d = 0; d < NDEMO; d++) {
+        char *txt = strdup(demo_text(d));
         char *save = NULL, *prev = NULL;
         for (char *l = strtok_r(txt, "\n", &save); l; prev = l, l = strtok_r(NULL, "\n", &save)) {
             lines++;
@@ -584,11 +600,10 @@ static void numbers_never_part_from_their_units(void **state)
                 if (u >= 6 && han_follows)
                     continue;
                 fail_msg("%s: a line ends with a number and the next starts with its unit:\n  %s\n  %s",
-                             docs[d], prev, l);
+                             DEMO_DOCS[d], prev, l);
             }
         }
         free(txt);
-        free(pdf);
     }
     assert_true(lines > 300);
 }
@@ -702,23 +717,8 @@ static bool is_han(uint32_t c)
 static void han_western_spacing(void **state)
 {
     (void)state;
-    static const char *const docs[] = {
-        "--template monthly --data samples/demo --period 2026-10 --team 华东一组 --as-of 2026-10-31 "
-        "--notes samples/notes/华东一组-2026-10.md",
-        "--template monthly --data samples/demo --period 2026-10 --as-of 2026-10-15",
-        "--template weekly --data samples/demo --period 2026-W43 --team 华南一组 --as-of 2026-10-31",
-        "--template annual --data samples/demo --period 2025 --team 华北一组 --as-of 2026-10-31",
-        "--template rollup --data samples/demo --period 2026-10 --as-of 2026-10-31",
-        "--template retrospective --data samples/demo --period 2026-Q3 --team 华东一组 --as-of 2026-10-31",
-        "--template self-review --data samples/demo --period 2025 --rep 陈立峰 --as-of 2026-10-31",
-    };
-    for (size_t d = 0; d < sizeof docs / sizeof *docs; d++) {
-        char dir[32];
-        snprintf(dir, sizeof dir, "space-%zu", d);
-        char *pdf = render(docs[d], dir, NULL);
-        int rc;
-        char *txt = sh("pdftotext -enc UTF-8 '%s' -", pdf, &rc, NULL);
-        assert_int_equal(rc, 0);
+    for (size_t d = 0; d < NDEMO; d++) {
+        const char *txt = demo_text(d);
         if (d == 0) {
             assert_contains(txt, "华东一组实现销售额 544.67 万元，成交订单 106 笔");
             assert_contains(txt, "期间：2026 年 10 月 1 日至 2026 年 10 月 31 日");
@@ -741,15 +741,13 @@ static void han_western_spacing(void **state)
             if (is_han(a) && q[l1] == ' ') {
                 uint32_t b = cp_at(q + l1 + 1, &l2);
                 if (is_han(b))
-                    fail_msg("%s: a space between two Chinese characters: …%.30s…", docs[d], q);
+                    fail_msg("%s: a space between two Chinese characters: …%.30s…", DEMO_DOCS[d], q);
             }
             q += l1;
             }
             if (*q == '\n')
                 q++;
         }
-        free(txt);
-        free(pdf);
     }
 }
 
