@@ -645,7 +645,7 @@ static bool section_title(const char *l)
 }
 
 /* issue 14.4: no page of a demo document ends with a section heading, and no page starts with a table's
- * totals row (合计 / Total) on its own */
+ * totals row (合计 / Total) on its own; issue 14.5: no last page holds only a few lines */
 static void headings_keep_with_what_follows(void **state)
 {
     (void)state;
@@ -673,9 +673,11 @@ static void headings_keep_with_what_follows(void **state)
         char *txt = sh("pdftotext -enc UTF-8 '%s' -", pdf, &rc, NULL);
         assert_int_equal(rc, 0);
         char **v;
-        int n;
+        int n, last_n = 0, npg = 0;
         for (int pg = 0; (v = page_lines(txt, pg, &n)) != NULL; pg++) {
             pages++;
+            npg++;
+            last_n = n - (pg > 0 ? 1 : 0); /* without the running header */
             if (n > 0 && section_title(v[n - 1]))
                 fail_msg("%s: page %d ends with the heading \"%s\"", docs[d], pg + 1, v[n - 1]);
             /* the running header is the first line from page 2 on */
@@ -686,6 +688,9 @@ static void headings_keep_with_what_follows(void **state)
                 free(v[i]);
             free(v);
         }
+        /* issue 14.5: no last page with a heading and a line or two (the company review's eighth page) */
+        if (npg > 1 && last_n <= 3)
+            fail_msg("%s: the last of %d pages holds %d line(s)", docs[d], npg, last_n);
         free(txt);
         free(pdf);
     }
