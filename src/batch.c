@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -75,7 +76,8 @@ static void one(int i, void *arg)
     fp_report rep;
     fp_error err = {0};
     if (fp_report_make(&req, &rep, &err) == FP_OK) {
-        snprintf(it->base, sizeof it->base, "%s", rep.base);
+        /* the file name is the one fp_batch_run chose for this scope (unique in the run), not rep.base */
+        snprintf(rep.base, sizeof rep.base, "%s", it->base);
         it->title = fp_xstrdup(rep.title);
         it->sales = rep.sales;
         it->orders = rep.orders;
@@ -242,6 +244,50 @@ static void index_html(const fp_batch_req *r, const fp_batch_result *res, fp_buf
     fp_buf_adds(b, "</p>\n</body>\n</html>\n");
 }
 
+static uint32_t fnv1a(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* the file names of the scopes names[0..ns) and of the roll-up (bases[ns]): <scope>-<period>, made safe; names
+ * that come out alike (KA/大客户组, KA:大客户组, KA_大客户组; .华东一组 and 华东一组; letters that differ only in case,
+ * which some file systems do not tell apart) each get a tag from their own name, so they stay apart and keep
+ * their names from run to run */
+static fp_status unique_bases(const fp_batch_req *r, const char *const *names, size_t ns, char (*bases)[200],
+                              fp_error *err)
+{
+    fp_query q = {.scope = r->by, .period = r->period};
+    for (size_t i = 0; i < ns; i++) {
+        q.name = names[i];
+        fp_report_base(&q, bases[i], sizeof bases[i]);
+    }
+    fp_query co = {.scope = FP_SCOPE_COMPANY, .period = r->period};
+    fp_report_base(&co, bases[ns], sizeof bases[ns]);
+    bool *clash = fp_xcalloc(ns + 1, sizeof *clash);
+    for (size_t i = 0; i <= ns; i++)
+        for (size_t j = i + 1; j <= ns; j++)
+            if (!strcasecmp(bases[i], bases[j]))
+                clash[i] = clash[j] = true;
+    for (size_t i = 0; i < ns; i++) /* the roll-up keeps its name; a team called 全公司 moves aside */
+        if (clash[i]) {
+            char tag[16];
+            snprintf(tag, sizeof tag, "%04x", (unsigned)(fnv1a(names[i]) & 0xFFFF));
+            q.name = names[i];
+            fp_report_base_tagged(&q, tag, bases[i], sizeof bases[i]);
+        }
+    free(clash);
+    for (size_t i = 0; i <= ns; i++)
+        for (size_t j = i + 1; j <= ns; j++)
+            if (!strcasecmp(bases[i], bases[j]))
+                return fp_fail(err, FP_ERR_INPUT, "the %s \"%s\" and the %s \"%s\" would both be written as "
+                               "%s.pdf; rename one of them in the data", fp_scope_kind_name(r->by), names[i],
+                               j == ns ? "roll-up" : fp_scope_kind_name(r->by), j == ns ? "全公司" : names[j], bases[i]);
+    return FP_OK;
+}
+
 fp_status fp_batch_run(const fp_batch_req *r, fp_batch_result *res, fp_error *err)
 {
     memset(res, 0, sizeof *res);
@@ -278,9 +324,26 @@ fp_status fp_batch_run(const fp_batch_req *r, fp_batch_result *res, fp_error *er
         it->rollup = true;
         it->scope = fp_xstrdup("");
     }
+    /* every scope's file name, over all shards, so that every shard names a scope alike */
+    char(*bases)[200] = fp_xcalloc(ns + 1, sizeof *bases);
+    st = unique_bases(r, names, ns, bases, err);
+    if (st != FP_OK) {
+        free(bases);
+        free(names);
+        free(res->items);
+        res->items = NULL;
+        res->n = 0;
+        return st;
+    }
+    if (res->n == 1) /* the roll-up */
+        snprintf(res->items[0].base, sizeof res->items[0].base, "%s", bases[ns]);
     for (size_t i = 0; i < ns; i++)
-        if ((int)(i % (size_t)r->shard_n) == r->shard_k - 1)
-            res->items[res->n++].scope = fp_xstrdup(names[i]);
+        if ((int)(i % (size_t)r->shard_n) == r->shard_k - 1) {
+            fp_batch_item *it = &res->items[res->n++];
+            it->scope = fp_xstrdup(names[i]);
+            snprintf(it->base, sizeof it->base, "%s", bases[i]);
+        }
+    free(bases);
     free(names);
     for (size_t i = 0; i < res->n; i++)
         res->items[i].attainment = res->items[i].mom = NAN;

@@ -17,10 +17,18 @@
 
 void fp_report_base(const fp_query *q, char *out, size_t n)
 {
-    char label[32], base[300];
+    fp_report_base_tagged(q, NULL, out, n);
+}
+
+void fp_report_base_tagged(const fp_query *q, const char *tag, char *out, size_t n)
+{
+    char label[32], scope[200];
     fp_period_label(&q->period, label, sizeof label);
-    snprintf(base, sizeof base, "%s-%s", q->scope == FP_SCOPE_COMPANY || !q->name ? "全公司" : q->name, label);
-    fp_safe_name(base, out, n);
+    /* the scope is shortened, never the period: <scope>[~tag]-<period> in at most 120 bytes */
+    size_t room = 120 - strlen(label) - 1 - (tag ? strlen(tag) + 1 : 0);
+    fp_safe_name(q->scope == FP_SCOPE_COMPANY || !q->name ? "全公司" : q->name, scope,
+                 room + 1 < sizeof scope ? room + 1 : sizeof scope);
+    snprintf(out, n, "%s%s%s-%s", scope, tag ? "~" : "", tag ? tag : "", label);
 }
 
 fp_status fp_report_make(const fp_report_req *r, fp_report *out, fp_error *err)

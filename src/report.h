@@ -49,6 +49,8 @@ fp_status fp_report_make(const fp_report_req *r, fp_report *out, fp_error *err);
 void fp_report_free(fp_report *r);
 /* <scope>-<period> for a query, made safe for a file name (全公司 for the company) */
 void fp_report_base(const fp_query *q, char *out, size_t n);
+/* The same with a tag after the scope (<scope>~<tag>-<period>), for scopes whose names clean up alike. */
+void fp_report_base_tagged(const fp_query *q, const char *tag, char *out, size_t n);
 /* the fonts fupan ships (fonts/ found as paths.h says) */
 fp_status fp_fonts_default(fp_fontset **out, fp_error *err);
 /* the report date and PDF creation time: SOURCE_DATE_EPOCH when set (reproducible files), else today */

@@ -314,6 +314,80 @@ static void read_only_output(void **state)
     free(out), free(err), free(err2);
 }
 
+/* a copy of the demo data with the teams renamed (sed expressions over every CSV file); returns its folder */
+static char *renamed_demo(const char *name, const char *sed)
+{
+    char *d = malloc(strlen(tmp) + strlen(name) + 2);
+    sprintf(d, "%s/%s", tmp, name);
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "cp -r '%s/samples/demo' '%s' && cd '%s' && sed -i %s *.csv", tu_src(), d, d, sed);
+    assert_int_equal(system(cmd), 0);
+    return d;
+}
+
+/* issue 15.1: teams whose names clean up to one file name (KA/大客户组, KA:大客户组, KA_大客户组; .华东一组 and
+ * 华东一组) each get their own files, stable from run to run, and every checksum of the manifest is its file's */
+static void scope_names_that_collide_get_their_own_files(void **state)
+{
+    (void)state;
+    char *d = renamed_demo("clash", "-e 's/华东二组/KA\\/大客户组/g' -e 's/华北一组/KA:大客户组/g' "
+                                    "-e 's/华南一组/KA_大客户组/g' -e 's/西南一组/.华东一组/g'");
+    char args[2048], *out, *err;
+    snprintf(args, sizeof args, "--template monthly --data '%s' --period 2026-10 --as-of 2026-10-31 --rollup rollup "
+             "--quiet --out '%s/clash-out'", d, tmp);
+    assert_int_equal(batch(args, &out, &err), 0);
+    char cmd[2048], *ls;
+    snprintf(cmd, sizeof cmd, "(cd '%s/clash-out' && ls *.pdf | wc -l && ls *.html | grep -vc '^index' && "
+             "python3 -c 'import json,hashlib; m=json.load(open(\"manifest.json\")); "
+             "bad=[f[\"name\"] for i in m[\"items\"] for f in i[\"files\"] "
+             "if hashlib.sha256(open(f[\"name\"],\"rb\").read()).hexdigest()!=f[\"sha256\"]]; "
+             "names=[f[\"name\"] for i in m[\"items\"] for f in i[\"files\"]]; "
+             "print(len(bad), len(names), len(set(n.lower() for n in names)))')", tmp);
+    assert_int_equal(tu_run(cmd, &ls, NULL), 0);
+    /* six scopes (five teams and the roll-up): six PDFs, six reports in HTML, no checksum wrong, twelve names */
+    assert_string_equal(ls, "6\n6\n0 12 12\n");
+    free(ls);
+    free(out);
+    free(err);
+    /* the same run again gives the same names */
+    snprintf(args, sizeof args, "--template monthly --data '%s' --period 2026-10 --as-of 2026-10-31 --rollup rollup "
+             "--quiet --out '%s/clash-again'", d, tmp);
+    assert_int_equal(batch(args, &out, &err), 0);
+    snprintf(cmd, sizeof cmd, "cd '%s' && diff <(ls clash-out) <(ls clash-again) >/dev/null && echo same", tmp);
+    char *same;
+    char bash[2300];
+    snprintf(bash, sizeof bash, "bash -c \"%s\"", cmd);
+    assert_int_equal(tu_run(bash, &same, NULL), 0);
+    assert_string_equal(same, "same\n");
+    free(same);
+    free(out);
+    free(err);
+    free(d);
+}
+
+/* issue 15.2: a long team name is shortened, never the period: two periods of one long-named team are two files */
+static void long_scope_names_keep_the_period(void **state)
+{
+    (void)state;
+    char *d = renamed_demo("long", "-e 's/华东二组/华东二组超长名称的团队用于测试文件名截断规则是否保留期间信息不被截断的销售团队名称/g'");
+    for (int m = 9; m <= 10; m++) {
+        char args[2048], *out, *err;
+        snprintf(args, sizeof args, "--template monthly --data '%s' --period 2026-%02d --as-of 2026-10-31 --quiet "
+                 "--out '%s/long-out'", d, m, tmp);
+        assert_int_equal(batch(args, &out, &err), 0);
+        free(out);
+        free(err);
+    }
+    char cmd[1024], *ls;
+    snprintf(cmd, sizeof cmd, "cd '%s/long-out' && ls | grep 超长 | sort", tmp);
+    assert_int_equal(tu_run(cmd, &ls, NULL), 0);
+    assert_int_equal(count(ls, "-2026-09.pdf\n"), 1);
+    assert_int_equal(count(ls, "-2026-10.pdf\n"), 1);
+    assert_int_equal(count(ls, "-2026-09.html\n"), 1);
+    free(ls);
+    free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -323,6 +397,8 @@ int main(void)
         cmocka_unit_test(interrupted_runs_stay_consistent),
         cmocka_unit_test(full_disk),
         cmocka_unit_test(read_only_output),
+        cmocka_unit_test(scope_names_that_collide_get_their_own_files),
+        cmocka_unit_test(long_scope_names_keep_the_period),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
