@@ -7,7 +7,10 @@
 #include "pool.h"
 #include "value.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <sys/file.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -288,6 +291,9 @@ static fp_status unique_bases(const fp_batch_req *r, const char *const *names, s
     return FP_OK;
 }
 
+static fp_status lock_out(const fp_batch_req *r, int *fd, fp_error *err);
+static fp_status batch_locked(const fp_batch_req *r, fp_batch_result *res, fp_error *err);
+
 fp_status fp_batch_run(const fp_batch_req *r, fp_batch_result *res, fp_error *err)
 {
     memset(res, 0, sizeof *res);
@@ -314,6 +320,77 @@ fp_status fp_batch_run(const fp_batch_req *r, fp_batch_result *res, fp_error *er
         st = fp_make_dir(r->out, err);
     if (st != FP_OK)
         return st;
+    /* the manifest and the index, named by the shard when there are several */
+    if (r->shard_n > 1) {
+        snprintf(res->manifest, sizeof res->manifest, "manifest-%d-of-%d.json", r->shard_k, r->shard_n);
+        snprintf(res->index, sizeof res->index, "index-%d-of-%d.html", r->shard_k, r->shard_n);
+    } else {
+        snprintf(res->manifest, sizeof res->manifest, "manifest.json");
+        snprintf(res->index, sizeof res->index, "index.html");
+    }
+    int lock = -1;
+    if ((st = lock_out(r, &lock, err)) != FP_OK)
+        return st;
+    st = batch_locked(r, res, err);
+    /* the pid goes (a finished folder is the same bytes from run to run), then the lock with the descriptor */
+    if (ftruncate(lock, 0) != 0) {
+        /* an empty lock file is only tidier */
+    }
+    close(lock);
+    return st;
+}
+
+/* One batch at a time writes a folder (one per shard: the shards of one run write side by side): a lock file
+ * held with flock, which the kernel lets go when the process ends however it ends, so a dead run never blocks
+ * the next. The lock holds the pid, for the message. */
+static fp_status lock_out(const fp_batch_req *r, int *fd, fp_error *err)
+{
+    char name[64], path[4400];
+    if (r->shard_n > 1)
+        snprintf(name, sizeof name, ".fupan.shard-%d-of-%d.lock", r->shard_k, r->shard_n);
+    else
+        snprintf(name, sizeof name, ".fupan.lock");
+    snprintf(path, sizeof path, "%s/%s", r->out, name);
+    *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (*fd < 0)
+        return fp_fail(err, FP_ERR_IO, "%s: cannot make the lock file: %s", path, strerror(errno));
+    if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        char pid[32] = "";
+        ssize_t k = pread(*fd, pid, sizeof pid - 1, 0);
+        pid[k > 0 ? k : 0] = 0;
+        pid[strcspn(pid, "\n")] = 0;
+        close(*fd);
+        *fd = -1;
+        char shard[48] = "";
+        if (r->shard_n > 1)
+            snprintf(shard, sizeof shard, " as the same shard (%d/%d)", r->shard_k, r->shard_n);
+        if (e == EWOULDBLOCK)
+            return fp_fail(err, FP_ERR_INPUT, "another fupan batch (pid %s) is writing to %s%s; wait for it to "
+                           "finish, or write to another folder", *pid ? pid : "?", r->out, shard);
+        return fp_fail(err, FP_ERR_IO, "%s: cannot lock: %s", path, strerror(e));
+    }
+    char pid[32];
+    int len = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    if (ftruncate(*fd, 0) != 0 || pwrite(*fd, pid, (size_t)len, 0) != len) {
+        /* the lock holds without the pid; only the message would lack it */
+    }
+    return FP_OK;
+}
+
+static fp_status batch_locked(const fp_batch_req *r, fp_batch_result *res, fp_error *err)
+{
+    fp_status st;
+    /* what a killed run left: its temporary files go, and the manifest and index of the run before are
+     * withdrawn until this one writes its own, so that no manifest ever describes files it did not list */
+    fp_sweep_temps(r->out);
+    char old[4400];
+    snprintf(old, sizeof old, "%s/%s", r->out, res->manifest);
+    if (unlink(old) != 0 && errno != ENOENT)
+        return fp_fail(err, FP_ERR_IO, "%s: cannot replace it: %s", old, strerror(errno));
+    snprintf(old, sizeof old, "%s/%s", r->out, res->index);
+    if (unlink(old) != 0 && errno != ENOENT)
+        return fp_fail(err, FP_ERR_IO, "%s: cannot replace it: %s", old, strerror(errno));
     size_t ns;
     const char **names = fp_batch_scopes(r->ds, r->by, &ns);
     /* this shard's share; the roll-up goes with the first shard */
@@ -354,14 +431,6 @@ fp_status fp_batch_run(const fp_batch_req *r, fp_batch_result *res, fp_error *er
     for (size_t i = 0; i < res->n; i++) {
         res->interrupted += res->items[i].interrupted;
         res->failed += !res->items[i].ok && !res->items[i].interrupted;
-    }
-    /* the manifest and the index, named by the shard when there are several */
-    if (r->shard_n > 1) {
-        snprintf(res->manifest, sizeof res->manifest, "manifest-%d-of-%d.json", r->shard_k, r->shard_n);
-        snprintf(res->index, sizeof res->index, "index-%d-of-%d.html", r->shard_k, r->shard_n);
-    } else {
-        snprintf(res->manifest, sizeof res->manifest, "manifest.json");
-        snprintf(res->index, sizeof res->index, "index.html");
     }
     fp_buf m, ix;
     fp_buf_init(&m);

@@ -3,7 +3,9 @@
 
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,7 +92,7 @@ fp_status fp_write_atomic(const char *dir, const char *name, const void *data, s
 {
     char tmp[4096], final[4096];
     if ((size_t)snprintf(final, sizeof final, "%s/%s", dir, name) >= sizeof final ||
-        (size_t)snprintf(tmp, sizeof tmp, "%s/.fupan-XXXXXX", dir) >= sizeof tmp)
+        (size_t)snprintf(tmp, sizeof tmp, "%s/.fupan-%ld-XXXXXX", dir, (long)getpid()) >= sizeof tmp)
         return fp_fail(err, FP_ERR_USAGE, "%s/%s: the path is too long", dir, name);
     int fd = mkstemp(tmp);
     if (fd < 0)
@@ -127,4 +129,30 @@ fp_status fp_write_atomic(const char *dir, const char *name, const void *data, s
         return fp_fail(err, FP_ERR_IO, "%s: cannot put the file in place: %s", final, strerror(e));
     }
     return FP_OK;
+}
+
+size_t fp_sweep_temps(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        /* .fupan-<pid>-XXXXXX, written by fp_write_atomic of a process that is gone */
+        if (strncmp(e->d_name, ".fupan-", 7) != 0)
+            continue;
+        char *end;
+        long pid = strtol(e->d_name + 7, &end, 10);
+        if (end == e->d_name + 7 || *end != '-' || pid <= 0)
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue; /* alive (or not ours to ask about) */
+        char path[4400];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (unlink(path) == 0)
+            n++;
+    }
+    closedir(d);
+    return n;
 }

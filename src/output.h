@@ -22,4 +22,8 @@ fp_status fp_write_atomic(const char *dir, const char *name, const void *data, s
 /* Creates dir (and its parents) when missing. */
 fp_status fp_make_dir(const char *dir, fp_error *err);
 
+/* Removes the temporary files (.fupan-<pid>-…) that fp_write_atomic left in dir when its process died (killed
+ * half-way); files of processes still alive are left. Returns how many it removed. */
+size_t fp_sweep_temps(const char *dir);
+
 #endif

@@ -388,6 +388,101 @@ static void long_scope_names_keep_the_period(void **state)
     free(d);
 }
 
+/* issue 15.3: two batches into one folder: the second refuses, naming the first's pid, while the first runs; a lock
+ * left by a process that is gone does not block */
+static void one_batch_at_a_time_per_folder(void **state)
+{
+    (void)state;
+    char cmd[4096], *out, *err;
+    /* the first: every rep, one job, in the background; paused (SIGSTOP) as soon as it holds the lock, so that
+     * the second surely starts while it runs; then let go */
+    snprintf(cmd, sizeof cmd, "cd '%s' && (SOURCE_DATE_EPOCH=1793577600 '%s' batch --template monthly --data samples/demo "
+             "--by rep --period 2026-10 --as-of 2026-10-31 --jobs 1 --quiet --out '%s/locked' & p=$!; echo $p > "
+             "'%s/first.pid'; i=0; while ! grep -qx \"$p\" '%s/locked/.fupan.lock' 2>/dev/null; do i=$((i+1)); "
+             "[ $i -gt 2000 ] && { echo never-locked; break; }; sleep 0.002; done; kill -STOP $p; "
+             "SOURCE_DATE_EPOCH=1793577600 '%s' batch --template monthly --data samples/demo --period 2026-10 "
+             "--as-of 2026-10-31 --quiet --out '%s/locked'; echo \"second=$?\"; kill -CONT $p; wait $p; "
+             "echo \"first=$?\")",
+             tu_src(), tu_bin(), tmp, tmp, tmp, tu_bin(), tmp);
+    tu_run(cmd, &out, &err);
+    assert_not_contains(out, "never-locked");
+    assert_contains(out, "second=1");
+    assert_contains(out, "first=0");
+    assert_contains(err, "another fupan batch");
+    char p[1024];
+    snprintf(p, sizeof p, "%s/first.pid", tmp);
+    char *pid = tu_read(p);
+    pid[strcspn(pid, "\n")] = 0;
+    assert_contains(err, pid);
+    free(pid);
+    /* the first finished whole: every checksum of its manifest matches */
+    snprintf(cmd, sizeof cmd, "cd '%s/locked' && python3 -c 'import json,hashlib; m=json.load(open(\"manifest.json\")); "
+             "print(sum(hashlib.sha256(open(f[\"name\"],\"rb\").read()).hexdigest()!=f[\"sha256\"] "
+             "for i in m[\"items\"] for f in i[\"files\"]), m[\"reports\"])'", tmp);
+    char *chk;
+    assert_int_equal(tu_run(cmd, &chk, NULL), 0);
+    assert_true(!strncmp(chk, "0 ", 2));
+    free(chk);
+    free(out);
+    free(err);
+    /* a lock file from a process that is gone: the next run goes ahead */
+    snprintf(p, sizeof p, "%s/locked", tmp);
+    tu_writes(p, ".fupan.lock", "999999999\n");
+    char args[2048];
+    snprintf(args, sizeof args, "--template monthly --data samples/demo --period 2026-10 --as-of 2026-10-31 --quiet "
+             "--out '%s/locked'", tmp);
+    assert_int_equal(batch(args, &out, &err), 0);
+    free(out);
+    free(err);
+}
+
+/* issue 15.4: a batch killed half-way leaves no manifest or index that describes other files, and the next run
+ * sweeps the temporary files the dead one left */
+static void a_killed_batch_leaves_nothing_that_lies(void **state)
+{
+    (void)state;
+    char args[2048], *out, *err, cmd[4096];
+    /* a complete earlier batch in the folder */
+    snprintf(args, sizeof args, "--template monthly --data samples/demo --by rep --period 2026-10 --as-of 2026-10-15 "
+             "--quiet --out '%s/killed'", tmp);
+    assert_int_equal(batch(args, &out, &err), 0);
+    free(out);
+    free(err);
+    /* the same month again with other figures (as of the 31st, not the 15th), killed with SIGKILL once it has
+     * replaced a report or two; and a temporary file as a dead run leaves it */
+    snprintf(cmd, sizeof cmd, "cd '%s' && (touch '%s/mark'; sleep 0.01; SOURCE_DATE_EPOCH=1793577600 '%s' batch "
+             "--template monthly --data samples/demo --by rep --period 2026-10 --as-of 2026-10-31 --jobs 1 --quiet "
+             "--out '%s/killed' & p=$!; i=0; while [ -z \"$(find '%s/killed' -name '*.pdf' -newer '%s/mark')\" ]; do "
+             "i=$((i+1)); [ $i -gt 3000 ] && break; sleep 0.001; done; kill -9 $p; wait $p; true)",
+             tu_src(), tmp, tu_bin(), tmp, tmp, tmp);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    char p[1024];
+    snprintf(p, sizeof p, "%s/killed", tmp);
+    tu_writes(p, ".fupan-999999999-abcdef", "half a report");
+    /* whatever the manifest now says is true of the files beside it */
+    snprintf(cmd, sizeof cmd, "cd '%s/killed' && python3 -c 'import json,hashlib,os\n"
+             "if not os.path.exists(\"manifest.json\"): print(\"none\")\n"
+             "else:\n m=json.load(open(\"manifest.json\"))\n"
+             " print(sum(not os.path.exists(f[\"name\"]) or hashlib.sha256(open(f[\"name\"],\"rb\").read()).hexdigest()"
+             "!=f[\"sha256\"] for i in m[\"items\"] for f in i[\"files\"]))'", tmp);
+    char *chk;
+    assert_int_equal(tu_run(cmd, &chk, NULL), 0);
+    chk[strcspn(chk, "\n")] = 0;
+    if (strcmp(chk, "none") && strcmp(chk, "0"))
+        fail_msg("after a kill, the manifest lists %s file(s) that are not as it says", chk);
+    free(chk);
+    /* the next run completes and leaves no temporary file of the dead ones */
+    snprintf(args, sizeof args, "--template monthly --data samples/demo --by rep --period 2026-10 --as-of 2026-10-31 "
+             "--quiet --out '%s/killed'", tmp);
+    assert_int_equal(batch(args, &out, &err), 0);
+    snprintf(cmd, sizeof cmd, "(ls -A '%s/killed' | grep -c '^\\.fupan-[0-9]' || true)", tmp);
+    assert_int_equal(tu_run(cmd, &chk, NULL), 0);
+    assert_string_equal(chk, "0\n");
+    free(chk);
+    free(out);
+    free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -399,6 +494,8 @@ int main(void)
         cmocka_unit_test(read_only_output),
         cmocka_unit_test(scope_names_that_collide_get_their_own_files),
         cmocka_unit_test(long_scope_names_keep_the_period),
+        cmocka_unit_test(one_batch_at_a_time_per_folder),
+        cmocka_unit_test(a_killed_batch_leaves_nothing_that_lies),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
