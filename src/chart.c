@@ -510,7 +510,9 @@ static void cat_label(ctx *x, const plot *p, size_t i)
     bool *ok = fp_xmalloc(n + 1);
     fp_lb_breaks(it, n, ok);
     size_t full = n, last_ok = 0;
-    double acc = 0;
+    double acc = 0, total = 0;
+    for (size_t k = 0; k < n; k++)
+        total += it[k].w / 1000.0;
     for (size_t k = 0; k < n; k++) {
         if (k > 0 && ok[k])
             last_ok = k;
@@ -521,6 +523,17 @@ static void cat_label(ctx *x, const plot *p, size_t i)
         acc += it[k].w / 1000.0;
     }
     size_t cutk = full < n && last_ok > 0 ? last_ok : full;
+    /* of the breaks where both lines fit, the one nearest the middle (软件 | 服务, not 软件服 | 务) */
+    double best = INFINITY, w1 = 0;
+    for (size_t k = 1; k < n; k++) {
+        w1 += it[k - 1].w / 1000.0;
+        if (!ok[k] || w1 > p->slot - 3 || total - w1 > p->slot - 3)
+            continue;
+        if (fmax(w1, total - w1) < best) {
+            best = fmax(w1, total - w1);
+            cutk = k;
+        }
+    }
     const char *cut = at[cutk];
     size_t l1n = (size_t)(cut - s);
     while (l1n > 0 && s[l1n - 1] == ' ')
@@ -776,7 +789,7 @@ static void lines(ctx *x)
         if (c->ncats <= 24 || npts == 1)
             for (size_t i = 0; i < c->ncats; i++) {
                 double v = val(x, s, i);
-                if (isnan(v) || dashed)
+                if (isnan(v) || (dashed && npts > 1)) /* a lone point is drawn, dashed series too */
                     continue;
                 double cx = p.x0 + p.slot * ((double)i + 0.5), cy = py(&p, v);
                 double r = c->ncats > 13 ? 1.6 : 2.2;
@@ -984,6 +997,13 @@ static void waterfall(ctx *x)
         if (x->labels) {
             char lab[64], signed_lab[72];
             value_text(x, total[i] ? delta[i] : fabs(delta[i]), u, lab, sizeof lab);
+            if (!total[i] && delta[i] != 0 && !strcmp(lab, "0")) {
+                /* a change too small for the labels' decimals is not 0 (nor -0): under the least they show */
+                char least[48];
+                num_text_ex(pow(10, -(x->ldec > 0 ? x->ldec : 0)) * u.div, u, x->ldec > 0 ? x->ldec : 0, true, least,
+                            sizeof least);
+                snprintf(lab, sizeof lab, "<%s", least);
+            }
             snprintf(signed_lab, sizeof signed_lab, "%s%s", total[i] ? "" : delta[i] >= 0 ? "+" : "-", lab);
             if (measure(x, signed_lab, FSS) <= p.slot)
                 text(x, gx + bw / 2, fmin(ya, yb) - 3, signed_lab, FSS, FP_C_INK, false,
@@ -1259,7 +1279,8 @@ static void gauge(ctx *x)
     }
     double maxr = !isnan(x->max_opt) ? x->max_opt : fmax(1.2, ceil(ratio * 10) / 10);
     double th0 = x->has_th ? x->th[0] : 0.8, th1 = x->has_th ? x->th[1] : 1.0;
-    double r = fmin(x->w / 2 - 10, x->h - 24), cx = x->w / 2, cy = x->h - 14, thick = r * 0.2;
+    /* the centre high enough for the labels under the dial (0%, the name, 120%) at any text size */
+    double cy = x->h - FS * 1.7 - 2, r = fmin(x->w / 2 - 10, cy - 10), cx = x->w / 2, thick = r * 0.2;
     /* the dial: bands bad / warn / good */
     double bands[3][2] = {{0, th0}, {th0, th1}, {th1, maxr}};
     uint32_t bc[3] = {FP_C_BAD_BG, FP_C_WARN_BG, FP_C_GOOD_BG};
@@ -1344,7 +1365,8 @@ static void funnel(ctx *x)
         snprintf(lab, sizeof lab, "%s  %s", c->cats[i], vlab);
         double fs = FS;
         uint32_t tc = i * 2 < n ? FP_C_WHITE : FP_C_INK;
-        char *t = fit(x, lab, fs, fmax(w1, w0) - 6);
+        /* the label may run over the bar onto the page (in ink then): the last, narrow stages keep their names */
+        char *t = fit(x, lab, fs, fw - 6);
         if (measure(x, t, fs) > fmin(w0, w1) - 4)
             tc = FP_C_INK;
         text(x, cx, top + bh / 2 + fs * 0.35, t, fs, tc, true, FP_HALIGN_CENTER);
@@ -1442,6 +1464,11 @@ static void sparkline(ctx *x)
         text(x, x->w / 2, x->h / 2 + 3, "—", FS, FP_C_MUTED, false, FP_HALIGN_CENTER);
         return;
     }
+    size_t known = 0;
+    for (size_t i = 0; i < n; i++)
+        known += !isnan(val(x, 0, i));
+    if (known < 2)
+        return; /* one value is no trend: nothing rather than a lone dot */
     if (hi == lo)
         hi = lo + 1, lo -= 1;
     double pad = 2.5, step = n > 1 ? (x->w - 2 * pad) / (double)(n - 1) : 0;

@@ -524,7 +524,8 @@ static void one_unit_per_column(ex *x, fp_table_doc *td, const fp_tnode **cols, 
         bool mixed = false;
         for (size_t r = 0; r < td->nrows; r++) {
             double a = amount[r * nc + c];
-            mixed = mixed || (!isnan(a) && a != 0 && own_unit(a, x->lang) != div);
+            /* a zero too: 0.00元 among 万元 is a second unit in the column */
+            mixed = mixed || (!isnan(a) && own_unit(a, x->lang) != div);
         }
         if (!mixed)
             continue;
@@ -654,7 +655,11 @@ static void table(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *out)
         }
     }
     for (size_t c = 0; c < nc; c++) {
-        td->cols[c].numeric = numeric[c] * 2 > (int)n && n > 0;
+        /* numbers by their values, or by their format when no row has one (a column of — is still a figure's) */
+        fp_fmt f = cols[c]->a[FP_A_FORMAT].set ? cols[c]->a[FP_A_FORMAT].fmt : (fp_fmt){FP_FMT_AUTO, -1};
+        bool numfmt = f.kind != FP_FMT_AUTO && f.kind != FP_FMT_TEXT && f.kind != FP_FMT_DATE &&
+                      f.kind != FP_FMT_DATE_ZH && f.kind != FP_FMT_DATE_EN && f.kind != FP_FMT_DATE_LONG;
+        td->cols[c].numeric = (numeric[c] * 2 > (int)n && n > 0) || (numeric[c] == 0 && numfmt && n > 0);
         const char *al = cols[c]->a[FP_A_ALIGN].set ? cols[c]->a[FP_A_ALIGN].raw : NULL;
         td->cols[c].align = al ? (!strcmp(al, "right")    ? FP_ALIGN_RIGHT
                                   : !strcmp(al, "center") ? FP_ALIGN_CENTER

@@ -666,7 +666,8 @@ static bool han(uint32_t c)
 static bool western(uint32_t c)
 {
     return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '%' || c == '$' ||
-           c == 0x00A5 || (c >= 0x00C0 && c <= 0x024F && c != 0x00D7 && c != 0x00F7);
+           c == '+' || c == '-' || c == 0x2212 /* − */ || c == 0x00A5 ||
+           (c >= 0x00C0 && c <= 0x024F && c != 0x00D7 && c != 0x00F7);
 }
 
 static void st_add(styled *s, const char *text, bool bold, fp_tone tone, double size, pdf *p)
@@ -1020,7 +1021,7 @@ static void kpis(pdf *p, const fp_node *n)
             double vs = 17;
             while (vs > 10 && width(p, k->value, vs) > cw - 16)
                 vs -= 1;
-            text_at(p, x + 8, yy - vs * 1.05, k->value, vs, tone_rgb(k->tone, INK), true);
+            text_box(p, k->value, x + 8, yy, 1e4, vs, tone_rgb(k->tone, INK), true, FP_ALIGN_LEFT, 1); /* one line */
             yy -= 17 * 1.3 + 4;
             for (size_t c = 0; c < k->nchanges; c++) {
                 const fp_change *ch = &k->changes[c];
@@ -1207,10 +1208,16 @@ static void table(pdf *p, const fp_node *n)
     tlayout L = {0};
     table_widths(p, t, avail, &L);
     double hh = row_height(p, t, &L, 0, true);
-    double first = t->nrows ? row_height(p, t, &L, 0, false) : L.size * 2;
+    /* the caption and the header keep with the first three rows (a table of up to five rows stays whole), so
+     * that no page ends with a header and a row */
+    size_t keep = t->nrows <= 5 ? t->nrows : 3;
+    double first = t->nrows ? 0 : L.size * 2;
+    for (size_t r = 0; r < keep; r++)
+        first += row_height(p, t, &L, r, false);
+    first = fmin(first, (p->top - p->bottom) / 2);
     double cap = n->title ? 9.5 * 1.6 : 0;
     p->y -= 4;
-    need(p, cap + hh + first); /* the caption and the header keep with the first row */
+    need(p, cap + hh + first);
     if (n->title) {
         text_box(p, n->title, p->left, p->y - 9.5 * 0.05, 1e4, 9.5, INK, true, FP_ALIGN_LEFT, 1); /* one line */
         p->y -= cap;

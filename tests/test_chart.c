@@ -16,6 +16,7 @@
 #include "chart.h"
 
 #include <cairo.h>
+#include "render.h"
 #include "theme.h"
 
 #include <math.h>
@@ -430,6 +431,26 @@ static void one_point(void **state)
     free(r);
     compare_png(c, "edge-one-point", 420);
     freechart(c);
+    /* a year's review: one point of sales and one of target, the target dashed — both are drawn (the target was
+     * invisible, though the legend named it) */
+    c = mk("line", 1, 2, "money");
+    cat(c, 0, "2025");
+    c->series[0].values[0] = 544.67e4;
+    c->series[1].values[0] = 600e4;
+    c->options = strdup("dashed=2");
+    r = draw_rec(c, 420, 190);
+    assert_int_equal(r->out, 0);
+    assert_true(r->fills >= 2);
+    free(r);
+    freechart(c);
+    /* a sparkline of one value draws nothing (a lone dot said nothing of a trend) */
+    c = mk("sparkline", 1, 1, "money");
+    cat(c, 0, "2025");
+    c->series[0].values[0] = 544.67e4;
+    r = draw_rec(c, 120, 24);
+    assert_int_equal(r->fills + r->strokes, 0);
+    free(r);
+    freechart(c);
 }
 
 static void all_zero_and_no_data(void **state)
@@ -513,6 +534,12 @@ static void waterfall_says_when_its_axis_is_cut(void **state)
         ticks++;
     if (ticks > 12 || strstr(r->all, "|20M|"))
         fail_msg("%d labels in M: %s", ticks, r->all);
+    free(r);
+    /* a change too small for the labels' decimals reads "<0.01M", not "-0" */
+    c->series[1].values[2] = c->series[0].values[2] - 120; /* ¥120 less: -0.00012M */
+    r = draw_rec(c, 420, 190);
+    if (strstr(r->all, "|-0|") || !strstr(r->all, "|-<0.01M|"))
+        fail_msg("a tiny fall is not labelled as such: %s", r->all);
     free(r);
     /* changes as large as the totals: the axis starts at zero, and nothing to say */
     c->en = false;
@@ -613,7 +640,37 @@ static void category_labels_break_between_words(void **state)
     if (!strstr(r->all, "|Home|Office|"))
         fail_msg("Home Office was not cut between its words: %s", r->all);
     free(r);
+    /* Chinese on two lines: halves, not 软件服 | 务 */
+    free(c->cats[0]);
+    c->cats[0] = strdup("软件服务");
+    r = draw_rec(c, 110, 160);
+    if (!strstr(r->all, "|软件|服务|"))
+        fail_msg("软件服务 was not cut in the middle: %s", r->all);
+    free(r);
     freechart(c);
+}
+
+/* issue 14.10: the phone drawing of every kind (narrow, labels 1.45 times larger) keeps every label inside the
+ * box (the gauge's 0%, 目标达成率 and 120% were cut by the card's edge at 390 px) */
+static void every_kind_fits_the_phone_drawing(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < sizeof KINDS / sizeof *KINDS; k++) {
+        fp_chart_doc *c = sample(KINDS[k]);
+        double w = FP_CHART_NARROW, h = fp_chart_height(c, w) * 1.15;
+        rec *r = calloc(1, sizeof *r);
+        r->w = w, r->h = h;
+        r->all[0] = '|';
+        r->len = 1;
+        fp_canvas cv = {.ud = r, .fill = r_fill, .stroke = r_stroke, .text = r_text, .fonts = fonts};
+        fp_chart_draw_scaled(c, &cv, w, h, 1.45);
+        if (r->out)
+            fail_msg("%s: %d point(s) outside the %.0f × %.0f phone drawing", KINDS[k], r->out, w, h);
+        if (!strcmp(KINDS[k], "funnel") && strstr(r->all, "…"))
+            fail_msg("funnel: a stage's label is cut on the phone: %s", r->all);
+        free(r);
+        freechart(c);
+    }
 }
 
 static void negative_values(void **state)
@@ -747,6 +804,7 @@ int main(void)
         cmocka_unit_test(partial_periods_are_marked),
         cmocka_unit_test(last_value_label_clear_of_lines),
         cmocka_unit_test(category_labels_break_between_words),
+        cmocka_unit_test(every_kind_fits_the_phone_drawing),
         cmocka_unit_test(negative_values),
         cmocka_unit_test(thirty_categories_and_long_names),
         cmocka_unit_test(many_slices),

@@ -477,6 +477,20 @@ static void one_unit_per_money_column(void **state)
     static const char *const zh[] = {"15,900.00万元", "544.67万元", "-0.35万元", "1.00万元", "16,445.32万元"};
     for (size_t r = 0; r < 5; r++)
         assert_string_equal(t->cells[r * 3 + 1].text, zh[r]);
+    /* a zero among 万元 is written in 万元 too (0.00元 was a second unit in the column) */
+    fp_doc *dz = expand(R "<section title=\"s\"><table data=\"reps\" sort=\"name\"><col label=\"m\" value=\"if(name == "
+                          "'a1', 5446700, 0)\" format=\"money\"/></table></section></report>", NULL);
+    const fp_table_doc *tz = dz->root->kids[0]->kids[0]->table;
+    assert_string_equal(tz->cells[0].text, "544.67万元");
+    assert_string_equal(tz->cells[1].text, "0.00万元");
+    fp_doc_free(dz);
+    /* a column whose every cell is unknown (—) is still a column of figures: to the right */
+    dz = expand(R "<section title=\"s\"><table data=\"reps\"><col label=\"n\" value=\"name\"/><col label=\"y\" "
+                  "value=\"null\" format=\"signed\"/></table></section></report>", NULL);
+    tz = dz->root->kids[0]->kids[0]->table;
+    assert_string_equal(tz->cells[1].text, "—");
+    assert_int_equal(tz->cols[1].align, FP_ALIGN_RIGHT);
+    fp_doc_free(dz);
     /* small amounts stay in 元: the column of the reps' own sales (under 1万) is unchanged */
     assert_string_equal(t->cells[2 * 3 + 2].text, "5,000.00元");
     fp_doc_free(d);

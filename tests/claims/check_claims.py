@@ -782,12 +782,20 @@ def _(g, c):
 
 # ---- progress against the calendar (period in progress)
 
-@claim("progress", r"时间进度 (?P<tp>{PCT})，目标进度 (?P<att>{PCT})，(?:领先时间进度 (?P<ahead>{PTS})|落后于时间进度 (?P<behind>{PTS}))")
+def _flat_pp(v):
+    """The gap in percentage points prints as 0.0 (one decimal): level, neither ahead nor behind."""
+    return v is not None and abs(v) < 0.0005
+
+
+@claim("progress", r"时间进度 (?P<tp>{PCT})，目标进度 (?P<att>{PCT})，(?:领先时间进度 (?P<ahead>{PTS})|落后于时间进度 (?P<behind>{PTS})|(?P<level>与时间进度持平))")
 def _(g, c):
     m = c.m
     pg = m["progress_gap"]
     p = c.frac(g["tp"], m["time_progress"], "time_progress") + c.frac(g["att"], m["target_progress"], "target_progress")
     p += c.cond(not c.complete, "compares with the calendar, but the period is complete")
+    if g["level"]:
+        return p + c.cond(_flat_pp(pg), "says level with the calendar, but progress_gap = %s" % fmt_frac(pg))
+    p += c.cond(not _flat_pp(pg), "says ahead or behind, but progress_gap = %s prints as 0.0" % fmt_frac(pg))
     if g["ahead"]:
         p += c.cond(pg is not None and pg >= 0, "says ahead of the calendar, but progress_gap = %s" % fmt_frac(pg))
         p += c.frac(g["ahead"], pg, "progress_gap", absolute=True)
@@ -797,11 +805,14 @@ def _(g, c):
     return p
 
 
-@claim("progress-en", r"(?P<tp>{PCT}) of the working days have passed and (?P<att>{PCT}) of the target is done: (?P<pts>{PTS}) (?P<w>ahead of|behind) the calendar")
+@claim("progress-en", r"(?P<tp>{PCT}) of the working days have passed and (?P<att>{PCT}) of the target is done: (?:(?P<pts>{PTS}) (?P<w>ahead of|behind) the calendar|(?P<level>level with the calendar))")
 def _(g, c):
     m = c.m
     pg = m["progress_gap"]
     p = c.frac(g["tp"], m["time_progress"], "time_progress") + c.frac(g["att"], m["target_progress"], "target_progress")
+    if g["level"]:
+        return p + c.cond(_flat_pp(pg), "says level with the calendar, but progress_gap = %s" % fmt_frac(pg))
+    p += c.cond(not _flat_pp(pg), "says %s, but progress_gap = %s prints as 0.0" % (g["w"], fmt_frac(pg)))
     ok = pg is not None and (pg >= 0 if g["w"] == "ahead of" else pg < 0)
     p += c.cond(ok, "says %s the calendar, but progress_gap = %s" % (g["w"], fmt_frac(pg)))
     return p + c.frac(g["pts"], pg, "progress_gap", absolute=True)
