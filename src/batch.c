@@ -196,6 +196,16 @@ static void cell_ratio(fp_buf *b, double v, bool sign)
     fp_buf_free(&t);
 }
 
+static void add_url_path(fp_buf *b, const char *s)
+{
+    for (const unsigned char *u = (const unsigned char *)s; *u; u++) {
+        if (*u >= 0x80 || (*u > 0x20 && *u < 0x7F && !strchr("\"#%&'<>?[\\]^`{|}", *u)))
+            fp_buf_addc(b, (char)*u); /* UTF-8 stays readable; browsers encode it themselves */
+        else
+            fp_buf_printf(b, "%%%02X", *u);
+    }
+}
+
 static void index_html(const fp_batch_req *r, const fp_batch_result *res, fp_buf *b)
 {
     fp_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -236,10 +246,11 @@ static void index_html(const fp_batch_req *r, const fp_batch_result *res, fp_buf
         fp_buf_printf(b, "</td><td class=\"num %s\">", isnan(it->mom) ? "muted" : it->mom < 0 ? "bad" : "good");
         cell_ratio(b, it->mom, true);
         fp_buf_adds(b, "</td><td><a href=\"");
-        /* the file names are made safe (output.c), and escaped here like any text */
-        fp_buf_add_escaped(b, it->base);
+        /* a file name (made safe by output.c) as a relative URL: # ? % and the like percent-encoded, or the link
+         * would point elsewhere (A#1组 is the file A, anchor 1组) */
+        add_url_path(b, it->base);
         fp_buf_adds(b, ".pdf\">PDF</a> · <a href=\"");
-        fp_buf_add_escaped(b, it->base);
+        add_url_path(b, it->base);
         fp_buf_adds(b, ".html\">HTML</a></td></tr>\n");
     }
     fp_buf_adds(b, "</tbody></table></div>\n<p class=\"muted\">fupan · ");

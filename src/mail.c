@@ -48,7 +48,26 @@ static bool ascii_printable(const char *s)
 
 /* a header value as RFC 2047 encoded words (UTF-8, base64), split on character boundaries so no
  * word passes 75 characters; plain ASCII without line breaks stays as it is */
+static void encoded_words_clean(fp_buf *out, const char *s);
+
+/* bidirectional controls are left out of a header (a name that reads T_华南exe.jpg but is gpj.exe) */
 static void encoded_words(fp_buf *out, const char *s)
+{
+    fp_buf clean;
+    fp_buf_init(&clean);
+    for (const char *p = s; *p;) {
+        size_t bidi = fp_bidi_control(p, strnlen(p, 4));
+        if (bidi) {
+            p += bidi;
+            continue;
+        }
+        fp_buf_addc(&clean, *p++);
+    }
+    encoded_words_clean(out, clean.data ? clean.data : "");
+    fp_buf_free(&clean);
+}
+
+static void encoded_words_clean(fp_buf *out, const char *s)
 {
     if (ascii_printable(s)) {
         fp_buf_adds(out, s);

@@ -29,6 +29,12 @@ void fp_safe_name(const char *in, char *out, size_t n)
             continue;
         }
         if (c >= 0x80) {
+            size_t bidi = fp_bidi_control(p, strlen(p) < 4 ? strlen(p) : 4);
+            if (bidi) {
+                out[o++] = '_';
+                p += bidi;
+                continue;
+            }
             size_t ok = fp_utf8_valid_prefix((const unsigned char *)p, strlen(p) < 4 ? strlen(p) : 4);
             size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
             if (ok < len) {

@@ -368,6 +368,18 @@ size_t fp_utf8_len_n(const char *s, size_t n)
     return k;
 }
 
+size_t fp_bidi_control(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n >= 2 && u[0] == 0xD8 && u[1] == 0x9C)
+        return 2; /* U+061C arabic letter mark */
+    if (n >= 3 && u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0x8E || u[2] == 0x8F || (u[2] >= 0xAA && u[2] <= 0xAE)))
+        return 3; /* U+200E/F marks, U+202A–202E embeddings and overrides */
+    if (n >= 3 && u[0] == 0xE2 && u[1] == 0x81 && u[2] >= 0xA6 && u[2] <= 0xA9)
+        return 3; /* U+2066–2069 isolates */
+    return 0;
+}
+
 void fp_quote_text(char *out, size_t outsz, const char *s, size_t n, size_t max)
 {
     size_t o = 0;
@@ -387,6 +399,17 @@ void fp_quote_text(char *out, size_t outsz, const char *s, size_t n, size_t max)
         /* copy the valid run, escaping control characters */
         for (size_t k = 0; k < ok; k++) {
             unsigned char c = (unsigned char)s[i + k];
+            size_t bidi = fp_bidi_control(s + i + k, ok - k);
+            if (bidi) { /* shown as what it is, never obeyed: a log line cannot be turned around */
+                uint32_t cp;
+                const char *q = s + i + k;
+                cp = fp_utf8_next(&q);
+                if (o + 7 >= outsz)
+                    goto done;
+                o += (size_t)snprintf(out + o, outsz - o, "\\u%04X", (unsigned)cp);
+                k += bidi - 1;
+                continue;
+            }
             if (c < 0x20 || c == 0x7F) {
                 if (o + 5 >= outsz)
                     goto done;

@@ -69,6 +69,10 @@ int fp_edit_distance(const char *a, const char *b);
 /* Escapes a short piece of user text for an error message: at most max bytes, control and invalid
  * bytes shown as \xNN. Writes into out (size outsz). */
 void fp_quote_text(char *out, size_t outsz, const char *s, size_t n, size_t max);
+/* The length of the bidirectional control character (U+200E/F, U+202A–202E, U+2066–2069, U+061C) at s, else 0:
+ * such characters turn text around on screen (T_华南<U+202E>gpj.exe), so names never carry them into a file name, and
+ * logs show them escaped. */
+size_t fp_bidi_control(const char *s, size_t n);
 
 /* SHA-256 of data, as 64 lowercase hex digits and a NUL (for manifests: checksums of reports) */
 void fp_sha256_hex(const void *data, size_t n, char out[65]);

@@ -483,6 +483,38 @@ static void a_killed_batch_leaves_nothing_that_lies(void **state)
     free(err);
 }
 
+/* issue 15.8: names that fool people or tools: the index's links are percent-encoded (A#1组 and C%41组 broke
+ * them), a right-to-left override does not reach a file name, and the progress lines show it escaped */
+static void names_that_fool_people_or_tools(void **state)
+{
+    (void)state;
+    char *d = renamed_demo("fool", "-e 's/华东二组/A#1组/g' -e 's/华北一组/C%41组/g' "
+                                   "-e 's/华南一组/T_华南\\xE2\\x80\\xAEgpj.exe/g'");
+    char args[2048], *out, *err;
+    snprintf(args, sizeof args, "--template monthly --data '%s' --period 2026-10 --as-of 2026-10-31 --out '%s/fool-out'",
+             d, tmp);
+    assert_int_equal(batch(args, &out, &err), 0);
+    char p[1024];
+    snprintf(p, sizeof p, "%s/fool-out/index.html", tmp);
+    char *ix = tu_read(p);
+    assert_non_null(ix);
+    assert_contains(ix, "href=\"A%231组-2026-10.pdf\"");
+    assert_contains(ix, "href=\"C%2541组-2026-10.pdf\"");
+    assert_not_contains(ix, "href=\"A#1");
+    free(ix);
+    char cmd[1024], *ls;
+    snprintf(cmd, sizeof cmd, "ls '%s/fool-out' | grep gpj", tmp);
+    assert_int_equal(tu_run(cmd, &ls, NULL), 0);
+    assert_null(strstr(ls, "\xE2\x80\xAE"));
+    assert_contains(ls, "T_华南_gpj.exe-2026-10.pdf");
+    free(ls);
+    assert_null(strstr(err, "\xE2\x80\xAE")); /* the progress line shows \u202E instead */
+    assert_contains(err, "\\u202E");
+    free(out);
+    free(err);
+    free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -496,6 +528,7 @@ int main(void)
         cmocka_unit_test(long_scope_names_keep_the_period),
         cmocka_unit_test(one_batch_at_a_time_per_folder),
         cmocka_unit_test(a_killed_batch_leaves_nothing_that_lies),
+        cmocka_unit_test(names_that_fool_people_or_tools),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -211,6 +211,20 @@ static void no_header_injection(void **state)
     assert_not_contains(b.data, "\r\nBcc:");
     assert_contains(b.data, "Subject: =?UTF-8?B?");
     fp_buf_free(&b);
+    /* issue 15.8: a right-to-left override does not reach a header: the subject is the name without it */
+    m.subject = "T_华南\xE2\x80\xAE" "gpj.exe";
+    fp_buf_init(&b);
+    assert_int_equal(fp_mail_build(&m, &b, &e), FP_OK);
+    {
+        fp_buf want;
+        fp_buf_init(&want);
+        fp_buf_adds(&want, "Subject: =?UTF-8?B?");
+        /* base64 of "T_华南gpj.exe" */
+        fp_buf_adds(&want, "VF/ljY7ljZdncGouZXhl?=");
+        assert_contains(b.data, want.data);
+        fp_buf_free(&want);
+    }
+    fp_buf_free(&b);
     /* a bad address in a message is an error, not a header */
     const char *bad[] = {"a@example.com\nBcc: x@evil.example"};
     m.to = bad;

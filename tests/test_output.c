@@ -25,6 +25,11 @@ static void safe_names(void **state)
     assert_null(strchr(out, '/'));
     fp_safe_name("CON", out, sizeof out);
     assert_string_not_equal(out, "CON");
+    /* issue 15.8: bidi controls do not survive into a file name (T_华南<U+202E>gpj.exe shows as T_华南exe.jpg) */
+    fp_safe_name("T_华南\xE2\x80\xAEgpj.exe", out, sizeof out);
+    assert_string_equal(out, "T_华南_gpj.exe");
+    fp_safe_name("a\xE2\x80\x8F" "b\xE2\x81\xA6" "c\xD8\x9C" "d", out, sizeof out);
+    assert_string_equal(out, "a_b_c_d");
     /* invalid UTF-8 is replaced, valid Chinese kept, long names cut on a character boundary */
     fp_safe_name("销\xff售", out, sizeof out);
     assert_string_equal(out, "销_售");

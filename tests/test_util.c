@@ -61,6 +61,11 @@ static void quote_text_escapes_and_cuts(void **state)
     fp_quote_text(out, sizeof out, "销售管理总结", strlen("销售管理总结"), 7);
     /* cut after 7 bytes would split 管: keeps whole characters and marks the cut */
     assert_string_equal(out, "销售...");
+    /* issue 15.8: a newline cannot forge a log line, a bidi override cannot turn one around */
+    fp_quote_text(out, sizeof out, "A\n[1/1] ok", 10, 100);
+    assert_string_equal(out, "A\\x0A[1/1] ok");
+    fp_quote_text(out, sizeof out, "T\xE2\x80\xAE" "gpj", 7, 100);
+    assert_string_equal(out, "T\\u202Egpj");
     char tiny[6];
     fp_quote_text(tiny, sizeof tiny, "销售管理", strlen("销售管理"), 100);
     assert_true(fp_utf8_valid_prefix((const unsigned char *)tiny, strlen(tiny)) == strlen(tiny));

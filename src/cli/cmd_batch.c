@@ -66,7 +66,11 @@ static void on_progress(void *ud, size_t done, size_t total, const fp_batch_item
     if (p->quiet)
         return;
     double el = now() - p->t0, left = done ? el / (double)done * (double)(total - done) : 0;
-    const char *name = it->rollup ? "全公司（汇总）" : it->scope;
+    /* a name or a message from the data is shown, never obeyed: a newline cannot forge a log line */
+    char name[512], error[1300];
+    const char *raw = it->rollup ? "全公司（汇总）" : it->scope;
+    fp_quote_text(name, sizeof name, raw, strlen(raw), 300);
+    fp_quote_text(error, sizeof error, it->error, strlen(it->error), 1000);
     if (p->tty) {
         int width = 30, fill = total ? (int)((double)done / (double)total * width) : width;
         char bar[64];
@@ -75,13 +79,13 @@ static void on_progress(void *ud, size_t done, size_t total, const fp_batch_item
         bar[width] = 0;
         fprintf(stderr, "\r[%s] %zu/%zu  %.1f s, about %.1f s left  ", bar, done, total, el, left);
         if (!it->ok)
-            fprintf(stderr, "\nfupan: %s failed: %s\n", name, it->error);
+            fprintf(stderr, "\nfupan: %s failed: %s\n", name, error);
         if (done == total)
             fputc('\n', stderr);
     } else if (it->ok) {
         fprintf(stderr, "fupan: [%zu/%zu] %s (%.2f s)\n", done, total, name, it->seconds);
     } else {
-        fprintf(stderr, "fupan: [%zu/%zu] %s failed: %s\n", done, total, name, it->error);
+        fprintf(stderr, "fupan: [%zu/%zu] %s failed: %s\n", done, total, name, error);
     }
     fflush(stderr);
 }
@@ -235,9 +239,13 @@ int fp_cmd_batch(int argc, char **argv)
         fprintf(stderr, "fupan: %zu reports in %.1f s%s, %zu failed; %s/%s, %s/%s\n", res.n, now() - pg.t0,
                 shard_n > 1 ? " (this shard)" : "", res.failed, out, res.index, out, res.manifest);
     for (size_t i = 0; i < res.n; i++)
-        if (!res.items[i].ok && !res.items[i].interrupted)
-            fprintf(stderr, "fupan: failed: %s: %s\n", res.items[i].rollup ? "全公司（汇总）" : res.items[i].scope,
-                    res.items[i].error);
+        if (!res.items[i].ok && !res.items[i].interrupted) {
+            char name[512], error[1300];
+            const char *raw = res.items[i].rollup ? "全公司（汇总）" : res.items[i].scope;
+            fp_quote_text(name, sizeof name, raw, strlen(raw), 300);
+            fp_quote_text(error, sizeof error, res.items[i].error, strlen(res.items[i].error), 1000);
+            fprintf(stderr, "fupan: failed: %s: %s\n", name, error);
+        }
     printf("%s/%s\n", out, res.manifest);
     rc = res.failed ? 1 : 0;
     if (res.interrupted) {
