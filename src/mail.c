@@ -244,7 +244,7 @@ static void r_row(int c, void *ud)
         p->header_done = true;
         if (!p->field[0] || !p->field[1] || strcmp(p->field[0], "scope") || strcmp(p->field[1], "to")) {
             p->bad = true;
-            snprintf(p->why, sizeof p->why, "line 1: the header must be scope,to,cc");
+            snprintf(p->why, sizeof p->why, "1: the header must be scope,to,cc");
         }
     } else if (p->field[0] && *p->field[0]) {
         fp_xgrow((void **)&p->r, &p->cap, p->n + 1, sizeof *p->r);
@@ -257,12 +257,12 @@ static void r_row(int c, void *ud)
             const char *a = i < r->nto ? r->to[i] : r->cc[i - r->nto];
             if (!fp_mail_address_ok(a)) {
                 p->bad = true;
-                snprintf(p->why, sizeof p->why, "line %d: \"%.80s\" is not one plain e-mail address", p->line, a);
+                snprintf(p->why, sizeof p->why, "%d: \"%.80s\" is not one plain e-mail address", p->line, a);
             }
         }
         if (!r->nto && !p->bad) {
             p->bad = true;
-            snprintf(p->why, sizeof p->why, "line %d: %.60s has no address in the to column", p->line, r->scope);
+            snprintf(p->why, sizeof p->why, "%d: %.60s has no address in the to column", p->line, r->scope);
         }
     }
     for (int i = 0; i < 3; i++) {
@@ -316,7 +316,7 @@ static fp_status read_recipients(const char *path, rcpt **out, size_t *n, fp_err
     size_t skip = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
     if (csv_parse(&cp, text + skip, len - skip, r_field, r_row, &p) != len - skip && !p.bad) {
         p.bad = true;
-        snprintf(p.why, sizeof p.why, "line %d: %s", p.line + 1, csv_strerror(csv_error(&cp)));
+        snprintf(p.why, sizeof p.why, "%d: %s", p.line + 1, csv_strerror(csv_error(&cp)));
     }
     csv_fini(&cp, r_field, r_row, &p);
     csv_free(&cp);

@@ -107,6 +107,38 @@ static void usage_errors_exit_2(void **state)
     }
 }
 
+/* issue 15.9: empty and malformed option values exit 2 with a message that says what to write */
+static void empty_and_malformed_values_exit_2(void **state)
+{
+    (void)state;
+    struct {
+        const char *args, *msg;
+    } cases[] = {
+        {"render --template monthly --data samples/demo --period 2026-10 --format ''", "--format wants"},
+        {"render --template monthly --data samples/demo --period 2026-10 --format pdf,,html", "--format wants"},
+        {"render --template monthly --data samples/demo --period 2026-10 --out ''", "--out wants a folder"},
+        {"batch --template monthly --data samples/demo --period 2026-10 --out ''", "--out wants a folder"},
+        {"batch --template monthly --data samples/demo --period 2026-10 --shard 1/4/2", "--shard wants K/N"},
+        {"batch --template monthly --data samples/demo --period 2026-10 --shard '2/ 4'", "--shard wants K/N"},
+        {"batch --template monthly --data samples/demo --period 2026-10 --shard ' 2/4'", "--shard wants K/N"},
+        {"mail --manifest m.json --recipients r.csv --from f@example.com --dry-run ''", "--dry-run wants a folder"},
+        {"mail --manifest m.json --recipients r.csv --from f@example.com --smtp $'smtp://a\\r\\nb'",
+         "--smtp"},
+        {"help foo", "no command \"foo\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *err, cmd[2048];
+        /* through bash, for the $'…' quoting of a CR/LF */
+        snprintf(cmd, sizeof cmd, "bash -c \"cd '%s' && '%s' %s\"", tu_src(), tu_bin(), cases[i].args);
+        int rc = tu_run(cmd, NULL, &err);
+        if (rc != 2)
+            fail_msg("fupan %s: exit %d, expected 2 (%s)", cases[i].args, rc, err);
+        if (!strstr(err, cases[i].msg))
+            fail_msg("fupan %s: the message does not say \"%s\": %s", cases[i].args, cases[i].msg, err);
+        free(err);
+    }
+}
+
 static void data_errors_exit_1(void **state)
 {
     (void)state;
@@ -241,6 +273,7 @@ int main(void)
         cmocka_unit_test(golden_outputs),
         cmocka_unit_test(help_and_version),
         cmocka_unit_test(usage_errors_exit_2),
+        cmocka_unit_test(empty_and_malformed_values_exit_2),
         cmocka_unit_test(data_errors_exit_1),
         cmocka_unit_test(unwritable_output_exits_3),
         cmocka_unit_test(missing_optional_tables_are_reported),

@@ -239,7 +239,7 @@ static void no_header_injection(void **state)
              "--dry-run '%s/evil-out'",
              tu_bin(), tmp, tmp, tmp);
     assert_int_equal(tu_run(cmd, NULL, &err), 1);
-    assert_contains(err, "evil.csv:line 2");
+    assert_contains(err, "evil.csv:2: ");
     assert_contains(err, "not one plain e-mail address");
     free(err);
     /* no password on the command line */

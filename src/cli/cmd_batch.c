@@ -139,11 +139,19 @@ int fp_cmd_batch(int argc, char **argv)
             break;
         }
         case 'o':
+            if (!*optarg)
+                return fp_cli_usage("batch", "--out wants a folder, such as --out reports/2026-10 (it was empty)");
             out = optarg;
             break;
         case 's':
-            if (sscanf(optarg, "%d/%d", &shard_k, &shard_n) != 2 || shard_n < 1 || shard_k < 1 || shard_k > shard_n)
+        {
+            /* exactly digits/digits: not 1/4/2, not "2/ 4" */
+            int used = 0;
+            if (strspn(optarg, "0123456789/") != strlen(optarg) ||
+                sscanf(optarg, "%d/%d%n", &shard_k, &shard_n, &used) != 2 || (size_t)used != strlen(optarg) ||
+                shard_n < 1 || shard_k < 1 || shard_k > shard_n)
                 return fp_cli_usage("batch", "--shard wants K/N with 1 <= K <= N, such as 2/4, not \"%s\"", optarg);
+        }
             break;
         case 'r':
             rollup = optarg;

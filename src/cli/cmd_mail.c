@@ -78,6 +78,13 @@ int fp_cmd_mail(int argc, char **argv)
         return fp_cli_usage("mail", "--manifest, --recipients and --from are required");
     if (!r.smtp_url == !r.dry_run)
         return fp_cli_usage("mail", "give one of --smtp URL and --dry-run DIR");
+    if (r.dry_run && !*r.dry_run)
+        return fp_cli_usage("mail", "--dry-run wants a folder for the .eml files, such as --dry-run out/eml (it was "
+                                    "empty)");
+    for (const char *q = r.smtp_url; q && *q; q++)
+        if ((unsigned char)*q < 0x20 || *q == 0x7F || *q == ' ')
+            return fp_cli_usage("mail", "--smtp holds a control character or a space (byte 0x%02X); write "
+                                        "smtp://host[:port] or smtps://host[:port]", (unsigned char)*q);
     if (r.smtp_url && strncmp(r.smtp_url, "smtp://", 7) && strncmp(r.smtp_url, "smtps://", 8))
         return fp_cli_usage("mail", "--smtp wants smtp://host[:port] or smtps://host[:port], not \"%s\"", r.smtp_url);
     if (r.smtp_url && strchr(r.smtp_url, '@'))

@@ -137,7 +137,7 @@ int fp_cmd_render(int argc, char **argv)
     if (!tmpl)
         return fp_cli_usage("render", "--template is required (a file, or a shipped name such as monthly)");
     bool want_pdf = false, want_html = false, want_png = false;
-    for (const char *p = format; *p;) {
+    for (const char *p = format;;) {
         const char *comma = strchr(p, ',');
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
         if (len == 3 && !strncmp(p, "pdf", 3))
@@ -146,10 +146,15 @@ int fp_cmd_render(int argc, char **argv)
             want_html = true;
         else if (len == 3 && !strncmp(p, "png", 3))
             want_png = true;
-        else
-            return fp_cli_usage("render", "--format is a list of pdf, html and png (charts), not \"%s\"", format);
-        p += len + (comma ? 1 : 0);
+        else /* an empty item too: "", "pdf,,html", "pdf," */
+            return fp_cli_usage("render", "--format wants a list of pdf, html and png (charts), such as pdf,html, "
+                                          "not \"%s\"", format);
+        if (!comma)
+            break;
+        p = comma + 1;
     }
+    if (out && !*out)
+        return fp_cli_usage("render", "--out wants a folder, such as --out reports/2026-10 (it was empty)");
     int rc = fp_cli_data_check(&r, "render");
     if (rc)
         return rc;

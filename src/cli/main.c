@@ -75,6 +75,10 @@ int main(int argc, char **argv)
                 return fp_cmd_batch(2, args);
             if (!strcmp(argv[2], "mail"))
                 return fp_cmd_mail(2, args);
+            fprintf(stderr, "fupan: no command \"%s\"; the commands are metrics, render, check, batch and mail\n",
+                    argv[2]);
+            fputs(USAGE, stderr);
+            return 2;
         }
         fputs(USAGE, stdout);
         return 0;
