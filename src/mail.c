@@ -348,9 +348,9 @@ static size_t up_read(char *buf, size_t size, size_t nitems, void *ud)
     return k;
 }
 
-static fp_status smtp_send(const char *url, const char *from, const rcpt *r, const fp_buf *msg, char *why,
-                           size_t whyn)
+static fp_status smtp_send(const fp_mail_req *req, const rcpt *r, const fp_buf *msg, char *why, size_t whyn)
 {
+    const char *url = req->smtp_url, *from = req->from;
     CURL *c = curl_easy_init();
     if (!c) {
         snprintf(why, whyn, "libcurl cannot start");
@@ -370,22 +370,35 @@ static fp_status smtp_send(const char *url, const char *from, const rcpt *r, con
     curl_easy_setopt(c, CURLOPT_READDATA, &u);
     curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg->len);
-    curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY); /* STARTTLS whenever the server offers it */
-    curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+    /* TLS or nothing: smtps://, or STARTTLS required (CURLUSESSL_TRY would send the login and the reports in
+     * the clear to anyone who strips STARTTLS from the server's answer); the certificate verified */
+    curl_easy_setopt(c, CURLOPT_USE_SSL, (long)(req->plain ? CURLUSESSL_NONE : CURLUSESSL_ALL));
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (req->ca_file)
+        curl_easy_setopt(c, CURLOPT_CAINFO, req->ca_file);
+    /* plain SMTP carries no login at all, not even one from ~/.netrc */
+    curl_easy_setopt(c, CURLOPT_NETRC, (long)(req->plain ? CURL_NETRC_IGNORED : CURL_NETRC_OPTIONAL));
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 20L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
     /* a login from the environment (never the command line), else ~/.netrc */
     const char *user = getenv("FUPAN_SMTP_USER"), *pass = getenv("FUPAN_SMTP_PASSWORD");
-    if (user && *user) {
+    if (user && *user && !req->plain) {
         curl_easy_setopt(c, CURLOPT_USERNAME, user);
         curl_easy_setopt(c, CURLOPT_PASSWORD, pass ? pass : "");
     }
     CURLcode rc = curl_easy_perform(c);
     long code = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-    if (rc != CURLE_OK)
+    if (rc == CURLE_USE_SSL_FAILED)
+        snprintf(why, whyn, "the server does not offer STARTTLS, and fupan sends only over TLS (use smtps:// or a "
+                            "server that offers STARTTLS; --plain is for a relay that needs no login)");
+    else if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE)
+        snprintf(why, whyn, "the server's certificate cannot be verified (%s%s%s); give its CA with --ca-file",
+                 curl_easy_strerror(rc), *errbuf ? ": " : "", errbuf);
+    else if (rc != CURLE_OK)
         snprintf(why, whyn, "%s%s%s (SMTP %ld)", curl_easy_strerror(rc), *errbuf ? ": " : "", errbuf, code);
     curl_slist_free_all(to);
     curl_easy_cleanup(c);
@@ -586,7 +599,7 @@ fp_status fp_mail_run(const fp_mail_req *r, fp_mail_result *res, fp_error *err)
         snprintf(errname, sizeof errname, "%.32s.err", h);
         snprintf(errpath, sizeof errpath, "%s/%s", outbox, errname);
         snprintf(emlpath, sizeof emlpath, "%s/%s", outbox, eml);
-        if (smtp_send(r->smtp_url, r->from, to, &msg, why, sizeof why) == FP_OK) {
+        if (smtp_send(r, to, &msg, why, sizeof why) == FP_OK) {
             if ((st = log_sent(logpath, id, scope, to->to[0], err)) != FP_OK) {
                 fp_buf_free(&msg);
                 break;

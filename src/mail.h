@@ -47,6 +47,8 @@ typedef struct fp_mail_req {
     const char *outbox;          /* default: <manifest folder>/outbox */
     time_t date;                 /* (time_t)-1: now */
     bool quiet;
+    bool plain;                  /* send without TLS (only without a login); by default TLS is required */
+    const char *ca_file;         /* certificates to verify the server with, besides the system's (a company CA) */
 } fp_mail_req;
 
 typedef struct fp_mail_result {

@@ -93,7 +93,7 @@ static int mail(const sink *s, char **err)
     char cmd[4096];
     snprintf(cmd, sizeof cmd,
              "SOURCE_DATE_EPOCH=1793577600 '%s' mail --manifest '%s/reports/manifest.json' --recipients "
-             "'%s/recipients.csv' --from fupan@mingyuan.example --smtp smtp://127.0.0.1:%d",
+             "'%s/recipients.csv' --from fupan@mingyuan.example --smtp smtp://127.0.0.1:%d --plain",
              tu_bin(), tmp, tmp, s->port);
     return tu_run(cmd, NULL, err);
 }
@@ -251,12 +251,83 @@ static void no_header_injection(void **state)
     free(err);
 }
 
+/* issue 15.11: TLS is required. A server that does not offer STARTTLS gets nothing, not even the login (the sink
+ * offers AUTH in the clear and logs any attempt); one that does, with a certificate the test makes, gets the
+ * reports with the certificate verified (--ca-file), and refuses to be trusted without it; --plain carries no
+ * login */
+static void tls_is_required(void **state)
+{
+    (void)state;
+    char cmd[4096], *err, auth[600];
+    sink s;
+    snprintf(auth, sizeof auth, "%s/plain-auth.log", tmp);
+    char extra[700];
+    snprintf(extra, sizeof extra, "--auth-log '%s'", auth);
+    sink_start(&s, "notls", extra);
+    snprintf(cmd, sizeof cmd,
+             "FUPAN_SMTP_USER=u FUPAN_SMTP_PASSWORD=secret SOURCE_DATE_EPOCH=1793577600 '%s' mail --manifest "
+             "'%s/reports/manifest.json' --recipients '%s/recipients.csv' --from fupan@mingyuan.example --smtp "
+             "smtp://127.0.0.1:%d --outbox '%s/notls-outbox'", tu_bin(), tmp, tmp, s.port, tmp);
+    assert_int_equal(tu_run(cmd, NULL, &err), 1);
+    assert_contains(err, "does not offer STARTTLS");
+    sink_stop(&s);
+    char *log = tu_read(auth);
+    if (log)
+        fail_msg("the login went to a server without TLS: %s", log);
+    snprintf(cmd, sizeof cmd, "ls '%s' | grep -c eml || true", s.dir);
+    char *n;
+    char wrapped[4200];
+    snprintf(wrapped, sizeof wrapped, "(%s)", cmd);
+    assert_int_equal(tu_run(wrapped, &n, NULL), 0);
+    assert_string_equal(n, "0\n");
+    free(n);
+    free(err);
+    /* a server with STARTTLS and a certificate for 127.0.0.1 made here */
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 2 "
+             "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1", tmp);
+    assert_int_equal(system(cmd), 0);
+    snprintf(extra, sizeof extra, "--tls '%s/cert.pem' '%s/key.pem' --auth-log '%s/tls-auth.log'", tmp, tmp, tmp);
+    sink_start(&s, "tls", extra);
+    /* not trusted without its CA: nothing sent */
+    snprintf(cmd, sizeof cmd,
+             "FUPAN_SMTP_USER=u FUPAN_SMTP_PASSWORD=secret SOURCE_DATE_EPOCH=1793577600 '%s' mail --manifest "
+             "'%s/reports/manifest.json' --recipients '%s/recipients.csv' --from fupan@mingyuan.example --smtp "
+             "smtp://127.0.0.1:%d --outbox '%s/tls-outbox'", tu_bin(), tmp, tmp, s.port, tmp);
+    assert_int_equal(tu_run(cmd, NULL, &err), 1);
+    assert_contains(err, "certificate");
+    free(err);
+    /* with it: delivered, the login over TLS */
+    char with[4400];
+    snprintf(with, sizeof with, "%s --ca-file '%s/cert.pem'", cmd, tmp);
+    assert_int_equal(tu_run(with, NULL, &err), 0);
+    free(err);
+    sink_stop(&s);
+    snprintf(cmd, sizeof cmd, "(ls '%s' | grep -c eml)", s.dir);
+    assert_int_equal(tu_run(cmd, &n, NULL), 0);
+    assert_true(atoi(n) > 0);
+    free(n);
+    snprintf(auth, sizeof auth, "%s/tls-auth.log", tmp);
+    log = tu_read(auth);
+    assert_non_null(log);
+    assert_contains(log, "tls=True");
+    assert_not_contains(log, "tls=False");
+    free(log);
+    /* --plain with a login: refused before anything */
+    snprintf(cmd, sizeof cmd, "FUPAN_SMTP_USER=u '%s' mail --manifest x --recipients y --from f@example.com "
+             "--smtp smtp://127.0.0.1:25 --plain", tu_bin());
+    assert_int_equal(tu_run(cmd, NULL, &err), 2);
+    assert_contains(err, "--plain sends no login");
+    free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(delivers_then_never_twice),
         cmocka_unit_test(refused_and_dropped_stay_in_the_outbox),
         cmocka_unit_test(no_header_injection),
+        cmocka_unit_test(tls_is_required),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

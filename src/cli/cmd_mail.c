@@ -11,15 +11,19 @@
 
 static const char HELP[] =
     "usage: fupan mail --manifest FILE --recipients FILE --from ADDRESS (--smtp URL | --dry-run DIR)\n"
-    "                  [--outbox DIR] [--quiet]\n"
+    "                  [--outbox DIR] [--ca-file FILE] [--plain] [--quiet]\n"
     "\n"
     "Sends each report of a batch (its manifest.json) to the people the recipients file names for its scope.\n"
     "\n"
     "  --manifest FILE    the manifest `fupan batch` wrote; the reports are beside it\n"
     "  --recipients FILE  CSV with the header scope,to,cc; several addresses separated by ;\n"
     "  --from ADDRESS     the sender\n"
-    "  --smtp URL         smtp://host:587 (STARTTLS when offered) or smtps://host:465; the login comes from\n"
-    "                     FUPAN_SMTP_USER and FUPAN_SMTP_PASSWORD, else ~/.netrc — never the command line\n"
+    "  --smtp URL         smtps://host:465, or smtp://host:587 with STARTTLS, which is required: fupan sends\n"
+    "                     nothing, not even the login, to a server that does not offer it; the certificate is\n"
+    "                     verified. The login comes from FUPAN_SMTP_USER and FUPAN_SMTP_PASSWORD, else ~/.netrc —\n"
+    "                     never the command line\n"
+    "  --ca-file FILE     also trust the certificates in FILE (PEM), such as a company CA\n"
+    "  --plain            send without TLS, to a relay that needs no login (refused with a login); said on stderr\n"
     "  --dry-run DIR      write the messages as .eml files in DIR instead of sending\n"
     "  --outbox DIR       where messages wait until the server accepts them (default: beside the manifest)\n"
     "\n"
@@ -35,6 +39,7 @@ int fp_cmd_mail(int argc, char **argv)
         {"from", required_argument, 0, 'f'},     {"smtp", required_argument, 0, 's'},
         {"dry-run", required_argument, 0, 'd'},  {"outbox", required_argument, 0, 'o'},
         {"quiet", no_argument, 0, 'q'},          {"help", no_argument, 0, 'h'},
+        {"plain", no_argument, 0, 'P'},          {"ca-file", required_argument, 0, 'C'},
         {0, 0, 0, 0}};
     fp_mail_req r = {.date = (time_t)-1};
     optind = 1;
@@ -63,6 +68,14 @@ int fp_cmd_mail(int argc, char **argv)
         case 'q':
             r.quiet = true;
             break;
+        case 'P':
+            r.plain = true;
+            break;
+        case 'C':
+            if (!*optarg)
+                return fp_cli_usage("mail", "--ca-file wants a PEM file of certificates (it was empty)");
+            r.ca_file = optarg;
+            break;
         case 'h':
             fputs(HELP, stdout);
             return 0;
@@ -87,6 +100,14 @@ int fp_cmd_mail(int argc, char **argv)
                                         "smtp://host[:port] or smtps://host[:port]", (unsigned char)*q);
     if (r.smtp_url && strncmp(r.smtp_url, "smtp://", 7) && strncmp(r.smtp_url, "smtps://", 8))
         return fp_cli_usage("mail", "--smtp wants smtp://host[:port] or smtps://host[:port], not \"%s\"", r.smtp_url);
+    if (r.plain && r.smtp_url && !strncmp(r.smtp_url, "smtps://", 8))
+        return fp_cli_usage("mail", "--plain with smtps://: smtps is TLS; drop one of them");
+    if (r.plain && getenv("FUPAN_SMTP_USER") && *getenv("FUPAN_SMTP_USER"))
+        return fp_cli_usage("mail", "--plain sends no login: a password must not cross the network in the clear "
+                                    "(unset FUPAN_SMTP_USER, or send over TLS without --plain)");
+    if (r.plain && r.smtp_url && !r.quiet)
+        fprintf(stderr, "fupan: warning: --plain: the reports go to %s without TLS, readable on the way\n",
+                r.smtp_url);
     if (r.smtp_url && strchr(r.smtp_url, '@'))
         return fp_cli_usage("mail", "no login in --smtp: use FUPAN_SMTP_USER / FUPAN_SMTP_PASSWORD or ~/.netrc");
     const char *sde = getenv("SOURCE_DATE_EPOCH");

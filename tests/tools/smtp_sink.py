@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """A real SMTP server for the mail tests (Debian's python3-aiosmtpd), on 127.0.0.1.
 
-usage: smtp_sink.py DIR PORTFILE [--refuse ADDRESS] [--drop]
+usage: smtp_sink.py DIR PORTFILE [--refuse ADDRESS] [--drop] [--tls CERT KEY] [--auth-log FILE]
 
 Each accepted message is saved as DIR/<n>.eml with its envelope in DIR/<n>.rcpt. --refuse answers
 550 to RCPT TO for that address; --drop closes the connection when the client sends DATA. The port
-it listens on is written to PORTFILE once it is ready. Stops on SIGTERM.
+it listens on is written to PORTFILE once it is ready. Stops on SIGTERM. --tls offers STARTTLS with that
+certificate; --auth-log offers AUTH (even without TLS) and writes every attempt's mechanism and user to FILE,
+so a test can see whether a client sent its login in the clear.
 """
 import asyncio
 import os
@@ -39,17 +41,38 @@ class Handler:
         return "250 Message accepted for delivery"
 
 
+class LoggingAuth:
+    def __init__(self, path):
+        self.path = path
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        from aiosmtpd.smtp import AuthResult
+        with open(self.path, "a") as f:
+            f.write("%s %s tls=%s\n" % (mechanism, getattr(auth_data, "login", b"?"), session.ssl is not None))
+        return AuthResult(success=True)
+
+
 def main():
     out, portfile = sys.argv[1], sys.argv[2]
     refuse = sys.argv[sys.argv.index("--refuse") + 1] if "--refuse" in sys.argv else None
     drop = "--drop" in sys.argv
+    kw = {}
+    if "--tls" in sys.argv:
+        import ssl
+        i = sys.argv.index("--tls")
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(sys.argv[i + 1], sys.argv[i + 2])
+        kw["tls_context"] = ctx
+    if "--auth-log" in sys.argv:
+        kw["authenticator"] = LoggingAuth(sys.argv[sys.argv.index("--auth-log") + 1])
+        kw["auth_require_tls"] = False
     os.makedirs(out, exist_ok=True)
     import socket
     probe = socket.socket()
     probe.bind(("127.0.0.1", 0))  # a free port
     port = probe.getsockname()[1]
     probe.close()
-    c = Controller(Handler(out, refuse, drop), hostname="127.0.0.1", port=port)
+    c = Controller(Handler(out, refuse, drop), hostname="127.0.0.1", port=port, **kw)
     c.start()
     tmp = portfile + ".tmp"
     with open(tmp, "w") as f:
