@@ -348,7 +348,16 @@ static size_t up_read(char *buf, size_t size, size_t nitems, void *ud)
     return k;
 }
 
-static fp_status smtp_send(const fp_mail_req *req, const rcpt *r, const fp_buf *msg, char *why, size_t whyn)
+/* errors that say the server cannot be reached or trusted at all (not this message): the run stops there */
+static bool server_down(CURLcode rc)
+{
+    return rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_OPERATION_TIMEDOUT ||
+           rc == CURLE_USE_SSL_FAILED || rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_PEER_FAILED_VERIFICATION ||
+           rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_LOGIN_DENIED;
+}
+
+static fp_status smtp_send(const fp_mail_req *req, const rcpt *r, const fp_buf *msg, char *why, size_t whyn,
+                           bool *down)
 {
     const char *url = req->smtp_url, *from = req->from;
     CURL *c = curl_easy_init();
@@ -380,8 +389,8 @@ static fp_status smtp_send(const fp_mail_req *req, const rcpt *r, const fp_buf *
     /* plain SMTP carries no login at all, not even one from ~/.netrc */
     curl_easy_setopt(c, CURLOPT_NETRC, (long)(req->plain ? CURL_NETRC_IGNORED : CURL_NETRC_OPTIONAL));
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 20L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, req->connect_timeout > 0 ? req->connect_timeout : 20L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, req->timeout > 0 ? req->timeout : 120L);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
     /* a login from the environment (never the command line), else ~/.netrc */
     const char *user = getenv("FUPAN_SMTP_USER"), *pass = getenv("FUPAN_SMTP_PASSWORD");
@@ -400,6 +409,7 @@ static fp_status smtp_send(const fp_mail_req *req, const rcpt *r, const fp_buf *
                  curl_easy_strerror(rc), *errbuf ? ": " : "", errbuf);
     else if (rc != CURLE_OK)
         snprintf(why, whyn, "%s%s%s (SMTP %ld)", curl_easy_strerror(rc), *errbuf ? ": " : "", errbuf, code);
+    *down = server_down(rc);
     curl_slist_free_all(to);
     curl_easy_cleanup(c);
     return rc == CURLE_OK ? FP_OK : FP_ERR_IO;
@@ -505,6 +515,7 @@ fp_status fp_mail_run(const fp_mail_req *r, fp_mail_result *res, fp_error *err)
     char *log = r->dry_run ? NULL : slurp(logpath, &loglen, &ignore);
     const char *period = fp_v_as_str(fp_v_get(man, "period"));
     time_t date = r->date != (time_t)-1 ? r->date : time(NULL);
+    bool stopped = false;
     for (size_t i = 0; i < fp_v_len(items); i++) {
         const fp_value *it = fp_v_at(items, i);
         const char *scope = fp_v_as_str(fp_v_get(it, "scope")), *status = fp_v_as_str(fp_v_get(it, "status"));
@@ -599,7 +610,13 @@ fp_status fp_mail_run(const fp_mail_req *r, fp_mail_result *res, fp_error *err)
         snprintf(errname, sizeof errname, "%.32s.err", h);
         snprintf(errpath, sizeof errpath, "%s/%s", outbox, errname);
         snprintf(emlpath, sizeof emlpath, "%s/%s", outbox, eml);
-        if (smtp_send(r, to, &msg, why, sizeof why) == FP_OK) {
+        if (stopped) { /* the server could not be reached: this one waits in the outbox for the next run */
+            res->waiting++;
+            fp_buf_free(&msg);
+            continue;
+        }
+        bool down = false;
+        if (smtp_send(r, to, &msg, why, sizeof why, &down) == FP_OK) {
             if ((st = log_sent(logpath, id, scope, to->to[0], err)) != FP_OK) {
                 fp_buf_free(&msg);
                 break;
@@ -619,9 +636,14 @@ fp_status fp_mail_run(const fp_mail_req *r, fp_mail_result *res, fp_error *err)
             res->failed++;
             if (!r->quiet)
                 fprintf(stderr, "fupan: not sent: %s: %s (kept in %s)\n", scope, why, emlpath);
+            stopped = down;
         }
         fp_buf_free(&msg);
     }
+    if (stopped)
+        fprintf(stderr, "fupan: stopped: the server could not be reached or trusted, so %zu more message%s were not "
+                        "tried; every message waits in %s — run the same command again to send them (nothing is "
+                        "sent twice)\n", res->waiting, res->waiting == 1 ? "" : "s", outbox);
     free(log);
 out:
     rcpt_free(rc, nrc);

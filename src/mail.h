@@ -49,10 +49,13 @@ typedef struct fp_mail_req {
     bool quiet;
     bool plain;                  /* send without TLS (only without a login); by default TLS is required */
     const char *ca_file;         /* certificates to verify the server with, besides the system's (a company CA) */
+    long connect_timeout;        /* seconds to connect and get the server's greeting (0: 20) */
+    long timeout;                /* seconds for one whole message (0: 120) */
 } fp_mail_req;
 
 typedef struct fp_mail_result {
     size_t sent, already, failed, no_recipient;
+    size_t waiting;              /* not tried: the run stopped when the server could not be reached */
 } fp_mail_result;
 
 fp_status fp_mail_run(const fp_mail_req *r, fp_mail_result *res, fp_error *err);

@@ -321,6 +321,61 @@ static void tls_is_required(void **state)
     free(err);
 }
 
+/* issue 15.5: a server that accepts the connection and never answers: the first message waits the connect
+ * timeout (an option), then the run stops; every message stays in the outbox and the message says how to retry
+ * (it used to wait 20 s for each of them, one after the other) */
+static void a_server_that_never_answers_stops_the_run(void **state)
+{
+    (void)state;
+    char cmd[4096], *err, *out;
+    /* a listener that accepts and says nothing */
+    snprintf(cmd, sizeof cmd,
+             "(/usr/bin/python3 -c 'import socket,time,sys\n"
+             "s=socket.socket(); s.bind((\"127.0.0.1\",0)); s.listen(16)\n"
+             "open(sys.argv[1],\"w\").write(str(s.getsockname()[1]))\n"
+             "c=[]\n"
+             "while True: c.append(s.accept()[0])' '%s/mute.port' & echo $! > '%s/mute.pid')", tmp, tmp);
+    assert_int_equal(system(cmd), 0);
+    char p[1024], *port = NULL;
+    snprintf(p, sizeof p, "%s/mute.port", tmp);
+    for (int i = 0; i < 100 && !port; i++) {
+        nap_ms(50);
+        port = tu_read(p);
+    }
+    assert_non_null(port);
+    snprintf(cmd, sizeof cmd,
+             "SOURCE_DATE_EPOCH=1793577600 '%s' mail --manifest '%s/reports/manifest.json' --recipients "
+             "'%s/recipients.csv' --from fupan@mingyuan.example --smtp smtp://127.0.0.1:%d --plain "
+             "--connect-timeout 1 --outbox '%s/mute-outbox'", tu_bin(), tmp, tmp, atoi(port), tmp);
+    free(port);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = tu_run(cmd, &out, &err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    snprintf(p, sizeof p, "%s/mute.pid", tmp);
+    char *pid = tu_read(p);
+    kill(atoi(pid), SIGKILL);
+    free(pid);
+    assert_int_equal(rc, 1);
+    /* one attempt, then the stop, saying what to do */
+    int tried = 0;
+    for (const char *q = err; (q = strstr(q, "fupan: not sent: ")) != NULL; q++)
+        tried++;
+    if (tried != 1)
+        fail_msg("%d messages were tried against a server that never answers (%.1f s):\n%s", tried, secs, err);
+    assert_contains(err, "stopped");
+    assert_contains(err, "run the same command again");
+    /* every message is in the outbox, waiting */
+    snprintf(cmd, sizeof cmd, "(ls '%s/mute-outbox' | grep -c '\\.eml$')", tmp);
+    char *n;
+    assert_int_equal(tu_run(cmd, &n, NULL), 0);
+    assert_int_equal(atoi(n), 3);
+    free(n);
+    free(out);
+    free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -328,6 +383,7 @@ int main(void)
         cmocka_unit_test(refused_and_dropped_stay_in_the_outbox),
         cmocka_unit_test(no_header_injection),
         cmocka_unit_test(tls_is_required),
+        cmocka_unit_test(a_server_that_never_answers_stops_the_run),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -24,6 +24,9 @@ static const char HELP[] =
     "                     never the command line\n"
     "  --ca-file FILE     also trust the certificates in FILE (PEM), such as a company CA\n"
     "  --plain            send without TLS, to a relay that needs no login (refused with a login); said on stderr\n"
+    "  --connect-timeout S  seconds to reach the server and get its greeting (default 20); when it cannot be\n"
+    "                     reached the run stops and every message waits in the outbox for the next run\n"
+    "  --timeout S        seconds for one whole message (default 120)\n"
     "  --dry-run DIR      write the messages as .eml files in DIR instead of sending\n"
     "  --outbox DIR       where messages wait until the server accepts them (default: beside the manifest)\n"
     "\n"
@@ -40,6 +43,7 @@ int fp_cmd_mail(int argc, char **argv)
         {"dry-run", required_argument, 0, 'd'},  {"outbox", required_argument, 0, 'o'},
         {"quiet", no_argument, 0, 'q'},          {"help", no_argument, 0, 'h'},
         {"plain", no_argument, 0, 'P'},          {"ca-file", required_argument, 0, 'C'},
+        {"connect-timeout", required_argument, 0, 'T'}, {"timeout", required_argument, 0, 'U'},
         {0, 0, 0, 0}};
     fp_mail_req r = {.date = (time_t)-1};
     optind = 1;
@@ -71,6 +75,19 @@ int fp_cmd_mail(int argc, char **argv)
         case 'P':
             r.plain = true;
             break;
+        case 'T':
+        case 'U': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (!*optarg || *end || v < 1 || v > 3600)
+                return fp_cli_usage("mail", "%s wants seconds from 1 to 3600, not \"%s\"",
+                                    c == 'T' ? "--connect-timeout" : "--timeout", optarg);
+            if (c == 'T')
+                r.connect_timeout = v;
+            else
+                r.timeout = v;
+            break;
+        }
         case 'C':
             if (!*optarg)
                 return fp_cli_usage("mail", "--ca-file wants a PEM file of certificates (it was empty)");
@@ -125,6 +142,6 @@ int fp_cmd_mail(int argc, char **argv)
         return fp_cli_fail(&err);
     if (!r.quiet)
         fprintf(stderr, "fupan: %zu %s, %zu already sent, %zu not sent, %zu without recipients\n", res.sent,
-                r.dry_run ? "written" : "sent", res.already, res.failed, res.no_recipient);
-    return res.failed ? 1 : 0;
+                r.dry_run ? "written" : "sent", res.already, res.failed + res.waiting, res.no_recipient);
+    return res.failed || res.waiting ? 1 : 0;
 }
