@@ -524,7 +524,7 @@ static bool run(loader *l, fp_textfile *tf, bool stop_after_header)
         return false;
     }
     const char *line;
-    size_t len;
+    size_t len, rec_bytes = 0;
     int r;
     bool first = true;
     while ((r = fp_textfile_next(tf, &line, &len, l->err)) == 1) {
@@ -540,8 +540,21 @@ static bool run(loader *l, fp_textfile *tf, bool stop_after_header)
             first = false;
         }
         /* a record starts on this line (libcsv skips blank lines without telling us) */
-        if (p.pstate == 0 && l->field == 0)
+        if (p.pstate == 0 && l->field == 0) {
             l->row_line = l->cur_line;
+            rec_bytes = 0;
+        }
+        /* the line bound (textfile.c) holds for a record too: a quoted cell over millions of short lines would
+         * otherwise grow without end in libcsv's buffer */
+        rec_bytes += len;
+        if (rec_bytes > FP_MAX_LINE_BYTES) {
+            fp_fail(l->err, FP_ERR_INPUT,
+                    "%s:%u: the record that starts on this line runs over more than %u MB (a quoted cell that is "
+                    "never closed?); is this really a CSV file?",
+                    l->name, l->row_line, FP_MAX_LINE_BYTES >> 20);
+            l->failed = true;
+            break;
+        }
         if (csv_parse(&p, line, len, on_field, on_row, l) != len && !l->failed) {
             char q[200];
             fp_quote_text(q, sizeof q, line, len, 120);

@@ -176,6 +176,33 @@ static void another_currency_in_a_dollar_file(void **state)
     fp_buf_free(&b);
 }
 
+/* issue 15.7: the 64 MB bound holds for a record, not only for a line: one quoted cell of 70 MB written over two
+ * million short lines is refused at the line where the record starts (metrics took it, render ran out of memory) */
+static void a_record_over_many_lines_is_bounded(void **state)
+{
+    (void)state;
+    fp_buf b;
+    fp_buf_init(&b);
+    rows(&b);
+    char *d = folder("longrec", b.data, b.len);
+    fp_buf_free(&b);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/o.csv", d);
+    FILE *f = fopen(path, "a");
+    assert_non_null(f);
+    fputs("O999,2026-10-05,C1,\"", f);
+    for (int i = 0; i < 2000000; i++)
+        fputs("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n", f);
+    fputs("\",渠道管理方案,1,100.00\n", f);
+    fclose(f);
+    char *err = NULL;
+    assert_int_equal(metrics(d, NULL, &err), 1);
+    assert_contains(err, "o.csv:62:");
+    assert_contains(err, "64 MB");
+    free(err);
+    free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,6 +211,7 @@ int main(void)
         cmocka_unit_test(a_row_longer_than_the_header),
         cmocka_unit_test(a_nul_byte_in_a_cell),
         cmocka_unit_test(another_currency_in_a_dollar_file),
+        cmocka_unit_test(a_record_over_many_lines_is_bounded),
     };
     return cmocka_run_group_tests(tests, tu_setup_tmp, tu_teardown_tmp);
 }
