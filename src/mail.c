@@ -73,7 +73,7 @@ static void encoded_words_clean(fp_buf *out, const char *s)
         fp_buf_adds(out, s);
         return;
     }
-    const char *p = s;
+    const char *p = s, *end = s + strlen(s);
     bool first = true;
     while (*p) {
         /* up to 45 bytes of whole characters: 60 base64 characters */
@@ -81,6 +81,8 @@ static void encoded_words_clean(fp_buf *out, const char *s)
         while (*q) {
             const char *next = q;
             fp_utf8_next(&next);
+            if (next > end) /* a sequence cut short by the end of the text */
+                next = end;
             if (next - p > 45)
                 break;
             q = next;

@@ -297,6 +297,14 @@ uint32_t fp_utf8_next(const char **sp)
     const unsigned char *p = (const unsigned char *)*sp;
     uint32_t c = p[0];
     size_t len = 1;
+    /* a lead byte whose continuation bytes are not there (cut short, or the text's end): one byte, U+FFFD — the
+     * checks stop at the first byte that is not 10xxxxxx, so the terminating NUL is never passed */
+    size_t want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    for (size_t k = 1; k < want; k++)
+        if ((p[k] & 0xC0) != 0x80) {
+            *sp += 1;
+            return 0xFFFD;
+        }
     if (c >= 0xF0) {
         c = ((c & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) | (p[3] & 0x3Fu);
         len = 4;

@@ -20,6 +20,15 @@ static void trim_ascii_and_ideographic_space(void **state)
 static void utf8_validity(void **state)
 {
     (void)state;
+    /* a sequence cut short by the end of the text stops at the end (fuzz_mime found a read past it) */
+    static const char cut[] = {(char)0xE7, 'A', 0};
+    const char *q = cut;
+    assert_int_equal(fp_utf8_next(&q), 0xFFFD);
+    assert_ptr_equal(q, cut + 1);
+    static const char end[] = {(char)0xE4, (char)0xB8, 0};
+    q = end;
+    fp_utf8_next(&q);
+    assert_true(q <= end + 2);
     const char *ok = "销售管理 sales 2026";
     assert_int_equal(fp_utf8_valid_prefix((const unsigned char *)ok, strlen(ok)), strlen(ok));
     /* GBK bytes of 销售 are not UTF-8 */
