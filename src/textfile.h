@@ -24,6 +24,8 @@ typedef struct fp_textfile fp_textfile;
 
 /* Longest line accepted; longer ones are an error rather than unbounded memory. */
 #define FP_MAX_LINE_BYTES (64u << 20)
+/* the longest cell a CSV file may hold, however many lines it runs over */
+#define FP_MAX_CELL_BYTES (1u << 20)
 
 fp_status fp_textfile_open(const char *path, fp_encoding enc, fp_textfile **out, fp_error *err);
 /* Opens the byte range [start, end) of a file whose encoding is already known (not FP_ENC_AUTO, not
