@@ -441,6 +441,32 @@ static fp_status log_sent(const char *path, const char *id, const char *scope, c
     return ok ? FP_OK : fp_fail(err, FP_ERR_IO, "%s: cannot record a sent message: %s", path, strerror(errno));
 }
 
+/* OUTBOX/sending.log: "<id>\tsending" before a message goes to the server, "<id>\tnot sent" when the server
+ * refused it or was not reached. An id whose last line says sending and that sent.log lacks was in the server's
+ * hands when a run was cut off (kill -9, a crash, a power cut): possibly delivered. */
+static bool uncertain(const char *sending, const char *sent, const char *id)
+{
+    if (!sending || in_sent_log(sent, id))
+        return false;
+    size_t k = strlen(id);
+    bool state = false;
+    for (const char *p = sending; (p = strstr(p, id)) != NULL; p += k)
+        if ((p == sending || p[-1] == '\n') && p[k] == '\t')
+            state = !strncmp(p + k + 1, "sending\n", 8);
+    return state;
+}
+
+static fp_status log_state(const char *path, const char *id, const char *state, fp_error *err)
+{
+    FILE *f = fopen(path, "ab");
+    if (!f)
+        return fp_fail(err, FP_ERR_IO, "%s: %s", path, strerror(errno));
+    fprintf(f, "%s\t%s\n", id, state);
+    bool ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
+    ok = fclose(f) == 0 && ok;
+    return ok ? FP_OK : fp_fail(err, FP_ERR_IO, "%s: cannot record a message's state: %s", path, strerror(errno));
+}
+
 static double num_or_nan(const fp_value *v)
 {
     return v && fp_v_type(v) == FP_V_NUM ? fp_v_as_num(v) : NAN;
@@ -515,6 +541,10 @@ fp_status fp_mail_run(const fp_mail_req *r, fp_mail_result *res, fp_error *err)
     size_t loglen;
     fp_error ignore = {0};
     char *log = r->dry_run ? NULL : slurp(logpath, &loglen, &ignore);
+    char sendpath[4300];
+    snprintf(sendpath, sizeof sendpath, "%s/sending.log", outbox);
+    size_t sendlen;
+    char *sending = r->dry_run ? NULL : slurp(sendpath, &sendlen, &ignore);
     const char *period = fp_v_as_str(fp_v_get(man, "period"));
     time_t date = r->date != (time_t)-1 ? r->date : time(NULL);
     bool stopped = false;
@@ -551,6 +581,13 @@ fp_status fp_mail_run(const fp_mail_req *r, fp_mail_result *res, fp_error *err)
         snprintf(id, sizeof id, "%.32s@fupan.report", h);
         if (in_sent_log(log, id)) {
             res->already++;
+            continue;
+        }
+        if (uncertain(sending, log, id) && !r->resend_uncertain) {
+            res->uncertain++;
+            fprintf(stderr, "fupan: possibly delivered: %s to %s: a run was cut off while the server had it "
+                            "(Message-ID <%s>); ask the recipients, then run again with --resend-uncertain to "
+                            "send it anyway\n", scope, to->to[0], id);
             continue;
         }
         char path[8300];
@@ -618,7 +655,17 @@ fp_status fp_mail_run(const fp_mail_req *r, fp_mail_result *res, fp_error *err)
             continue;
         }
         bool down = false;
-        if (smtp_send(r, to, &msg, why, sizeof why, &down) == FP_OK) {
+        /* in the server's hands from here until sent.log says otherwise */
+        if ((st = log_state(sendpath, id, "sending", err)) != FP_OK) {
+            fp_buf_free(&msg);
+            break;
+        }
+        fp_status sent_st = smtp_send(r, to, &msg, why, sizeof why, &down);
+        if (sent_st != FP_OK) {
+            fp_error e3 = {0};
+            (void)log_state(sendpath, id, "not sent", &e3); /* refused or not reached: not delivered */
+        }
+        if (sent_st == FP_OK) {
             if ((st = log_sent(logpath, id, scope, to->to[0], err)) != FP_OK) {
                 fp_buf_free(&msg);
                 break;
@@ -647,6 +694,7 @@ fp_status fp_mail_run(const fp_mail_req *r, fp_mail_result *res, fp_error *err)
                         "tried; every message waits in %s — run the same command again to send them (nothing is "
                         "sent twice)\n", res->waiting, res->waiting == 1 ? "" : "s", outbox);
     free(log);
+    free(sending);
 out:
     rcpt_free(rc, nrc);
     fp_v_free(man);

@@ -51,11 +51,13 @@ typedef struct fp_mail_req {
     const char *ca_file;         /* certificates to verify the server with, besides the system's (a company CA) */
     long connect_timeout;        /* seconds to connect and get the server's greeting (0: 20) */
     long timeout;                /* seconds for one whole message (0: 120) */
+    bool resend_uncertain;       /* send again the messages a killed run may have delivered */
 } fp_mail_req;
 
 typedef struct fp_mail_result {
     size_t sent, already, failed, no_recipient;
     size_t waiting;              /* not tried: the run stopped when the server could not be reached */
+    size_t uncertain;            /* possibly delivered by a run that was cut off; not sent again */
 } fp_mail_result;
 
 fp_status fp_mail_run(const fp_mail_req *r, fp_mail_result *res, fp_error *err);

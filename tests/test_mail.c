@@ -376,6 +376,55 @@ static void a_server_that_never_answers_stops_the_run(void **state)
     free(err);
 }
 
+/* the number of messages a sink has saved */
+static int delivered(const sink *s)
+{
+    char cmd[700], *n;
+    snprintf(cmd, sizeof cmd, "(ls '%s' 2>/dev/null | grep -c '\\.eml$' || true)", s->dir);
+    assert_int_equal(tu_run(cmd, &n, NULL), 0);
+    int k = atoi(n);
+    free(n);
+    return k;
+}
+
+/* issue 15.6: fupan mail killed while the server holds a message (DATA takes 1.5 s here): the next run does not
+ * send that message again — it is "possibly delivered" and needs --resend-uncertain — and sends the others once */
+static void killed_during_data_is_not_sent_twice(void **state)
+{
+    (void)state;
+    char extra[700], cmd[4096], *err;
+    snprintf(extra, sizeof extra, "--slow 1.5 '%s/data.mark'", tmp);
+    sink s;
+    sink_start(&s, "slow", extra);
+    char base[3000];
+    snprintf(base, sizeof base,
+             "SOURCE_DATE_EPOCH=1793577600 '%s' mail --manifest '%s/reports/manifest.json' --recipients "
+             "'%s/recipients.csv' --from fupan@mingyuan.example --smtp smtp://127.0.0.1:%d --plain --outbox "
+             "'%s/slow-outbox'", tu_bin(), tmp, tmp, s.port, tmp);
+    /* kill -9 once the server has the first message's DATA */
+    snprintf(cmd, sizeof cmd, "(%s >/dev/null 2>&1 & p=$!; i=0; while [ ! -e '%s/data.mark' ]; do i=$((i+1)); "
+             "[ $i -gt 3000 ] && break; sleep 0.005; done; kill -9 $p; wait $p; true)", base, tmp);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    nap_ms(2500); /* the server finishes and keeps it */
+    assert_int_equal(delivered(&s), 1);
+    /* the next run: the two others, once each; the first is possibly delivered, not sent again */
+    assert_int_equal(tu_run(base, NULL, &err), 1);
+    assert_contains(err, "possibly delivered");
+    assert_contains(err, "--resend-uncertain");
+    assert_int_equal(delivered(&s), 3);
+    free(err);
+    /* and again: nothing more */
+    assert_int_equal(tu_run(base, NULL, &err), 1);
+    assert_int_equal(delivered(&s), 3);
+    free(err);
+    /* the user decides: sent again on purpose */
+    snprintf(cmd, sizeof cmd, "%s --resend-uncertain", base);
+    assert_int_equal(tu_run(cmd, NULL, &err), 0);
+    assert_int_equal(delivered(&s), 4);
+    free(err);
+    sink_stop(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -384,6 +433,7 @@ int main(void)
         cmocka_unit_test(no_header_injection),
         cmocka_unit_test(tls_is_required),
         cmocka_unit_test(a_server_that_never_answers_stops_the_run),
+        cmocka_unit_test(killed_during_data_is_not_sent_twice),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

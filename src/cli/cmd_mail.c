@@ -27,6 +27,8 @@ static const char HELP[] =
     "  --connect-timeout S  seconds to reach the server and get its greeting (default 20); when it cannot be\n"
     "                     reached the run stops and every message waits in the outbox for the next run\n"
     "  --timeout S        seconds for one whole message (default 120)\n"
+    "  --resend-uncertain send again the messages a run that was cut off (killed while the server had them)\n"
+    "                     may have delivered; without it they are listed as possibly delivered and not sent\n"
     "  --dry-run DIR      write the messages as .eml files in DIR instead of sending\n"
     "  --outbox DIR       where messages wait until the server accepts them (default: beside the manifest)\n"
     "\n"
@@ -44,6 +46,7 @@ int fp_cmd_mail(int argc, char **argv)
         {"quiet", no_argument, 0, 'q'},          {"help", no_argument, 0, 'h'},
         {"plain", no_argument, 0, 'P'},          {"ca-file", required_argument, 0, 'C'},
         {"connect-timeout", required_argument, 0, 'T'}, {"timeout", required_argument, 0, 'U'},
+        {"resend-uncertain", no_argument, 0, 'R'},
         {0, 0, 0, 0}};
     fp_mail_req r = {.date = (time_t)-1};
     optind = 1;
@@ -74,6 +77,9 @@ int fp_cmd_mail(int argc, char **argv)
             break;
         case 'P':
             r.plain = true;
+            break;
+        case 'R':
+            r.resend_uncertain = true;
             break;
         case 'T':
         case 'U': {
@@ -141,7 +147,8 @@ int fp_cmd_mail(int argc, char **argv)
     if (st != FP_OK)
         return fp_cli_fail(&err);
     if (!r.quiet)
-        fprintf(stderr, "fupan: %zu %s, %zu already sent, %zu not sent, %zu without recipients\n", res.sent,
-                r.dry_run ? "written" : "sent", res.already, res.failed + res.waiting, res.no_recipient);
-    return res.failed || res.waiting ? 1 : 0;
+        fprintf(stderr, "fupan: %zu %s, %zu already sent, %zu not sent, %zu without recipients%s\n", res.sent,
+                r.dry_run ? "written" : "sent", res.already, res.failed + res.waiting, res.no_recipient,
+                res.uncertain ? ", some possibly delivered (see above)" : "");
+    return res.failed || res.waiting || res.uncertain ? 1 : 0;
 }
