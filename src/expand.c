@@ -497,15 +497,6 @@ static bool is_amount(const fp_tnode *col, const fp_ev *v)
     return f.kind == FP_FMT_MONEY || (f.kind == FP_FMT_AUTO && v->kind == FP_NUM_MONEY);
 }
 
-/* the unit an amount takes on its own (fp_format_number_in's choice) */
-static double own_unit(double v, fp_lang lang)
-{
-    double a = fabs(v);
-    if (lang == FP_LANG_EN)
-        return a < 1e4 ? 1 : a < 1e6 ? 1e3 : a < 1e9 ? 1e6 : 1e9;
-    return a < 1e4 ? 1 : a < 1e8 ? 1e4 : 1e8;
-}
-
 /* A column of amounts is written in one unit, the total included: when its cells took different units
  * (-3,536.65元 among 万元, a total in 亿元 under rows in 万元), all are written again in the column's. */
 static void one_unit_per_column(ex *x, fp_table_doc *td, const fp_tnode **cols, const double *amount, size_t nbody)
@@ -525,7 +516,7 @@ static void one_unit_per_column(ex *x, fp_table_doc *td, const fp_tnode **cols, 
         for (size_t r = 0; r < td->nrows; r++) {
             double a = amount[r * nc + c];
             /* a zero too: 0.00元 among 万元 is a second unit in the column */
-            mixed = mixed || (!isnan(a) && own_unit(a, x->lang) != div);
+            mixed = mixed || (!isnan(a) && fp_money_own_unit(a, x->lang) != div);
         }
         if (!mixed)
             continue;

@@ -306,6 +306,14 @@ void fp_format_text(const char *s, fp_fmt fmt, fp_lang lang, fp_buf *out)
     fp_buf_adds(out, s);
 }
 
+double fp_money_own_unit(double v, fp_lang lang)
+{
+    double a = fabs(v);
+    if (lang == FP_LANG_EN)
+        return a < 1e4 ? 1 : a < 1e6 ? 1e3 : a < 1e9 ? 1e6 : 1e9;
+    return a < 1e4 ? 1 : a < 1e8 ? 1e4 : 1e8;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -329,13 +337,11 @@ double fp_money_column_unit(const double *v, size_t n, int digits, fp_lang lang)
     qsort(a, k, sizeof *a, cmp_double);
     double typical = a[k / 2], least = a[0];
     free(a);
-    /* the unit the typical amount takes on its own: English K from 10,000 (as money_en writes it) */
+    /* the unit the typical amount takes on its own */
+    double own = fp_money_own_unit(typical, lang);
     int u = 0;
-    for (int i = nu - 1; i > 0; i--)
-        if (typical >= (lang == FP_LANG_EN && i == 1 ? 1e4 : units[i])) {
-            u = i;
-            break;
-        }
+    while (u + 1 < nu && units[u] < own)
+        u++;
     /* no non-zero amount shown as 0.00 */
     double half = 0.5 * pow(10.0, -(digits < 0 ? 2 : digits));
     while (u > 0 && least / units[u] < half)

@@ -60,6 +60,9 @@ typedef struct fp_fmt {
 
 typedef enum fp_lang { FP_LANG_ZH, FP_LANG_EN } fp_lang;
 
+/* The divisor of the unit an amount takes on its own, as the money formats choose it: 1, 1e4 (万), 1e8 (亿) in
+ * Chinese; 1, 1e3 (K, from 10,000), 1e6 (M), 1e9 (B) in English. */
+double fp_money_own_unit(double v, fp_lang lang);
 /* The one unit a column of amounts is written in (a table's money column and its total): the unit its
  * typical (median) non-zero amount would have — 元/万元/亿元 in Chinese, none/K/M/B in English — or a
  * smaller one when some non-zero amount would show as 0.00 in it. Returns the divisor (1, 1e3, 1e4 …). */

@@ -430,15 +430,21 @@ static bool in_sent_log(const char *log, const char *id)
     return false;
 }
 
-static fp_status log_sent(const char *path, const char *id, const char *scope, const char *to, fp_error *err)
+/* appends one line (fields joined by tabs) to one of the outbox's logs, on disk before it returns */
+static fp_status log_line(const char *path, const char *a, const char *b, const char *c, fp_error *err)
 {
     FILE *f = fopen(path, "ab");
     if (!f)
         return fp_fail(err, FP_ERR_IO, "%s: %s", path, strerror(errno));
-    fprintf(f, "%s\t%s\t%s\n", id, scope, to);
+    fprintf(f, "%s\t%s%s%s\n", a, b, c ? "\t" : "", c ? c : "");
     bool ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
     ok = fclose(f) == 0 && ok;
-    return ok ? FP_OK : fp_fail(err, FP_ERR_IO, "%s: cannot record a sent message: %s", path, strerror(errno));
+    return ok ? FP_OK : fp_fail(err, FP_ERR_IO, "%s: cannot record a message: %s", path, strerror(errno));
+}
+
+static fp_status log_sent(const char *path, const char *id, const char *scope, const char *to, fp_error *err)
+{
+    return log_line(path, id, scope, to, err);
 }
 
 /* OUTBOX/sending.log: "<id>\tsending" before a message goes to the server, "<id>\tnot sent" when the server
@@ -458,13 +464,7 @@ static bool uncertain(const char *sending, const char *sent, const char *id)
 
 static fp_status log_state(const char *path, const char *id, const char *state, fp_error *err)
 {
-    FILE *f = fopen(path, "ab");
-    if (!f)
-        return fp_fail(err, FP_ERR_IO, "%s: %s", path, strerror(errno));
-    fprintf(f, "%s\t%s\n", id, state);
-    bool ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
-    ok = fclose(f) == 0 && ok;
-    return ok ? FP_OK : fp_fail(err, FP_ERR_IO, "%s: cannot record a message's state: %s", path, strerror(errno));
+    return log_line(path, id, state, NULL, err);
 }
 
 static double num_or_nan(const fp_value *v)
