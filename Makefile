@@ -136,7 +136,7 @@ fuzz-regress: fuzz-build
 	    || { tail -40 build/fuzz/$$n.log; exit 1; }; done; echo "fuzz corpora: every input runs clean"
 
 # CI: the same targets, a fixed seed and a fixed number of runs each, so a CI run is repeatable
-FUZZ_CI_RUNS = fuzz_csv:150 fuzz_xlsx:3000 fuzz_template:3000 fuzz_font:20000 fuzz_expr:20000 fuzz_json:50000 \
+FUZZ_CI_RUNS = fuzz_csv:150 fuzz_report:200 fuzz_xlsx:3000 fuzz_template:3000 fuzz_font:20000 fuzz_expr:20000 fuzz_json:50000 \
                fuzz_mime:50000 fuzz_notes:50000
 fuzz-ci: fuzz-build
 	@for tr in $(FUZZ_CI_RUNS); do n=$${tr%%:*}; r=$${tr#*:}; w=$$(mktemp -d); \
