@@ -93,9 +93,25 @@ typedef struct loader {
     size_t cur_len;           /* its length in bytes */
     uint64_t size_hint;       /* bytes of input, for sizing the table */
     bool clean_end;           /* the input ended between records */
+    bool nul_in_record;       /* a line of the current record holds a NUL byte: its cells are checked one by one */
 
     colcache *cache;          /* FP_MAX_COLS of them */
+    uint32_t row_text;        /* canonical text columns given a value in this row (bit per column) */
+    int follow[FP_MAX_COLS];  /* the column whose value usually decides this one's (a customer's name follows
+                               * its number), or -1 */
+    uint32_t *follow_id[FP_MAX_COLS]; /* per id of that column: the id this column had with it last */
+    size_t follow_cap[FP_MAX_COLS];
 } loader;
+
+/* Columns that a CRM export repeats with another: the name of customer C010230 is the same on each of its
+ * lines, so once seen together, the name is checked against the one text it had last (one comparison)
+ * instead of looked up among tens of thousands. */
+static int follows(const fp_tablespec *spec, int c)
+{
+    if (spec->id == FP_TBL_ORDERS && c == FP_ORD_CUSTOMER_NAME)
+        return FP_ORD_CUSTOMER_ID;
+    return -1;
+}
 
 static const char *header_text(const loader *l, int f)
 {
@@ -145,10 +161,21 @@ static inline bool eq_short(const char *a, const char *b, size_t n)
     return true;
 }
 
+/* the cache slot of a value: a multiply-mix of its first and last eight bytes and its length, so names that
+ * differ in one character in the middle (华东一组, 华东二组) still land apart */
 static inline unsigned slot_of(const char *s, size_t n)
 {
-    return ((unsigned)n * 31u + (unsigned char)s[0] * 7u + (unsigned char)s[n - 1] * 13u +
-            (unsigned char)s[n / 2] * 3u) & (CACHE_SLOTS - 1);
+    uint64_t a = 0, b = 0;
+    if (n >= 8) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+    } else {
+        memcpy(&a, s, n);
+    }
+    uint64_t h = (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full) ^ ((uint64_t)n * 0x165667B19E3779F9ull);
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ull;
+    return (unsigned)(h >> 56) & (CACHE_SLOTS - 1);
 }
 
 static inline void remember(cacheslot *cs, const char *s, size_t n, uint32_t id)
@@ -174,7 +201,20 @@ static uint32_t intern(loader *l, int f, int c, const char *s, size_t n)
         return cs->id;
     }
     fp_dict *d = l->dicts[l->spec->cols[c].domain];
-    uint32_t id;
+    uint32_t id, *fid = NULL;
+    int k = l->follow[c];
+    if (k >= 0 && (l->row_text >> k) & 1) {
+        uint32_t kid = ((const uint32_t *)l->t->col[k])[l->t->nrows];
+        if (kid >= l->follow_cap[c]) {
+            size_t cap = l->follow_cap[c];
+            fp_xgrow((void **)&l->follow_id[c], &l->follow_cap[c], (size_t)kid + 1, sizeof(uint32_t));
+            memset(l->follow_id[c] + cap, 0, (l->follow_cap[c] - cap) * sizeof(uint32_t));
+        }
+        fid = &l->follow_id[c][kid];
+        uint32_t was = *fid;
+        if (was && fp_dict_strlen(d, was) == n && memcmp(fp_dict_str(d, was), s, n) == 0)
+            return was;
+    }
     if (!fp_dict_intern_checked(d, s, n, valid_utf8, &id)) {
         {
             char q[200];
@@ -203,6 +243,8 @@ static uint32_t intern(loader *l, int f, int c, const char *s, size_t n)
         remember(cs, s, n, id);
         cc->last = cs;
     }
+    if (fid)
+        *fid = id;
     return id;
 }
 
@@ -226,7 +268,7 @@ static void store_cell(loader *l, int f, int c, const char *raw, size_t rawn, ch
         return;
     }
     l->row_nonempty = true;
-    if (memchr(s, 0, n)) {
+    if (l->nul_in_record && memchr(s, 0, n)) {
         /* a NUL inside a cell would cut the value short where it is used ("夏思\0峰" read as "夏思") */
         if (!l->cell_failed) {
             char q[200];
@@ -243,6 +285,7 @@ static void store_cell(loader *l, int f, int c, const char *raw, size_t rawn, ch
     switch (l->spec->cols[c].type) {
     case FP_T_TEXT:
         ((uint32_t *)t->col[c])[r] = intern(l, f, c, s, n);
+        l->row_text |= 1u << c;
         break;
     case FP_T_DATE: {
         fp_date d;
@@ -452,6 +495,7 @@ static void on_row(int term, void *ud)
     }
     l->field = 0;
     l->row_nonempty = false;
+    l->row_text = 0;
     l->empty_required = -1;
 }
 
@@ -498,12 +542,21 @@ static void loader_init(loader *l, const char *name, const fp_profile_table *pt,
     l->parse_header = parse_header;
     l->empty_required = -1;
     l->row_line = 1;
+    for (int c = 0; c < FP_MAX_COLS; c++)
+        l->follow[c] = c < l->spec->ncols ? follows(l->spec, c) : -1;
     l->cache = fp_xmalloc(FP_MAX_COLS * sizeof *l->cache);
     for (int c = 0; c < FP_MAX_COLS; c++) {
         l->cache[c].last = NULL;
         for (int k = 0; k < CACHE_SLOTS; k++)
             l->cache[c].slot[k].len = UINT32_MAX;
     }
+}
+
+static void loader_free(loader *l)
+{
+    free(l->cache);
+    for (int c = 0; c < FP_MAX_COLS; c++)
+        free(l->follow_id[c]);
 }
 
 static void hdr_free(hdrinfo *h)
@@ -547,7 +600,11 @@ static bool run(loader *l, fp_textfile *tf, bool stop_after_header)
         if (p.pstate == 0 && l->field == 0) {
             l->row_line = l->cur_line;
             rec_bytes = 0;
+            l->nul_in_record = false;
         }
+        /* one scan of the line instead of one per cell: cells are checked only on a line that has a NUL */
+        if (memchr(line, 0, len))
+            l->nul_in_record = true;
         /* the line bound (textfile.c) holds for a record too: a quoted cell over millions of short lines would
          * otherwise grow without end in libcsv's buffer */
         rec_bytes += len;
@@ -611,7 +668,7 @@ fp_status fp_csv_load_text(fp_textfile *tf, const char *name, const fp_profile_t
     loader_init(&l, name, pt, dicts, t, &h, true, err);
     l.size_hint = fp_textfile_size(tf);
     bool ok = run(&l, tf, false);
-    free(l.cache);
+    loader_free(&l);
     hdr_free(&h);
     if (!ok) {
         fp_table_free(t);
@@ -652,6 +709,7 @@ fp_rowsink *fp_rowsink_new(const char *name, const fp_profile_table *pt, fp_dict
     fp_rowsink *s = fp_xcalloc(1, sizeof *s);
     fp_table_free(t);
     loader_init(&s->l, name, pt, dicts, t, &s->h, true, err);
+    s->l.nul_in_record = true; /* cells from elsewhere: each checked */
     s->rows_hint = rows_hint;
     return s;
 }
@@ -662,6 +720,7 @@ void fp_rowsink_begin(fp_rowsink *s, uint32_t line)
     l->row_line = line;
     l->field = 0;
     l->row_nonempty = false;
+    l->row_text = 0;
     l->empty_required = -1;
     s->stored = 0;
 }
@@ -794,7 +853,7 @@ fp_status fp_rowsink_finish(fp_rowsink *s, bool ok)
         free(l->t->path);
         l->t->path = fp_xstrdup(l->name);
     }
-    free(l->cache);
+    loader_free(l);
     hdr_free(&s->h);
     for (int c = 0; c < FP_MAX_COLS; c++)
         free(s->keyid[c]);
@@ -814,6 +873,8 @@ typedef struct job {
     fp_table t;
     uint32_t lines;
     size_t rows_hint;         /* expected rows, to size the columns once */
+    size_t win_off, win_rows; /* win_rows > 0: the job writes into rows [win_off, win_off + win_rows) of its
+                               * file's table, sized once for the whole file */
     bool ok, clean_end;
     fp_error err;
 } job;
@@ -825,6 +886,7 @@ typedef struct file {
     fp_encoding enc;
     int njobs;
     job *jobs;                /* into the job array */
+    fp_table final;           /* split files: the table every chunk writes its window of */
     bool header_ok;
     fp_error err;
 } file;
@@ -849,13 +911,19 @@ static void run_job(job *j, fp_dict *const *shared)
         j->ok = false;
         return;
     }
-    fp_table_alloc(&j->t, f->h.present, j->rows_hint);
+    if (j->win_rows) {
+        fp_table_view(&j->t, &f->final, j->win_off, j->win_rows);
+        /* order numbers are nearly all distinct: size that dictionary once (no rehash as it grows) */
+        fp_dict_reserve(dicts[FP_DOM_ORDER], (uint32_t)(j->win_rows / 2));
+    } else {
+        fp_table_alloc(&j->t, f->h.present, j->rows_hint);
+    }
     loader l;
     loader_init(&l, f->req->path, f->req->pt, dicts, &j->t, &f->h, false, &j->err);
     j->ok = run(&l, tf, false);
     j->clean_end = l.clean_end;
     j->lines = fp_textfile_lineno(tf);
-    free(l.cache);
+    loader_free(&l);
     fp_textfile_close(tf);
 }
 
@@ -885,7 +953,7 @@ static bool read_header(file *f, uint64_t *data_start, uint64_t *size, bool *can
     loader l;
     loader_init(&l, rq->path, rq->pt, NULL, &probe, &f->h, true, &f->err);
     bool ok = run(&l, tf, true);
-    free(l.cache);
+    loader_free(&l);
     fp_table_free(&probe);
     /* rows after a bare CR on the header line: only a sequential read keeps them in place */
     if (ok && !l.after_header && fp_textfile_lineno(tf) == 1 && f->enc != FP_ENC_UTF16) {
@@ -988,7 +1056,8 @@ static void merge_column(int c, void *arg)
         for (size_t r = 0; r < n1; r++)
             to[r] = map[from[r]];
     } else {
-        memcpy(dst, src->col[c], n1 * es);
+        if (dst != src->col[c])
+            memmove(dst, src->col[c], n1 * es); /* in place, the rows move down */
     }
 }
 
@@ -1030,6 +1099,8 @@ fp_status fp_csv_load_all(const fp_csv_request *req, int nreq, fp_dict *const *d
 fp_status fp_tables_load_all(const fp_csv_request *req, const fp_table_loader *load, int nreq,
                              fp_dict *const *dicts, int nthreads, size_t chunk_min, fp_error *err)
 {
+    fp_timer tm;
+    fp_timer_start(&tm);
     if (chunk_min == 0)
         chunk_min = CHUNK_MIN_BYTES;
     if (nthreads < 1)
@@ -1071,6 +1142,7 @@ fp_status fp_tables_load_all(const fp_csv_request *req, const fp_table_loader *l
         size_t per = can_split ? line_bytes(req[i].path, data_start) : 64;
         if (per < 16)
             per = 16;
+        size_t total = 0;
         for (int c = 0; c < k; c++) {
             job *j = &jobs[njobs++];
             j->file = f;
@@ -1081,9 +1153,19 @@ fp_status fp_tables_load_all(const fp_csv_request *req, const fp_table_loader *l
             if (j->end < j->start)
                 j->end = j->start;
             prev = j->end;
-            /* with some room to spare; the first chunk's table becomes the file's, so it is sized for all */
-            j->rows_hint = (size_t)((c == 0 ? size - j->start : j->end - j->start) / per) * 11 / 10 + 1024;
+            /* with some room to spare: each chunk writes its window of the file's table, which is allocated
+             * once; a chunk that outgrows its window moves its rows to arrays of its own */
+            j->rows_hint = (size_t)((j->end - j->start) / per) * 11 / 10 + 1024;
+            if (can_split) {
+                j->win_off = total;
+                j->win_rows = j->rows_hint;
+                total += j->rows_hint;
+            }
             f->njobs++;
+        }
+        if (can_split) {
+            fp_table_init(&f->final, req[i].t->spec);
+            fp_table_alloc(&f->final, f->h.present, total);
         }
     }
 
@@ -1107,7 +1189,9 @@ fp_status fp_tables_load_all(const fp_csv_request *req, const fp_table_loader *l
             order[b - 1] = tmp;
         }
     run_ctx rc = {order, dicts};
+    fp_timer_lap(&tm, "load: headers and plan");
     fp_parallel_for(nrun, nthreads, run_task, &rc);
+    fp_timer_lap(&tm, "load: parse (all files, in parallel)");
 
     /* merge, in file order */
     for (int i = 0; i < nreq && status == FP_OK; i++) {
@@ -1128,15 +1212,15 @@ fp_status fp_tables_load_all(const fp_csv_request *req, const fp_table_loader *l
         fp_table_free(t);
         if (good) {
             uint32_t base = f->load ? 0 : 1; /* the header line; other formats number their own rows */
-            int c0 = 0;
-            if (f->jobs[0].shared) {
-                /* the first chunk interned into the shared dictionaries: adopt its table as it is */
-                *t = f->jobs[0].t;
-                fp_table_init(&f->jobs[0].t, t->spec);
-                for (size_t r = 0; r < t->nrows; r++)
-                    t->line[r] += base;
-                base += f->jobs[0].lines;
-                c0 = 1;
+            bool in_place = f->final.cap > 0;
+            for (int c = 0; c < f->njobs; c++)
+                in_place = in_place && f->jobs[c].t.view;
+            if (in_place) {
+                /* every chunk stayed in its window: the file's table is the one they wrote; the first chunk's rows
+                 * stay where they are, the others move down to follow (their text ids mapped on the way) */
+                *t = f->final;
+                fp_table_init(&f->final, t->spec);
+                t->nrows = 0;
             } else if (f->load) {
                 /* another format: the columns its loader found */
                 bool present[FP_MAX_COLS] = {0};
@@ -1146,7 +1230,7 @@ fp_status fp_tables_load_all(const fp_csv_request *req, const fp_table_loader *l
             } else {
                 fp_table_alloc(t, f->h.present, 1024);
             }
-            for (int c = c0; c < f->njobs; c++) {
+            for (int c = 0; c < f->njobs; c++) {
                 merge_job(t, &f->jobs[c], dicts, base, nthreads);
                 base += f->jobs[c].lines;
             }
@@ -1165,13 +1249,17 @@ fp_status fp_tables_load_all(const fp_csv_request *req, const fp_table_loader *l
             status = fp_csv_load(req[i].path, req[i].pt, dicts, t, err);
         }
     }
+    fp_timer_lap(&tm, "load: merge chunks");
     for (int i = 0; i < njobs; i++) {
         fp_table_free(&jobs[i].t);
         for (int d = 0; d < FP_DOM_COUNT; d++)
             fp_dict_free(jobs[i].own[d]);
     }
-    for (int i = 0; i < nreq; i++)
+    for (int i = 0; i < nreq; i++) {
         hdr_free(&files[i].h);
+        fp_table_free(&files[i].final);
+    }
+    fp_timer_lap(&tm, "load: free chunk buffers");
     free(order);
     free(jobs);
     free(files);

@@ -346,6 +346,8 @@ fp_status fp_dataset_load(const char *dir, const fp_profile *prof, int nthreads,
         s = fp_tables_load_all(req, load, nreq, ds->dict, nthreads, 0, err);
     for (int t = 0; t < FP_TBL_COUNT; t++)
         free(paths[t]);
+    fp_timer tm;
+    fp_timer_start(&tm);
     if (s == FP_OK)
         s = check_bounds(ds, prof, err);
     if (s == FP_OK)
@@ -356,6 +358,7 @@ fp_status fp_dataset_load(const char *dir, const fp_profile *prof, int nthreads,
         derive_done(ds, prof);
         s = derive_calendar(ds, err);
     }
+    fp_timer_lap(&tm, "load: checks, indexes by team/rep");
     if (s != FP_OK) {
         fp_dataset_free(ds);
         return s;

@@ -1,5 +1,10 @@
-/* dict.c — an open-addressing hash table from strings to dense ids, with
- * the strings themselves kept in large chunks so pointers never move. */
+/* dict.c — an open-addressing hash table from strings to dense ids.
+ *
+ * The strings live in records in large chunks, so their pointers never move; a record holds the id, the
+ * length and the hash beside the bytes. A slot of the table holds a string's hash and where its record
+ * is, so a lookup that hits costs two memory reads that may miss the cache (the slot, then the record,
+ * whose bytes follow its header), and one that misses costs the slot alone. The table is at most half
+ * full, so probes stay short; a dictionary that will be large can be sized once (fp_dict_reserve). */
 #include "dict.h"
 
 #include "util.h"
@@ -11,29 +16,30 @@
 #define CHUNK_MIN (4u << 10)
 #define CHUNK_MAX (2u << 20)
 
-/* One entry per id: the string and its length side by side, so a hit costs one cache miss here. */
-typedef struct entry {
-    const char *s;
-    uint32_t len;
-    uint32_t hash;
-} entry;
+/* Where a record is: chunk index in the high bits, offset / 4 in the low 19 (chunks up to 2 MB; a
+ * longer string gets a chunk of its own, at offset 0). */
+#define OFF_BITS 19
+#define MAX_CHUNKS ((1u << (32 - OFF_BITS)) - 1)
 
-/* A slot holds the hash too, so probing never leaves the slot array. */
+typedef struct rec {
+    uint32_t id, len, hash;
+    char s[]; /* len bytes and a NUL */
+} rec;
+
 typedef struct hslot {
     uint32_t hash;
-    uint32_t id1;      /* 0 = empty, else id + 1 */
+    uint32_t loc1; /* 0 = empty, else the record's location + 1 */
 } hslot;
 
 struct fp_dict {
-    entry *ent;        /* id -> entry */
+    uint32_t *loc;     /* id -> record location */
     uint32_t n, cap;
     hslot *slot;
     size_t nslot;      /* power of two */
     char **chunks;
     size_t *chunk_size;
     size_t nchunks, chunks_cap, sizes_cap;
-    char *cur;
-    size_t cur_used, cur_cap;
+    size_t cur_used, cur_cap; /* of the last chunk */
 };
 
 static uint64_t hash_bytes(const char *s, size_t n)
@@ -56,42 +62,79 @@ static uint64_t hash_bytes(const char *s, size_t n)
     return h;
 }
 
-static char *store(fp_dict *d, const char *s, size_t n)
+static inline const rec *at(const fp_dict *d, uint32_t loc)
 {
-    if (n + 1 > d->cur_cap - d->cur_used) {
+    return (const rec *)(d->chunks[loc >> OFF_BITS] + (size_t)(loc & ((1u << OFF_BITS) - 1)) * 4);
+}
+
+/* a == b, n bytes; short strings (most of a CRM export's) without a call */
+static inline bool same(const char *a, const char *b, size_t n)
+{
+    if (n > 32)
+        return memcmp(a, b, n) == 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y)
+            return false;
+    }
+    for (; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
+/* stores a record for s; returns its location */
+static uint32_t store(fp_dict *d, const char *s, size_t n, uint32_t id, uint32_t h)
+{
+    size_t need = (sizeof(rec) + n + 1 + 3) & ~(size_t)3;
+    if (need > d->cur_cap - d->cur_used) {
         size_t cap = d->cur_cap ? d->cur_cap * 2 : CHUNK_MIN;
         if (cap > CHUNK_MAX)
             cap = CHUNK_MAX;
-        if (cap < n + 1)
-            cap = n + 1;
+        if (cap < need)
+            cap = need;
+        if (d->nchunks == MAX_CHUNKS)
+            abort(); /* gigabytes of distinct strings: the row limits stop us long before */
         fp_xgrow((void **)&d->chunks, &d->chunks_cap, d->nchunks + 1, sizeof *d->chunks);
         fp_xgrow((void **)&d->chunk_size, &d->sizes_cap, d->nchunks + 1, sizeof *d->chunk_size);
-        d->cur = fp_big_alloc(cap);
-        d->chunk_size[d->nchunks] = cap;
-        d->chunks[d->nchunks++] = d->cur;
+        d->chunks[d->nchunks] = fp_big_alloc(cap);
+        d->chunk_size[d->nchunks++] = cap;
         d->cur_used = 0;
         d->cur_cap = cap;
     }
-    char *p = d->cur + d->cur_used;
-    memcpy(p, s, n);
-    p[n] = 0;
-    d->cur_used += n + 1;
-    return p;
+    rec *r = (rec *)(d->chunks[d->nchunks - 1] + d->cur_used);
+    r->id = id;
+    r->len = (uint32_t)n;
+    r->hash = h;
+    memcpy(r->s, s, n);
+    r->s[n] = 0;
+    uint32_t loc = (uint32_t)(d->nchunks - 1) << OFF_BITS | (uint32_t)(d->cur_used / 4);
+    d->cur_used += need;
+    return loc;
+}
+
+static void put(hslot *slot, size_t nslot, uint32_t h, uint32_t loc1)
+{
+    size_t i = h & (nslot - 1);
+    while (slot[i].loc1)
+        i = (i + 1) & (nslot - 1);
+    slot[i].hash = h;
+    slot[i].loc1 = loc1;
 }
 
 static void rehash(fp_dict *d, size_t nslot)
 {
-    fp_big_free(d->slot, d->nslot * sizeof *d->slot);
-    d->slot = fp_big_alloc(nslot * sizeof *d->slot);
-    memset(d->slot, 0, nslot * sizeof *d->slot);
+    hslot *old = d->slot;
+    size_t nold = d->nslot;
+    d->slot = fp_big_zalloc(nslot * sizeof *d->slot);
     d->nslot = nslot;
-    for (uint32_t id = 0; id < d->n; id++) {
-        size_t i = d->ent[id].hash & (nslot - 1);
-        while (d->slot[i].id1)
-            i = (i + 1) & (nslot - 1);
-        d->slot[i].hash = d->ent[id].hash;
-        d->slot[i].id1 = id + 1;
-    }
+    for (size_t i = 0; i < nold; i++)
+        if (old[i].loc1)
+            put(d->slot, nslot, old[i].hash, old[i].loc1);
+    fp_big_free(old, nold * sizeof *old);
 }
 
 fp_dict *fp_dict_new(void)
@@ -110,28 +153,28 @@ void fp_dict_free(fp_dict *d)
         fp_big_free(d->chunks[i], d->chunk_size[i]);
     free(d->chunks);
     free(d->chunk_size);
-    fp_big_free(d->ent, (size_t)d->cap * sizeof *d->ent);
+    fp_big_free(d->loc, (size_t)d->cap * sizeof *d->loc);
     fp_big_free(d->slot, d->nslot * sizeof *d->slot);
     free(d);
 }
 
-static bool lookup(const fp_dict *d, const char *s, size_t n, uint32_t h, size_t *slot_out, uint32_t *id)
+static inline bool lookup(const fp_dict *d, const char *s, size_t n, uint32_t h, size_t *slot_out, uint32_t *id)
 {
-    size_t i = h & (d->nslot - 1);
+    size_t mask = d->nslot - 1, i = h & mask;
     for (;;) {
         const hslot *sl = &d->slot[i];
-        if (!sl->id1) {
+        if (!sl->loc1) {
             *slot_out = i;
             return false;
         }
         if (sl->hash == h) {
-            const entry *e = &d->ent[sl->id1 - 1];
-            if (e->len == n && memcmp(e->s, s, n) == 0) {
-                *id = sl->id1 - 1;
+            const rec *r = at(d, sl->loc1 - 1);
+            if (r->len == n && same(r->s, s, n)) {
+                *id = r->id;
                 return true;
             }
         }
-        i = (i + 1) & (d->nslot - 1);
+        i = (i + 1) & mask;
     }
 }
 
@@ -168,30 +211,29 @@ void fp_dict_reserve(fp_dict *d, uint32_t n)
     if (want != d->nslot)
         rehash(d, want);
     if (n > d->cap) {
-        d->ent = fp_big_realloc(d->ent, (size_t)d->cap * sizeof *d->ent, (size_t)n * sizeof *d->ent);
+        d->loc = fp_big_realloc(d->loc, (size_t)d->cap * sizeof *d->loc, (size_t)n * sizeof *d->loc);
         d->cap = n;
     }
 }
 
 static uint32_t add(fp_dict *d, const char *s, size_t n, uint32_t h, size_t slot)
 {
-    uint32_t id;
     if (d->n == UINT32_MAX - 1)
         abort(); /* four billion distinct strings: the row limits stop us long before */
     if (d->n == d->cap) {
         size_t cap = d->cap ? (size_t)d->cap * 2 : 64;
-        d->ent = fp_big_realloc(d->ent, (size_t)d->cap * sizeof *d->ent, cap * sizeof *d->ent);
+        d->loc = fp_big_realloc(d->loc, (size_t)d->cap * sizeof *d->loc, cap * sizeof *d->loc);
         d->cap = (uint32_t)cap;
     }
-    id = d->n++;
-    d->ent[id].s = store(d, s, n);
-    d->ent[id].len = (uint32_t)n;
-    d->ent[id].hash = h;
+    uint32_t id = d->n++;
+    uint32_t loc = store(d, s, n, id, h);
+    d->loc[id] = loc;
     if ((size_t)d->n * 2 > d->nslot) {
         rehash(d, d->nslot * 2);
+        put(d->slot, d->nslot, h, loc + 1);
     } else {
         d->slot[slot].hash = h;
-        d->slot[slot].id1 = id + 1;
+        d->slot[slot].loc1 = loc + 1;
     }
     return id;
 }
@@ -200,11 +242,11 @@ void fp_dict_merge(fp_dict *dst, const fp_dict *src, uint32_t *map)
 {
     fp_dict_reserve(dst, dst->n + src->n);
     for (uint32_t id = 0; id < src->n; id++) {
-        const entry *e = &src->ent[id];
+        const rec *r = at(src, src->loc[id]);
         size_t slot;
         uint32_t did;
         /* same hash function on both sides: no need to hash again */
-        map[id] = lookup(dst, e->s, e->len, e->hash, &slot, &did) ? did : add(dst, e->s, e->len, e->hash, slot);
+        map[id] = lookup(dst, r->s, r->len, r->hash, &slot, &did) ? did : add(dst, r->s, r->len, r->hash, slot);
     }
 }
 
@@ -216,12 +258,12 @@ bool fp_dict_find(const fp_dict *d, const char *s, size_t n, uint32_t *id)
 
 const char *fp_dict_str(const fp_dict *d, uint32_t id)
 {
-    return id < d->n ? d->ent[id].s : "";
+    return id < d->n ? at(d, d->loc[id])->s : "";
 }
 
 size_t fp_dict_strlen(const fp_dict *d, uint32_t id)
 {
-    return id < d->n ? d->ent[id].len : 0;
+    return id < d->n ? at(d, d->loc[id])->len : 0;
 }
 
 uint32_t fp_dict_size(const fp_dict *d)

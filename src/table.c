@@ -165,10 +165,11 @@ void fp_table_init(fp_table *t, const fp_tablespec *spec)
 
 void fp_table_free(fp_table *t)
 {
-    for (int i = 0; i < FP_MAX_COLS; i++)
+    for (int i = 0; i < FP_MAX_COLS && !t->view; i++)
         if (t->col[i])
             fp_big_free(t->col[i], t->cap * fp_coltype_size(t->spec->cols[i].type));
-    fp_big_free(t->line, t->cap * sizeof *t->line);
+    if (!t->view)
+        fp_big_free(t->line, t->cap * sizeof *t->line);
     free(t->path);
     const fp_tablespec *spec = t->spec;
     memset(t, 0, sizeof *t);
@@ -193,10 +194,36 @@ void fp_table_reserve_row(fp_table *t)
     fp_table_reserve(t, t->cap * 2);
 }
 
+void fp_table_view(fp_table *t, const fp_table *of, size_t off, size_t cap)
+{
+    t->nrows = 0;
+    t->cap = cap;
+    t->view = true;
+    for (int i = 0; i < t->spec->ncols; i++)
+        t->col[i] = of->col[i] ? (char *)of->col[i] + off * fp_coltype_size(t->spec->cols[i].type) : NULL;
+    t->line = of->line + off;
+}
+
 void fp_table_reserve(fp_table *t, size_t cap)
 {
     if (cap <= t->cap)
         return;
+    if (t->view) {
+        /* out of the window: the rows so far move into arrays of this table's own */
+        for (int i = 0; i < t->spec->ncols; i++)
+            if (t->col[i]) {
+                size_t es = fp_coltype_size(t->spec->cols[i].type);
+                void *own = fp_big_alloc(cap * es);
+                memcpy(own, t->col[i], t->nrows * es);
+                t->col[i] = own;
+            }
+        uint32_t *line = fp_big_alloc(cap * sizeof *line);
+        memcpy(line, t->line, t->nrows * sizeof *line);
+        t->line = line;
+        t->cap = cap;
+        t->view = false;
+        return;
+    }
     for (int i = 0; i < t->spec->ncols; i++)
         if (t->col[i]) {
             size_t es = fp_coltype_size(t->spec->cols[i].type);

@@ -141,12 +141,16 @@ typedef struct fp_table {
     size_t cap;
     void *col[FP_MAX_COLS];   /* typed arrays, NULL when the file has no such column */
     uint32_t *line;           /* source line of each row, for messages */
+    bool view;                /* the arrays belong to another table (a window of it, cap rows long): not
+                               * freed; growing past cap moves the rows into arrays of its own */
 } fp_table;
 
 void fp_table_init(fp_table *t, const fp_tablespec *spec);
 void fp_table_free(fp_table *t);
 /* Allocates the column arrays for the columns that are present (present[i]). */
 void fp_table_alloc(fp_table *t, const bool *present, size_t initial_rows);
+/* Makes t a window of `of`: rows [off, off + cap) of its arrays (of has the same columns). */
+void fp_table_view(fp_table *t, const fp_table *of, size_t off, size_t cap);
 /* Makes room for one more row. */
 void fp_table_reserve_row(fp_table *t);
 /* Makes room for cap rows in all. */

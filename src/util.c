@@ -8,6 +8,8 @@
 #include "util.h"
 
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <time.h>
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -97,6 +99,13 @@ void *fp_big_alloc(size_t n)
     madvise((void *)a, len, MADV_HUGEPAGE);
 #endif
     return (void *)a;
+}
+
+void *fp_big_zalloc(size_t n)
+{
+    if (n < BIG_MIN)
+        return fp_xcalloc(1, n ? n : 1);
+    return fp_big_alloc(n);
 }
 
 void *fp_big_realloc(void *p, size_t old_n, size_t new_n)
@@ -524,4 +533,33 @@ void fp_buf_add_escaped(fp_buf *b, const char *s)
             fp_buf_addc(b, *s);
         }
     }
+}
+
+static void timer_now(double *wall, double *cpu)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    *wall = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    *cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+void fp_timer_start(fp_timer *t)
+{
+    const char *e = getenv("FUPAN_TIMING");
+    t->on = e && *e && strcmp(e, "0") != 0;
+    if (t->on)
+        timer_now(&t->wall, &t->cpu);
+}
+
+void fp_timer_lap(fp_timer *t, const char *what)
+{
+    if (!t->on)
+        return;
+    double w, c;
+    timer_now(&w, &c);
+    fprintf(stderr, "fupan: timing: %-34s %8.3f s wall %8.3f s CPU\n", what, w - t->wall, c - t->cpu);
+    t->wall = w;
+    t->cpu = c;
 }

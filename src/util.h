@@ -23,8 +23,20 @@ char *fp_xstrndup(const char *s, size_t n);
  * system allows, so filling a 100 MB column costs a few hundred page faults instead of 25,000.
  * Sizes are in bytes; fp_big_free needs the size the block has now. */
 void *fp_big_alloc(size_t n);
+/* The same, zero-filled: a fresh mapping is zero already, so only a small block is cleared. */
+void *fp_big_zalloc(size_t n);
 void *fp_big_realloc(void *p, size_t old_n, size_t new_n);
 void fp_big_free(void *p, size_t n);
+
+/* Phase timing a user can switch on: with FUPAN_TIMING set in the environment, each lap prints to stderr
+ * "fupan: timing: WHAT  W s wall  C s CPU" (CPU: the whole process, all threads, user + system) since the
+ * previous lap. Off, a lap costs nothing but a branch. */
+typedef struct fp_timer {
+    bool on;
+    double wall, cpu;
+} fp_timer;
+void fp_timer_start(fp_timer *t);
+void fp_timer_lap(fp_timer *t, const char *what);
 
 /* A growable byte buffer, always NUL-terminated once anything was added. */
 typedef struct fp_buf {

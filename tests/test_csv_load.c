@@ -369,6 +369,75 @@ static void parallel_with_quoted_newline_at_a_boundary(void **state)
     }
 }
 
+/* A chunk's rows are written into its window of the file's table, sized from the mean line length of the
+ * first 64 KB: when the lines after that are much shorter, a chunk outgrows its window and its rows move
+ * to arrays of its own; the result is still exactly the sequential one. */
+static void a_chunk_that_outgrows_its_window(void **state)
+{
+    (void)state;
+    fp_buf b;
+    fp_buf_init(&b);
+    fp_buf_adds(&b, "单号,日期,客户,销售,金额,渠道,折扣,数量\n");
+    char pad[1500];
+    memset(pad, 'x', sizeof pad - 1);
+    pad[sizeof pad - 1] = 0;
+    for (int i = 0; i < 60; i++) /* 90 KB of long lines first: the estimate is 1.5 KB a line */
+        fp_buf_printf(&b, "SO%d,2026-10-01,C%d,%s,1,线上,,1\n", i, i, pad);
+    for (int i = 60; i < 30000; i++)
+        fp_buf_printf(&b, "SO%d,2026-10-%02d,C%d,王伟,%d,线下,0.05,2\n", i / 3, i % 28 + 1, i % 211, i);
+    size_t n = b.len;
+    char *csv = fp_buf_steal(&b);
+    loaded seq, par;
+    load_with(&seq, PROFILE, csv, n, 0, 0);
+    for (int threads = 2; threads <= 3; threads++) {
+        load_with(&par, PROFILE, csv, n, threads, 16384);
+        same_tables(&seq, &par);
+        unload(&par);
+    }
+    unload(&seq);
+    free(csv);
+}
+
+/* The name of a customer is checked against the name it had last with the same customer number (one
+ * comparison instead of a lookup): a customer renamed between two lines keeps both names, in order, and
+ * a name column before the number column works the same. */
+static const char *PROFILE_NAMES = "<profile><orders file=\"o.csv\">"
+                                   "<column name=\"order_id\" header=\"单号\"/>"
+                                   "<column name=\"date\" header=\"日期\"/>"
+                                   "<column name=\"customer_id\" header=\"客户\"/>"
+                                   "<column name=\"customer_name\" header=\"客户名称\"/>"
+                                   "<column name=\"amount\" header=\"金额\"/>"
+                                   "</orders></profile>";
+
+static void a_customer_renamed_between_lines(void **state)
+{
+    (void)state;
+    const char *orders[] = {"单号,日期,客户,客户名称,金额\n", "单号,日期,客户名称,客户,金额\n"};
+    for (int k = 0; k < 2; k++) {
+        fp_buf b;
+        fp_buf_init(&b);
+        fp_buf_adds(&b, orders[k]);
+        const char *names[] = {"杭州甲公司", "杭州甲公司", "杭州甲科技有限公司", "杭州甲公司", "宁波乙公司"};
+        const char *ids[] = {"C1", "C1", "C1", "C1", "C2"};
+        for (int i = 0; i < 5; i++)
+            fp_buf_printf(&b, k ? "SO%d,2026-10-01,%s,%s,1\n" : "SO%d,2026-10-01,%s,%s,1\n", i, k ? names[i] : ids[i],
+                          k ? ids[i] : names[i]);
+        loaded L;
+        load_with(&L, PROFILE_NAMES, b.data, b.len, 0, 0);
+        assert_int_equal(L.st, FP_OK);
+        for (int i = 0; i < 5; i++) {
+            assert_string_equal(text(&L, FP_ORD_CUSTOMER_NAME, (size_t)i), names[i]);
+            assert_string_equal(text(&L, FP_ORD_CUSTOMER_ID, (size_t)i), ids[i]);
+        }
+        /* the same name has the same id wherever it is */
+        const uint32_t *nm = L.t.col[FP_ORD_CUSTOMER_NAME];
+        assert_int_equal(nm[0], nm[3]);
+        assert_true(nm[0] != nm[2]);
+        unload(&L);
+        fp_buf_free(&b);
+    }
+}
+
 static void parallel_error_has_the_exact_line(void **state)
 {
     (void)state;
@@ -402,6 +471,8 @@ int main(void)
         cmocka_unit_test(parallel_equals_sequential),
         cmocka_unit_test(parallel_with_quoted_newline_at_a_boundary),
         cmocka_unit_test(parallel_error_has_the_exact_line),
+        cmocka_unit_test(a_chunk_that_outgrows_its_window),
+        cmocka_unit_test(a_customer_renamed_between_lines),
     };
     return cmocka_run_group_tests_name("csv_load", tests, setup, teardown);
 }

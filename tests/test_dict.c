@@ -44,6 +44,46 @@ static void many_strings_survive_rehashing(void **state)
     fp_dict_free(d);
 }
 
+/* Strings of every length up to 5,000 bytes and two longer than a storage chunk (2 MB), interleaved: each
+ * keeps its id, text and length, is found again, and survives a merge into another dictionary. */
+static void strings_of_every_length(void **state)
+{
+    (void)state;
+    fp_dict *d = fp_dict_new();
+    size_t big[2] = {3u << 20, (2u << 20) + 5};
+    char *buf = malloc(big[0] + 1);
+    uint32_t ids[5003];
+    for (int i = 0; i < 5003; i++) {
+        size_t n = i < 5001 ? (size_t)i : big[i - 5001];
+        for (size_t k = 0; k < n; k++)
+            buf[k] = (char)('a' + (k * 7 + (size_t)i) % 26);
+        ids[i] = fp_dict_intern(d, buf, n);
+    }
+    assert_int_equal(ids[0], 0); /* the empty string */
+    fp_dict *e = fp_dict_new();
+    fp_dict_intern(e, "zz", 2);
+    uint32_t *map = malloc(fp_dict_size(d) * sizeof *map);
+    fp_dict_merge(e, d, map);
+    for (int i = 0; i < 5003; i++) {
+        size_t n = i < 5001 ? (size_t)i : big[i - 5001];
+        for (size_t k = 0; k < n; k++)
+            buf[k] = (char)('a' + (k * 7 + (size_t)i) % 26);
+        assert_int_equal(fp_dict_strlen(d, ids[i]), n);
+        assert_memory_equal(fp_dict_str(d, ids[i]), buf, n);
+        assert_int_equal(fp_dict_str(d, ids[i])[n], 0);
+        uint32_t id;
+        assert_true(fp_dict_find(d, buf, n, &id));
+        assert_int_equal(id, ids[i]);
+        assert_true(fp_dict_find(e, buf, n, &id));
+        assert_int_equal(id, map[ids[i]]);
+        assert_memory_equal(fp_dict_str(e, id), buf, n);
+    }
+    free(map);
+    free(buf);
+    fp_dict_free(e);
+    fp_dict_free(d);
+}
+
 static bool no_x(const char *s, size_t n)
 {
     return memchr(s, 'x', n) == NULL;
@@ -88,6 +128,7 @@ int main(void)
         cmocka_unit_test(many_strings_survive_rehashing),
         cmocka_unit_test(checked_interning),
         cmocka_unit_test(merge_keeps_first_appearance_order),
+        cmocka_unit_test(strings_of_every_length),
     };
     return cmocka_run_group_tests_name("dict", tests, NULL, NULL);
 }

@@ -77,9 +77,12 @@ int fp_cmd_metrics(int argc, char **argv)
     }
     fp_error err = {0};
     fp_metrics *m = NULL;
+    fp_timer tm;
+    fp_timer_start(&tm);
     if (fp_metrics_compute(ds, &r.q, &m, &err) != FP_OK) {
         rc = fp_cli_fail(&err);
     } else {
+        fp_timer_lap(&tm, "metrics");
         fp_buf out;
         fp_buf_init(&out);
         if (!strcmp(format, "json")) {
@@ -91,6 +94,7 @@ int fp_cmd_metrics(int argc, char **argv)
         }
         rc = fp_cli_write_stdout(&out);
         fp_buf_free(&out);
+        fp_timer_lap(&tm, "write");
         fp_buf warn;
         fp_buf_init(&warn);
         fp_query_warnings(ds, &r.q, &warn);
