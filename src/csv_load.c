@@ -42,6 +42,8 @@
 
 #define CACHE_BYTES 56
 #define CACHE_SLOTS 256
+#define PEND 8
+#define PEND_BYTES 56
 
 typedef struct cacheslot {
     uint32_t id;
@@ -101,6 +103,19 @@ typedef struct loader {
                                * its number), or -1 */
     uint32_t *follow_id[FP_MAX_COLS]; /* per id of that column: the id this column had with it last */
     size_t follow_cap[FP_MAX_COLS];
+
+    /* Text cells no cache answers wait here for their dictionary lookup while the next cells are read, so
+     * the table's memory is fetched meanwhile (a lookup in a large dictionary is a cache miss). They are
+     * looked up in the order they were read, so ids are given in order of first appearance; and before any
+     * other problem is reported, so the first problem in the file is the one reported. */
+    bool defer;
+    int npend, pend_head;
+    struct pending {
+        uint32_t hash, row, run, line, len, kid;
+        int f, c;
+        char text[PEND_BYTES];
+    } pend[PEND];
+    int last_pend[FP_MAX_COLS]; /* the newest pending cell of each column, or -1 */
 } loader;
 
 /* Columns that a CRM export repeats with another: the name of customer C010230 is the same on each of its
@@ -113,6 +128,8 @@ static int follows(const fp_tablespec *spec, int c)
     return -1;
 }
 
+static bool flush(loader *l);
+
 static const char *header_text(const loader *l, int f)
 {
     return f >= 0 && f < l->h->n ? l->h->names.data + l->h->off[f] : "?";
@@ -124,6 +141,8 @@ static void cell_error(loader *l, int f, int c, const char *s, size_t n, const c
     if (l->cell_failed)
         return; /* the first bad cell of the row speaks */
     l->cell_failed = true;
+    if (!flush(l))
+        return; /* a cell read before this one was the first problem */
     char q[200];
     fp_quote_text(q, sizeof q, s, n, 120);
     if (fp_utf8_valid_prefix((const unsigned char *)s, n) != n) {
@@ -190,62 +209,142 @@ static bool valid_utf8(const char *s, size_t n)
     return fp_utf8_valid_prefix((const unsigned char *)s, n) == n;
 }
 
-static uint32_t intern(loader *l, int f, int c, const char *s, size_t n)
+/* The id of a text cell from the column's caches, or from the name its key (the customer number) had last.
+ * *kid receives the key's id in this row (UINT32_MAX: none known), for resolve() to remember. */
+static bool cached(loader *l, int c, const char *s, size_t n, uint32_t *id, uint32_t *kid)
 {
     colcache *cc = &l->cache[c];
-    if (cc->last && n == cc->last->len && eq_short(cc->last->text, s, n))
-        return cc->last->id;
+    *kid = UINT32_MAX;
+    if (cc->last && n == cc->last->len && eq_short(cc->last->text, s, n)) {
+        *id = cc->last->id;
+        return true;
+    }
     cacheslot *cs = n <= CACHE_BYTES ? &cc->slot[slot_of(s, n)] : NULL;
     if (cs && cs->len == n && eq_short(cs->text, s, n)) {
         cc->last = cs;
-        return cs->id;
+        *id = cs->id;
+        return true;
     }
-    fp_dict *d = l->dicts[l->spec->cols[c].domain];
-    uint32_t id, *fid = NULL;
     int k = l->follow[c];
     if (k >= 0 && (l->row_text >> k) & 1) {
-        uint32_t kid = ((const uint32_t *)l->t->col[k])[l->t->nrows];
+        *kid = ((const uint32_t *)l->t->col[k])[l->t->nrows];
+        if (*kid < l->follow_cap[c]) {
+            const fp_dict *d = l->dicts[l->spec->cols[c].domain];
+            uint32_t was = l->follow_id[c][*kid];
+            if (was && fp_dict_strlen(d, was) == n && memcmp(fp_dict_str(d, was), s, n) == 0) {
+                *id = was;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Looks a text cell up in (or adds it to) its column's dictionary, and writes its id into rows row … row + run. */
+static void resolve(loader *l, int f, int c, const char *s, size_t n, uint32_t hash, uint32_t row, uint32_t run,
+                    uint32_t line, uint32_t kid)
+{
+    fp_dict *d = l->dicts[l->spec->cols[c].domain];
+    uint32_t id;
+    if (!fp_dict_intern_hashed(d, s, n, hash, valid_utf8, &id)) {
+        char q[200];
+        fp_quote_text(q, sizeof q, s, n, 120);
+        fp_fail(l->err, FP_ERR_INPUT,
+                "%s:%u: column %d \"%s\": bytes in \"%s\" are not valid UTF-8, though the rest of the file "
+                "reads as UTF-8: retype this cell (or, if the file is GBK, declare encoding=\"gbk\" in the "
+                "profile)",
+                l->name, line, f + 1, header_text(l, f), q);
+        l->failed = true;
+        return;
+    }
+    const char *what;
+    uint32_t max = fp_domain_limit(l->spec->cols[c].domain, &what);
+    if (max && id > max) {
+        /* stop reading now rather than after the whole file: the memory stays bounded */
+        fp_fail(l->err, FP_ERR_INPUT,
+                "%s:%u: column %d \"%s\": more than %u different %s; fupan handles at most %u (docs/data.md). "
+                "Does the profile map the right column?",
+                l->name, line, f + 1, header_text(l, f), max, what, max);
+        l->failed = true;
+        return;
+    }
+    colcache *cc = &l->cache[c];
+    if (n <= CACHE_BYTES) {
+        cacheslot *cs = &cc->slot[slot_of(s, n)];
+        remember(cs, s, n, id);
+        cc->last = cs;
+    }
+    if (kid != UINT32_MAX) {
         if (kid >= l->follow_cap[c]) {
             size_t cap = l->follow_cap[c];
             fp_xgrow((void **)&l->follow_id[c], &l->follow_cap[c], (size_t)kid + 1, sizeof(uint32_t));
             memset(l->follow_id[c] + cap, 0, (l->follow_cap[c] - cap) * sizeof(uint32_t));
         }
-        fid = &l->follow_id[c][kid];
-        uint32_t was = *fid;
-        if (was && fp_dict_strlen(d, was) == n && memcmp(fp_dict_str(d, was), s, n) == 0)
-            return was;
+        l->follow_id[c][kid] = id;
     }
-    if (!fp_dict_intern_checked(d, s, n, valid_utf8, &id)) {
-        {
-            char q[200];
-            fp_quote_text(q, sizeof q, s, n, 120);
-            fp_fail(l->err, FP_ERR_INPUT,
-                    "%s:%u: column %d \"%s\": bytes in \"%s\" are not valid UTF-8, though the rest of the file "
-                    "reads as UTF-8: retype this cell (or, if the file is GBK, declare encoding=\"gbk\" in the "
-                    "profile)",
-                    l->name, l->row_line, f + 1, header_text(l, f), q);
-            l->failed = true;
-            return 0;
+    uint32_t *col = l->t->col[c];
+    for (uint32_t r = row; r <= row + run; r++)
+        col[r] = id;
+}
+
+static void resolve_oldest(loader *l)
+{
+    struct pending *p = &l->pend[l->pend_head];
+    if (!l->failed)
+        resolve(l, p->f, p->c, p->text, p->len, p->hash, p->row, p->run, p->line, p->kid);
+    if (l->last_pend[p->c] == l->pend_head)
+        l->last_pend[p->c] = -1;
+    l->pend_head = (l->pend_head + 1) % PEND;
+    l->npend--;
+}
+
+/* Every waiting cell looked up; false when one of them was a problem (the message is set). */
+static bool flush(loader *l)
+{
+    while (l->npend)
+        resolve_oldest(l);
+    return !l->failed;
+}
+
+/* A text cell: its id now when a cache knows it, else later (deferred) or now (a long text, a row sink). */
+static void store_text(loader *l, int f, int c, const char *s, size_t n)
+{
+    uint32_t row = (uint32_t)l->t->nrows, id, kid;
+    if (cached(l, c, s, n, &id, &kid)) {
+        ((uint32_t *)l->t->col[c])[row] = id;
+        l->row_text |= 1u << c;
+        return;
+    }
+    fp_dict *d = l->dicts[l->spec->cols[c].domain];
+    if (!l->defer || n > PEND_BYTES) {
+        if (flush(l))
+            resolve(l, f, c, s, n, fp_dict_hash(d, s, n), row, 0, l->row_line, kid);
+        l->row_text |= 1u << c;
+        return;
+    }
+    /* the same text as this column's newest waiting cell, one row later: the run grows */
+    int lp = l->last_pend[c];
+    if (lp >= 0) {
+        struct pending *p = &l->pend[lp];
+        if (p->row + p->run + 1 == row && p->len == n && eq_short(p->text, s, n)) {
+            p->run++;
+            return;
         }
     }
-    const char *what;
-    uint32_t max = fp_domain_limit(l->spec->cols[c].domain, &what);
-    if (max && id > max && !l->failed) {
-        /* stop reading now rather than after the whole file: the memory stays bounded */
-        fp_fail(l->err, FP_ERR_INPUT,
-                "%s:%u: column %d \"%s\": more than %u different %s; fupan handles at most %u (docs/data.md). "
-                "Does the profile map the right column?",
-                l->name, l->row_line, f + 1, header_text(l, f), max, what, max);
-        l->failed = true;
-        return 0;
-    }
-    if (cs) {
-        remember(cs, s, n, id);
-        cc->last = cs;
-    }
-    if (fid)
-        *fid = id;
-    return id;
+    if (l->npend == PEND)
+        resolve_oldest(l);
+    int i = (l->pend_head + l->npend++) % PEND;
+    struct pending *p = &l->pend[i];
+    p->hash = fp_dict_hash(d, s, n);
+    p->row = row;
+    p->run = 0;
+    p->line = l->row_line;
+    p->len = (uint32_t)n;
+    p->kid = kid;
+    p->f = f;
+    p->c = c;
+    memcpy(p->text, s, n);
+    l->last_pend[c] = i;
 }
 
 static void store_cell(loader *l, int f, int c, const char *raw, size_t rawn, char mark)
@@ -270,7 +369,7 @@ static void store_cell(loader *l, int f, int c, const char *raw, size_t rawn, ch
     l->row_nonempty = true;
     if (l->nul_in_record && memchr(s, 0, n)) {
         /* a NUL inside a cell would cut the value short where it is used ("夏思\0峰" read as "夏思") */
-        if (!l->cell_failed) {
+        if (!l->cell_failed && flush(l)) {
             char q[200];
             fp_quote_text(q, sizeof q, s, n, 120);
             fp_fail(l->err, FP_ERR_INPUT,
@@ -284,8 +383,7 @@ static void store_cell(loader *l, int f, int c, const char *raw, size_t rawn, ch
     }
     switch (l->spec->cols[c].type) {
     case FP_T_TEXT:
-        ((uint32_t *)t->col[c])[r] = intern(l, f, c, s, n);
-        l->row_text |= 1u << c;
+        store_text(l, f, c, s, n);
         break;
     case FP_T_DATE: {
         fp_date d;
@@ -456,6 +554,8 @@ static inline void commit_row(loader *l)
     }
     if (l->empty_required >= 0) {
         int c = l->empty_required;
+        if (!flush(l))
+            return;
         fp_fail(l->err, FP_ERR_INPUT, "%s:%u: column %d \"%s\" (%s) is empty, and every row needs it", l->name,
                 l->row_line, l->empty_required_field + 1, header_text(l, l->empty_required_field),
                 l->spec->cols[c].name);
@@ -484,6 +584,8 @@ static void on_row(int term, void *ud)
         l->after_header = true; /* the header probe: not a row to check */
     } else if (l->row_nonempty) {
         if (l->field != l->h->n) {
+            if (!flush(l))
+                return;
             fp_fail(l->err, FP_ERR_INPUT,
                     "%s:%u: this row has %d cells, the header has %d; a cell holding the delimiter must be quoted "
                     "(\"渠道,管理方案\", \"1,234.50\")",
@@ -542,8 +644,11 @@ static void loader_init(loader *l, const char *name, const fp_profile_table *pt,
     l->parse_header = parse_header;
     l->empty_required = -1;
     l->row_line = 1;
-    for (int c = 0; c < FP_MAX_COLS; c++)
+    for (int c = 0; c < FP_MAX_COLS; c++) {
         l->follow[c] = c < l->spec->ncols ? follows(l->spec, c) : -1;
+        l->last_pend[c] = -1;
+    }
+    l->defer = true;
     l->cache = fp_xmalloc(FP_MAX_COLS * sizeof *l->cache);
     for (int c = 0; c < FP_MAX_COLS; c++) {
         l->cache[c].last = NULL;
@@ -609,10 +714,11 @@ static bool run(loader *l, fp_textfile *tf, bool stop_after_header)
          * otherwise grow without end in libcsv's buffer */
         rec_bytes += len;
         if (rec_bytes > FP_MAX_LINE_BYTES) {
-            fp_fail(l->err, FP_ERR_INPUT,
-                    "%s:%u: the record that starts on this line runs over more than %u MB (a quoted cell that is "
-                    "never closed?); is this really a CSV file?",
-                    l->name, l->row_line, FP_MAX_LINE_BYTES >> 20);
+            if (flush(l))
+                fp_fail(l->err, FP_ERR_INPUT,
+                        "%s:%u: the record that starts on this line runs over more than %u MB (a quoted cell that "
+                        "is never closed?); is this really a CSV file?",
+                        l->name, l->row_line, FP_MAX_LINE_BYTES >> 20);
             l->failed = true;
             break;
         }
@@ -620,14 +726,15 @@ static bool run(loader *l, fp_textfile *tf, bool stop_after_header)
         /* a cell still open after this line (a quoted cell running on) is bounded too: no cell of an export
          * is a megabyte */
         if (!l->failed && p.entry_pos > FP_MAX_CELL_BYTES) {
-            fp_fail(l->err, FP_ERR_INPUT,
-                    "%s:%u: a cell of the record that starts on this line is longer than %u MB (a quoted cell that "
-                    "is never closed?)",
-                    l->name, l->row_line, FP_MAX_CELL_BYTES >> 20);
+            if (flush(l))
+                fp_fail(l->err, FP_ERR_INPUT,
+                        "%s:%u: a cell of the record that starts on this line is longer than %u MB (a quoted cell "
+                        "that is never closed?)",
+                        l->name, l->row_line, FP_MAX_CELL_BYTES >> 20);
             l->failed = true;
             break;
         }
-        if (parsed != len && !l->failed) {
+        if (parsed != len && !l->failed && flush(l)) {
             char q[200];
             fp_quote_text(q, sizeof q, line, len, 120);
             fp_fail(l->err, FP_ERR_INPUT,
@@ -644,13 +751,14 @@ static bool run(loader *l, fp_textfile *tf, bool stop_after_header)
     if (r < 0)
         l->failed = true;
     l->clean_end = p.pstate == 0 && l->field == 0;
-    if (!l->failed && !stop_after_header && csv_fini(&p, on_field, on_row, l) != 0 && !l->failed) {
+    if (!l->failed && !stop_after_header && csv_fini(&p, on_field, on_row, l) != 0 && flush(l)) {
         fp_fail(l->err, FP_ERR_INPUT,
                 "%s:%u: a quoted cell that starts on this line is never closed (missing \" before the end of the "
                 "file)",
                 l->name, l->row_line);
         l->failed = true;
     }
+    flush(l);
     if (!l->failed && !l->h->done && (l->parse_header || stop_after_header)) {
         fp_fail(l->err, FP_ERR_INPUT, "%s: the file is empty; it needs a header row with the column titles", l->name);
         l->failed = true;
@@ -710,6 +818,7 @@ fp_rowsink *fp_rowsink_new(const char *name, const fp_profile_table *pt, fp_dict
     fp_table_free(t);
     loader_init(&s->l, name, pt, dicts, t, &s->h, true, err);
     s->l.nul_in_record = true; /* cells from elsewhere: each checked */
+    s->l.defer = false;        /* and looked up at once */
     s->rows_hint = rows_hint;
     return s;
 }
@@ -913,8 +1022,9 @@ static void run_job(job *j, fp_dict *const *shared)
     }
     if (j->win_rows) {
         fp_table_view(&j->t, &f->final, j->win_off, j->win_rows);
-        /* order numbers are nearly all distinct: size that dictionary once (no rehash as it grows) */
-        fp_dict_reserve(dicts[FP_DOM_ORDER], (uint32_t)(j->win_rows / 2));
+        /* order numbers are nearly all distinct: size that dictionary once (no rehash as it grows); the shared
+         * one receives the other chunks' numbers too */
+        fp_dict_reserve(dicts[FP_DOM_ORDER], (uint32_t)((j->shared ? f->final.cap : j->win_rows) / 2));
     } else {
         fp_table_alloc(&j->t, f->h.present, j->rows_hint);
     }

@@ -203,6 +203,25 @@ bool fp_dict_intern_checked(fp_dict *d, const char *s, size_t n, bool (*accept)(
     return true;
 }
 
+uint32_t fp_dict_hash(const fp_dict *d, const char *s, size_t n)
+{
+    uint32_t h = (uint32_t)hash_bytes(s, n);
+    __builtin_prefetch(&d->slot[h & (d->nslot - 1)]);
+    return h;
+}
+
+bool fp_dict_intern_hashed(fp_dict *d, const char *s, size_t n, uint32_t h, bool (*accept)(const char *, size_t),
+                           uint32_t *id)
+{
+    size_t slot;
+    if (lookup(d, s, n, h, &slot, id))
+        return true;
+    if (!accept(s, n))
+        return false;
+    *id = add(d, s, n, h, slot);
+    return true;
+}
+
 void fp_dict_reserve(fp_dict *d, uint32_t n)
 {
     size_t want = d->nslot;

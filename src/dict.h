@@ -25,6 +25,12 @@ uint32_t fp_dict_intern(fp_dict *d, const char *s, size_t n);
  * so; returns false (and adds nothing) otherwise. One hash lookup either way. */
 bool fp_dict_intern_checked(fp_dict *d, const char *s, size_t n, bool (*accept)(const char *, size_t),
                             uint32_t *id);
+/* The same in two steps, for a caller that has other work to do while the table's memory is fetched:
+ * fp_dict_hash gives the hash of s and asks the processor to fetch where it will be looked up;
+ * fp_dict_intern_hashed is fp_dict_intern_checked with that hash. */
+uint32_t fp_dict_hash(const fp_dict *d, const char *s, size_t n);
+bool fp_dict_intern_hashed(fp_dict *d, const char *s, size_t n, uint32_t hash, bool (*accept)(const char *, size_t),
+                           uint32_t *id);
 /* Interns every string of src into dst, in src's id order; map (fp_dict_size(src) entries) receives
  * the dst id of each src id. */
 void fp_dict_merge(fp_dict *dst, const fp_dict *src, uint32_t *map);

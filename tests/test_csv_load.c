@@ -245,6 +245,37 @@ static void error_invalid_utf8(void **state)
     unload(&L);
 }
 
+/* Lookups of text no cache knows wait while the next cells are read; the problem reported is still the
+ * first in the file: a bad text before a bad amount (the next row, or later in the same row), a bad text
+ * on the last line, and a bad text behind a long run of its own row's value. */
+static void error_order_with_waiting_lookups(void **state)
+{
+    (void)state;
+    const char *prof = "<profile><orders file=\"o.csv\" encoding=\"utf-8\">"
+                       "<column name=\"order_id\" header=\"单号\"/><column name=\"date\" header=\"日期\"/>"
+                       "<column name=\"customer_id\" header=\"客户\"/><column name=\"amount\" header=\"金额\"/>"
+                       "</orders></profile>";
+    const struct {
+        const char *csv, *want;
+    } cases[] = {
+        {"单号,日期,客户,金额\nSO1,2026-10-03,C1,1\nSO\xFF" "2,2026-10-03,C2,1\nSO3,2026-10-03,C3,oops\n",
+         "o.csv:3: column 1 \"单号\": bytes in \"SO\\xFF2\""},
+        {"单号,日期,客户,金额\nSO1,2026-10-03,C1,1\nSO\xFF" "2,2026-10-03,C2,oops\n", "o.csv:3: column 1 \"单号\": bytes"},
+        {"单号,日期,客户,金额\nSO1,2026-10-03,C1,1\nSO2,2026-10-03,C\xFF,1\n", "o.csv:3: column 3 \"客户\": bytes"},
+        {"单号,日期,客户,金额\nSO1,2026-10-03,C1,1\nSO1,2026-10-03,C1,1\nSO1,2026-10-03,C\xFF,1\nSO2,x,C2,1\n",
+         "o.csv:4: column 3 \"客户\": bytes"},
+        {"单号,日期,客户,金额\nSO1,2026-10-03,C1,1\nSO2,2026-10-03,C2\nSO\xFF" "3,2026-10-03,C3,1\n",
+         "o.csv:3: this row has 3 cells"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        loaded L;
+        load_with(&L, prof, cases[i].csv, strlen(cases[i].csv), 0, 0);
+        assert_int_equal(L.st, FP_ERR_INPUT);
+        assert_contains(L.err.msg, cases[i].want);
+        unload(&L);
+    }
+}
+
 static void error_missing_required_column(void **state)
 {
     (void)state;
@@ -465,6 +496,7 @@ int main(void)
         cmocka_unit_test(error_unterminated_quote),
         cmocka_unit_test(error_malformed_quotes),
         cmocka_unit_test(error_invalid_utf8),
+        cmocka_unit_test(error_order_with_waiting_lookups),
         cmocka_unit_test(error_missing_required_column),
         cmocka_unit_test(error_empty_file_and_empty_cells),
         cmocka_unit_test(gbk_file_through_the_profile),
