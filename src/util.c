@@ -559,7 +559,20 @@ void fp_timer_lap(fp_timer *t, const char *what)
         return;
     double w, c;
     timer_now(&w, &c);
-    fprintf(stderr, "fupan: timing: %-34s %8.3f s wall %8.3f s CPU\n", what, w - t->wall, c - t->cpu);
+    /* the peak memory so far (Linux: VmHWM in /proc/self/status) */
+    long peak_kb = -1;
+    FILE *st = fopen("/proc/self/status", "r");
+    if (st) {
+        char line[256];
+        while (fgets(line, sizeof line, st))
+            if (!strncmp(line, "VmHWM:", 6)) {
+                peak_kb = strtol(line + 6, NULL, 10);
+                break;
+            }
+        fclose(st);
+    }
+    fprintf(stderr, "fupan: timing: %-38s %7.3f s wall %7.3f s CPU %6ld MB peak\n", what, w - t->wall, c - t->cpu,
+            peak_kb >= 0 ? peak_kb / 1024 : -1);
     t->wall = w;
     t->cpu = c;
 }
