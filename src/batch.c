@@ -1,6 +1,8 @@
 /* batch.c — every scope's report in one run; see batch.h. */
 #include "batch.h"
 
+#include "render.h"
+
 #include "format.h"
 #include "output.h"
 #include "period.h"
@@ -75,7 +77,8 @@ static void one(int i, void *arg)
                          .created = r->created,
                          .fonts = r->fonts,
                          .pdf = true,
-                         .html = true};
+                         .html = true,
+                         .xlsx = r->xlsx};
     fp_report rep;
     fp_error err = {0};
     if (fp_report_make(&req, &rep, &err) == FP_OK) {
@@ -90,11 +93,18 @@ static void one(int i, void *arg)
         snprintf(pdf, sizeof pdf, "%s.pdf", rep.base);
         snprintf(html, sizeof html, "%s.html", rep.base);
         bool pdf_ok = fp_write_atomic(r->out, pdf, rep.pdf.data, rep.pdf.len, &err) == FP_OK;
-        if (pdf_ok && fp_write_atomic(r->out, html, rep.html.data, rep.html.len, &err) != FP_OK) {
-            /* a scope is both files or neither: a failed scope leaves nothing behind */
+        bool html_ok = pdf_ok && fp_write_atomic(r->out, html, rep.html.data, rep.html.len, &err) == FP_OK;
+        char xlsx[220];
+        snprintf(xlsx, sizeof xlsx, "%s.xlsx", rep.base);
+        if (!html_ok || (r->xlsx && fp_write_atomic(r->out, xlsx, rep.xlsx.data, rep.xlsx.len, &err) != FP_OK)) {
+            /* a scope is all its files or none: a failed scope leaves nothing behind */
             char path[4400];
-            snprintf(path, sizeof path, "%s/%s", r->out, pdf);
-            unlink(path);
+            const char *made[2] = {pdf_ok ? pdf : NULL, html_ok ? html : NULL};
+            for (int k = 0; k < 2; k++)
+                if (made[k]) {
+                    snprintf(path, sizeof path, "%s/%s", r->out, made[k]);
+                    unlink(path);
+                }
             pdf_ok = false;
         }
         if (pdf_ok) {
@@ -103,6 +113,10 @@ static void one(int i, void *arg)
             it->html_bytes = rep.html.len;
             fp_sha256_hex(rep.pdf.data, rep.pdf.len, it->pdf_sha);
             fp_sha256_hex(rep.html.data, rep.html.len, it->html_sha);
+            if (r->xlsx) {
+                it->xlsx_bytes = rep.xlsx.len;
+                fp_sha256_hex(rep.xlsx.data, rep.xlsx.len, it->xlsx_sha);
+            }
         }
     }
     if (!it->ok)
@@ -150,8 +164,10 @@ static void manifest(const fp_batch_req *r, const fp_batch_result *res, fp_buf *
             const struct {
                 const char *ext, *sha;
                 size_t bytes;
-            } f[2] = {{"pdf", it->pdf_sha, it->pdf_bytes}, {"html", it->html_sha, it->html_bytes}};
-            for (int k = 0; k < 2; k++) {
+            } f[3] = {{"pdf", it->pdf_sha, it->pdf_bytes},
+                      {"html", it->html_sha, it->html_bytes},
+                      {"xlsx", it->xlsx_sha, it->xlsx_bytes}};
+            for (int k = 0; k < (r->xlsx ? 3 : 2); k++) {
                 fp_value *fo = fp_v_obj();
                 char name[220];
                 snprintf(name, sizeof name, "%s.%s", it->base, f[k].ext);
@@ -258,6 +274,49 @@ static void index_html(const fp_batch_req *r, const fp_batch_result *res, fp_buf
     fp_buf_adds(b, "</p>\n</body>\n</html>\n");
 }
 
+/* OUT/index.xlsx: index.html's table as a workbook, the figures as numbers */
+static fp_status index_xlsx(const fp_batch_req *r, const fp_batch_result *res, fp_buf *out, fp_error *err)
+{
+    const char *labels[] = {"范围", "标题", "销售额", "订单数", "目标达成率", "环比", "状态", "PDF", "HTML", "Excel"};
+    size_t nc = sizeof labels / sizeof *labels;
+    fp_table_doc t = {.ncols = nc, .nrows = res->n};
+    t.cols = fp_xcalloc(nc, sizeof *t.cols);
+    for (size_t c = 0; c < nc; c++)
+        t.cols[c].label = (char *)labels[c];
+    t.cells = fp_xcalloc((res->n ? res->n : 1) * nc, sizeof *t.cells);
+    for (size_t i = 0; i < res->n; i++) {
+        const fp_batch_item *it = &res->items[i];
+        fp_cell *row = &t.cells[i * nc];
+        row[0].text = fp_xstrdup(it->rollup ? "全公司（汇总）" : it->scope);
+        row[6].text = fp_xstrdup(it->ok ? "已生成" : it->interrupted ? "未生成（运行被中断）" : it->error);
+        if (!it->ok)
+            continue;
+        row[1].text = fp_xstrdup(it->title ? it->title : "");
+        row[2].num = (fp_num){FP_NUMT_MONEY, (double)it->sales / 100.0, 2};
+        row[3].num = (fp_num){FP_NUMT_NUMBER, (double)it->orders, 0};
+        if (!isnan(it->attainment))
+            row[4].num = (fp_num){FP_NUMT_PERCENT, it->attainment, 1};
+        if (!isnan(it->mom))
+            row[5].num = (fp_num){FP_NUMT_PERCENT, it->mom, 1};
+        const char *ext[] = {"pdf", "html", "xlsx"};
+        for (int k = 0; k < 3; k++) {
+            fp_buf b;
+            fp_buf_init(&b);
+            fp_buf_printf(&b, "%s.%s", it->base, ext[k]);
+            row[7 + k].text = fp_buf_steal(&b);
+        }
+    }
+    char title[300];
+    snprintf(title, sizeof title, "%s 报告索引", r->period_text ? r->period_text : "");
+    const fp_currency *cur = r->ds->currency ? r->ds->currency : fp_currency_default();
+    fp_status st = fp_render_xlsx_table(title, "报告索引", &t, false, cur->symbol, out, err);
+    for (size_t i = 0; i < res->n * nc; i++)
+        free(t.cells[i].text);
+    free(t.cells);
+    free(t.cols);
+    return st;
+}
+
 static uint32_t fnv1a(const char *s)
 {
     uint32_t h = 2166136261u;
@@ -335,9 +394,11 @@ fp_status fp_batch_run(const fp_batch_req *r, fp_batch_result *res, fp_error *er
     if (r->shard_n > 1) {
         snprintf(res->manifest, sizeof res->manifest, "manifest-%d-of-%d.json", r->shard_k, r->shard_n);
         snprintf(res->index, sizeof res->index, "index-%d-of-%d.html", r->shard_k, r->shard_n);
+        snprintf(res->index_xlsx, sizeof res->index_xlsx, "index-%d-of-%d.xlsx", r->shard_k, r->shard_n);
     } else {
         snprintf(res->manifest, sizeof res->manifest, "manifest.json");
         snprintf(res->index, sizeof res->index, "index.html");
+        snprintf(res->index_xlsx, sizeof res->index_xlsx, "index.xlsx");
     }
     int lock = -1;
     if ((st = lock_out(r, &lock, err)) != FP_OK)
@@ -402,6 +463,9 @@ static fp_status batch_locked(const fp_batch_req *r, fp_batch_result *res, fp_er
     snprintf(old, sizeof old, "%s/%s", r->out, res->index);
     if (unlink(old) != 0 && errno != ENOENT)
         return fp_fail(err, FP_ERR_IO, "%s: cannot replace it: %s", old, strerror(errno));
+    snprintf(old, sizeof old, "%s/%s", r->out, res->index_xlsx);
+    if (unlink(old) != 0 && errno != ENOENT)
+        return fp_fail(err, FP_ERR_IO, "%s: cannot replace it: %s", old, strerror(errno));
     size_t ns;
     const char **names = fp_batch_scopes(r->ds, r->by, &ns);
     /* this shard's share; the roll-up goes with the first shard */
@@ -451,6 +515,14 @@ static fp_status batch_locked(const fp_batch_req *r, fp_batch_result *res, fp_er
     st = fp_write_atomic(r->out, res->manifest, m.data, m.len, err);
     if (st == FP_OK)
         st = fp_write_atomic(r->out, res->index, ix.data, ix.len, err);
+    if (st == FP_OK && r->xlsx) {
+        fp_buf xb;
+        fp_buf_init(&xb);
+        st = index_xlsx(r, res, &xb, err);
+        if (st == FP_OK)
+            st = fp_write_atomic(r->out, res->index_xlsx, xb.data, xb.len, err);
+        fp_buf_free(&xb);
+    }
     fp_buf_free(&m);
     fp_buf_free(&ix);
     return st;

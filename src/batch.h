@@ -21,8 +21,8 @@ typedef struct fp_batch_item {
     char error[600];
     char base[200];
     char *title;
-    size_t pdf_bytes, html_bytes;
-    char pdf_sha[65], html_sha[65];
+    size_t pdf_bytes, html_bytes, xlsx_bytes;
+    char pdf_sha[65], html_sha[65], xlsx_sha[65];
     int64_t sales, orders;
     double attainment, mom;
     double seconds;
@@ -44,6 +44,7 @@ typedef struct fp_batch_req {
     const char *date;
     time_t created;
     fp_fontset *fonts;
+    bool xlsx;                 /* an Excel workbook per report too, and OUT/index.xlsx */
     const char *template_name, *period_text; /* for the manifest */
     fp_batch_progress progress;
     void *progress_ud;
@@ -55,7 +56,7 @@ typedef struct fp_batch_req {
 typedef struct fp_batch_result {
     fp_batch_item *items;
     size_t n, failed, interrupted;
-    char manifest[256], index[256]; /* the file names written in out */
+    char manifest[256], index[256], index_xlsx[256]; /* the file names written in out */
 } fp_batch_result;
 
 /* the scope names of a kind, sorted; caller frees the array (names are borrowed from the dataset) */

@@ -23,6 +23,7 @@ void fp_doc_free(fp_doc *d)
     free(d->author);
     free(d->date);
     free(d->lang);
+    free(d->money_symbol);
     free(d->kind);
     fp_node_free(d->root);
     free(d);
@@ -117,6 +118,7 @@ fp_node *fp_node_clone(const fp_node *n)
     c->ordered = n->ordered;
     c->tone = n->tone;
     c->value = dup(n->value);
+    c->num = n->num;
     c->note = dup(n->note);
     c->nchanges = n->nchanges;
     for (size_t i = 0; i < n->nchanges; i++) {

@@ -61,10 +61,26 @@ typedef struct fp_change {
     fp_tone tone;
 } fp_change;
 
+/* What a figure is, beside its text, for a spreadsheet (render_xlsx.c): the number itself and how to show it. */
+typedef enum fp_numtype {
+    FP_NUMT_NONE,       /* text only */
+    FP_NUMT_MONEY,      /* an amount in the currency's units (yuan), two decimals */
+    FP_NUMT_PERCENT,    /* a fraction: 0.943 shows as 94.3% */
+    FP_NUMT_NUMBER,     /* a plain number with `digits` decimals (a count: 0) */
+    FP_NUMT_DATE        /* a day: num is days since 1970-01-01 */
+} fp_numtype;
+
+typedef struct fp_num {
+    fp_numtype type;
+    double num;
+    int digits;         /* decimals shown (percent and number) */
+} fp_num;
+
 typedef struct fp_cell {
     char *text;
     fp_tone tone;
     bool bold;
+    fp_num num;         /* the cell's figure, when it is one */
 } fp_cell;
 
 typedef struct fp_tcol {
@@ -113,6 +129,7 @@ struct fp_node {
     bool ordered;       /* list */
     fp_tone tone;       /* kpi value, box frame */
     char *value;        /* kpi value text */
+    fp_num num;         /* kpi value as a figure */
     char *note;         /* kpi footnote; cover subtitle */
     fp_change changes[2];
     size_t nchanges;
@@ -129,6 +146,7 @@ typedef struct fp_doc {
     char *date;         /* the report date as printed */
     char *lang;         /* zh or en */
     char *kind;         /* monthly, weekly … */
+    char *money_symbol; /* the currency's sign for amounts in a spreadsheet: ¥, $, € … */
     char page[8];       /* A4, A3, letter */
     bool landscape;
     fp_node *root;      /* FP_NODE_DOCUMENT */

@@ -2,6 +2,7 @@
 #include "expand.h"
 
 #include "currency.h"
+#include "date.h"
 #include "names.h"
 
 #include "util.h"
@@ -48,6 +49,57 @@ static void format_ev(ex *x, const fp_ev *v, fp_fmt fmt, fp_buf *out)
         fp_fmt_count((int64_t)fp_v_len(v->v), out);
         break;
     }
+}
+
+/* The figure behind a formatted value, for a spreadsheet: the same number in the same kind of format. */
+static fp_num figure(const fp_ev *v, fp_fmt fmt)
+{
+    fp_num r = {FP_NUMT_NONE, 0, 0};
+    fp_fmt_kind k = fmt.kind;
+    if (v->type == FP_V_STR && (k == FP_FMT_DATE || k == FP_FMT_DATE_ZH || k == FP_FMT_DATE_EN ||
+                                k == FP_FMT_DATE_LONG || k == FP_FMT_AUTO)) {
+        fp_date d;
+        size_t n = strlen(v->s);
+        if (n == 10 && fp_date_parse(v->s, n, &d))
+            r = (fp_num){FP_NUMT_DATE, (double)d, 0};
+        return r;
+    }
+    if (v->type != FP_V_NUM || !isfinite(v->n))
+        return r;
+    if (k == FP_FMT_AUTO)
+        k = v->kind == FP_NUM_MONEY   ? FP_FMT_MONEY
+            : v->kind == FP_NUM_RATIO ? FP_FMT_PERCENT
+            : v->kind == FP_NUM_COUNT ? FP_FMT_INT
+                                      : FP_FMT_NUMBER;
+    int dg = fmt.digits;
+    switch (k) {
+    case FP_FMT_MONEY:
+    case FP_FMT_YUAN:
+        return (fp_num){FP_NUMT_MONEY, v->n, 2};
+    case FP_FMT_WAN:
+        return (fp_num){FP_NUMT_NUMBER, v->n / 10000.0, dg < 0 ? 2 : dg};
+    case FP_FMT_INT:
+        return (fp_num){FP_NUMT_NUMBER, v->n, 0};
+    case FP_FMT_COUNT:
+        return (fp_num){FP_NUMT_NUMBER, v->n, v->n == floor(v->n) ? 0 : 1};
+    case FP_FMT_NUMBER:
+        return (fp_num){FP_NUMT_NUMBER, v->n, dg < 0 ? 2 : dg};
+    case FP_FMT_PERCENT:
+    case FP_FMT_SIGNED:
+    case FP_FMT_ARROW:
+        return (fp_num){FP_NUMT_PERCENT, v->n, dg < 0 ? 1 : dg};
+    case FP_FMT_PP:
+    case FP_FMT_POINTS:
+        return (fp_num){FP_NUMT_NUMBER, v->n * 100.0, dg < 0 ? 1 : dg};
+    case FP_FMT_AUTO:
+    case FP_FMT_DATE:
+    case FP_FMT_DATE_ZH:
+    case FP_FMT_DATE_EN:
+    case FP_FMT_DATE_LONG:
+    case FP_FMT_TEXT:
+        break;
+    }
+    return r;
 }
 
 static void text_eval(ex *x, const fp_ttext *t, const fp_scope *sc, fp_buf *out)
@@ -440,6 +492,7 @@ static void kpi(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *row)
     fp_buf_init(&b);
     format_ev(x, &v, t->a[FP_A_FORMAT].set ? t->a[FP_A_FORMAT].fmt : (fp_fmt){FP_FMT_AUTO, -1}, &b);
     k->value = fp_buf_steal(&b);
+    k->num = figure(&v, t->a[FP_A_FORMAT].set ? t->a[FP_A_FORMAT].fmt : (fp_fmt){FP_FMT_AUTO, -1});
     k->tone = threshold_tone(t, &v);
     fp_ev_free(&v);
     const char *good = t->a[FP_A_GOOD].set ? t->a[FP_A_GOOD].raw : "up";
@@ -577,6 +630,7 @@ static void table(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *out)
             format_ev(x, &v, cols[c]->a[FP_A_FORMAT].set ? cols[c]->a[FP_A_FORMAT].fmt : (fp_fmt){FP_FMT_AUTO, -1},
                       &b);
             cell->text = fp_buf_steal(&b);
+            cell->num = figure(&v, cols[c]->a[FP_A_FORMAT].set ? cols[c]->a[FP_A_FORMAT].fmt : (fp_fmt){FP_FMT_AUTO, -1});
             cell->tone = threshold_tone(cols[c], &v);
             if (v.type == FP_V_NUM && is_amount(cols[c], &v))
                 amount[r * nc + c] = v.n;
@@ -636,6 +690,8 @@ static void table(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *out)
                 format_ev(x, &v, cols[c]->a[FP_A_FORMAT].set ? cols[c]->a[FP_A_FORMAT].fmt : (fp_fmt){FP_FMT_AUTO, -1},
                           &b);
                 cell->text = fp_buf_steal(&b);
+                cell->num =
+                    figure(&v, cols[c]->a[FP_A_FORMAT].set ? cols[c]->a[FP_A_FORMAT].fmt : (fp_fmt){FP_FMT_AUTO, -1});
                 cell->tone = threshold_tone(cols[c], &v);
                 if (v.type == FP_V_NUM && is_amount(cols[c], &v))
                     amount[r * nc + c] = v.n;
@@ -1006,6 +1062,7 @@ fp_status fp_expand(const fp_template *t, const fp_value *metrics, const fp_note
     x.doc = d;
     d->lang = fp_xstrdup(x.lang == FP_LANG_EN ? "en" : "zh");
     d->kind = fp_xstrdup(r->a[FP_A_KIND].set ? r->a[FP_A_KIND].raw : "custom");
+    d->money_symbol = fp_xstrdup((x.currency ? x.currency : fp_currency_default())->symbol);
     if (r->a[FP_A_PAGE].set)
         snprintf(d->page, sizeof d->page, "%s", r->a[FP_A_PAGE].raw);
     d->landscape = r->a[FP_A_ORIENTATION].set && !strcmp(r->a[FP_A_ORIENTATION].raw, "landscape");

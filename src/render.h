@@ -2,6 +2,7 @@
  *
  *   render_html.c   one self-contained HTML file
  *   render_pdf.c    PDF through libharu, with a subset font made for the document
+ *   render_xlsx.c   an Excel workbook through libxlsxwriter: the KPI figures and one sheet per table
  *
  * Renderers read the tree (doc.h) and nothing else: no CSV, no XML, no
  * metrics. They write into a buffer; writing files atomically is the
@@ -37,5 +38,9 @@ typedef struct fp_render_opts {
 
 fp_status fp_render_html(const fp_doc *d, const fp_render_opts *o, fp_buf *out, fp_error *err);
 fp_status fp_render_pdf(const fp_doc *d, const fp_render_opts *o, fp_buf *out, fp_error *err);
+fp_status fp_render_xlsx(const fp_doc *d, const fp_render_opts *o, fp_buf *out, fp_error *err);
+/* A workbook of one table (a batch's index): a title row above it, figures as numbers. */
+fp_status fp_render_xlsx_table(const char *title, const char *sheet, const fp_table_doc *t, bool en,
+                               const char *money_symbol, fp_buf *out, fp_error *err);
 
 #endif

@@ -36,6 +36,7 @@ fp_status fp_report_make(const fp_report_req *r, fp_report *out, fp_error *err)
     memset(out, 0, sizeof *out);
     fp_buf_init(&out->pdf);
     fp_buf_init(&out->html);
+    fp_buf_init(&out->xlsx);
     fp_buf_init(&out->warnings);
     out->attainment = out->mom = NAN;
     fp_report_base(&r->q, out->base, sizeof out->base);
@@ -68,6 +69,10 @@ fp_status fp_report_make(const fp_report_req *r, fp_report *out, fp_error *err)
         fp_doc_free(doc);
         return st;
     }
+    if (r->xlsx && (st = fp_render_xlsx(doc, &ro, &out->xlsx, err)) != FP_OK) {
+        fp_doc_free(doc);
+        return st;
+    }
     if (r->keep_doc)
         out->doc = doc;
     else
@@ -79,6 +84,7 @@ void fp_report_free(fp_report *r)
 {
     fp_buf_free(&r->pdf);
     fp_buf_free(&r->html);
+    fp_buf_free(&r->xlsx);
     fp_buf_free(&r->warnings);
     fp_doc_free(r->doc);
     free(r->title);

@@ -30,13 +30,13 @@ typedef struct fp_report_req {
     const char *author;     /* may be NULL */
     time_t created;         /* the PDF's creation date; (time_t)-1 for now */
     fp_fontset *fonts;
-    bool pdf, html, keep_doc;
+    bool pdf, html, xlsx, keep_doc;
 } fp_report_req;
 
 typedef struct fp_report {
     char base[200];         /* the file name without extension: <scope>-<period>, made safe */
     char *title;
-    fp_buf pdf, html;
+    fp_buf pdf, html, xlsx;
     fp_buf warnings;        /* one a line */
     fp_doc *doc;            /* the document tree, when keep_doc */
     /* headline figures, for indexes and mail */

@@ -16,7 +16,7 @@
 static const char HELP[] =
     "usage: fupan batch --template FILE|NAME --data DIR --period P [--by team|region|rep]\n"
     "                   [--profile FILE|NAME] [--as-of DATE] [--jobs N] [--out DIR] [--shard K/N]\n"
-    "                   [--rollup FILE|NAME] [--lang zh|en] [--quiet]\n"
+    "                   [--rollup FILE|NAME] [--lang zh|en] [--format pdf,html,xlsx] [--quiet]\n"
     "\n"
     "Reads the data once and writes the report of every team (region, rep) as PDF and HTML, on N\n"
     "workers, with OUT/index.html (every report with its headline figures) and OUT/manifest.json\n"
@@ -29,6 +29,9 @@ static const char HELP[] =
     "                    N machines with K = 1…N cover every scope once (index/manifest named -K-of-N)\n"
     "  --rollup T        also the company's report with template T (for leadership; with shard 1)\n"
     "  --lang L          zh or en: the language of the reports (default: the template's)\n"
+    "  --format F        pdf,html (default), or pdf,html,xlsx: an Excel workbook of each report's figures\n"
+    "                    and tables too, and OUT/index.xlsx; PDF and HTML are always made (the index links\n"
+    "                    them, fupan mail sends the PDFs)\n"
     "  --quiet           no progress\n"
     "\n"
     "A scope that fails does not stop the others; the summary names it. With SOURCE_DATE_EPOCH set the\n"
@@ -100,12 +103,12 @@ int fp_cmd_batch(int argc, char **argv)
         {"out", required_argument, 0, 'o'},     {"shard", required_argument, 0, 's'},
         {"rollup", required_argument, 0, 'r'},  {"quiet", no_argument, 0, 'q'},
         {"lang", required_argument, 0, 'g'},    {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+        {"format", required_argument, 0, 'f'},  {0, 0, 0, 0}};
     fp_cli_data d = {.q = {.scope = FP_SCOPE_COMPANY}};
     const char *tmpl = NULL, *out = ".", *rollup = NULL, *lang = NULL, *rlang = NULL;
     fp_scope_kind by = FP_SCOPE_TEAM;
     int jobs = 0, shard_k = 1, shard_n = 1;
-    bool quiet = false;
+    bool quiet = false, xlsx = false;
     optind = 1;
     opterr = 0;
     int c, li = 0;
@@ -159,6 +162,31 @@ int fp_cmd_batch(int argc, char **argv)
         case 'q':
             quiet = true;
             break;
+        case 'f': {
+            bool pdf = false, html = false, bad = false;
+            for (const char *p = optarg;;) {
+                const char *comma = strchr(p, ',');
+                size_t len = comma ? (size_t)(comma - p) : strlen(p);
+                if (len == 3 && !strncmp(p, "pdf", 3))
+                    pdf = true;
+                else if (len == 4 && !strncmp(p, "html", 4))
+                    html = true;
+                else if (len == 4 && !strncmp(p, "xlsx", 4))
+                    xlsx = true;
+                else
+                    bad = true;
+                if (!comma)
+                    break;
+                p = comma + 1;
+            }
+            if (bad)
+                return fp_cli_usage("batch", "--format wants pdf,html or pdf,html,xlsx, not \"%s\"", optarg);
+            if (!pdf || !html)
+                return fp_cli_usage("batch", "--format \"%s\": a batch always makes PDF and HTML (the index links "
+                                             "them, fupan mail sends the PDFs); write --format pdf,html,xlsx for "
+                                             "workbooks too", optarg);
+            break;
+        }
         case 'g':
             if (fp_cli_lang("batch", optarg))
                 return 2;
@@ -227,6 +255,7 @@ int fp_cmd_batch(int argc, char **argv)
                         .out = out,
                         .date = date,
                         .fonts = fonts,
+                        .xlsx = xlsx,
                         .template_name = tmpl,
                         .period_text = d.period,
                         .progress = on_progress,

@@ -17,7 +17,7 @@
 static const char HELP[] =
     "usage: fupan render --template FILE|NAME --data DIR --period P\n"
     "                    [--team NAME | --region NAME | --rep NAME] [--profile FILE|NAME]\n"
-    "                    [--notes FILE] [--format pdf,html] [--out DIR] [--as-of DATE] [--author NAME]\n"
+    "                    [--notes FILE] [--format pdf,html,xlsx] [--out DIR] [--as-of DATE] [--author NAME]\n"
     "                    [--lang zh|en]\n"
     "\n"
     "Writes the report of a template for the company, a region, a team or a rep, as PDF and HTML.\n"
@@ -29,7 +29,8 @@ static const char HELP[] =
     "  --period P        2026-W43, 2026-10, 2026-Q4 or 2026 (the template says which kinds it supports)\n"
     "  --team NAME       one team; --region NAME one region; --rep NAME one rep; none: the company\n"
     "  --notes FILE      the manager's notes, whose parts the template places (templates/README.md)\n"
-    "  --format F        pdf, html, or pdf,html (default)\n"
+    "  --format F        a list of pdf, html, xlsx (an Excel workbook of the figures and tables) and png\n"
+    "                    (each chart); default pdf,html\n"
     "  --out DIR         where to write OUT/<scope>-<period>.pdf and .html (default: the current folder)\n"
     "  --as-of DATE      the last day counted (default: today)\n"
     "  --author NAME     the author printed on the report (default: the notes' author)\n"
@@ -136,7 +137,7 @@ int fp_cmd_render(int argc, char **argv)
         return fp_cli_usage("render", "unexpected argument \"%s\"", argv[optind]);
     if (!tmpl)
         return fp_cli_usage("render", "--template is required (a file, or a shipped name such as monthly)");
-    bool want_pdf = false, want_html = false, want_png = false;
+    bool want_pdf = false, want_html = false, want_png = false, want_xlsx = false;
     for (const char *p = format;;) {
         const char *comma = strchr(p, ',');
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
@@ -146,9 +147,11 @@ int fp_cmd_render(int argc, char **argv)
             want_html = true;
         else if (len == 3 && !strncmp(p, "png", 3))
             want_png = true;
+        else if (len == 4 && !strncmp(p, "xlsx", 4))
+            want_xlsx = true;
         else /* an empty item too: "", "pdf,,html", "pdf," */
-            return fp_cli_usage("render", "--format wants a list of pdf, html and png (charts), such as pdf,html, "
-                                          "not \"%s\"", format);
+            return fp_cli_usage("render", "--format wants a list of pdf, html, xlsx (Excel) and png (charts), such "
+                                          "as pdf,html, not \"%s\"", format);
         if (!comma)
             break;
         p = comma + 1;
@@ -187,7 +190,8 @@ int fp_cmd_render(int argc, char **argv)
     }
     char date[16];
     fp_report_req req = {.ds = ds, .tmpl = t, .notes = notes, .q = r.q, .date = date, .author = author,
-                         .fonts = fonts, .pdf = want_pdf, .html = want_html, .keep_doc = want_png};
+                         .fonts = fonts, .pdf = want_pdf, .html = want_html, .xlsx = want_xlsx,
+                         .keep_doc = want_png};
     fp_report_date(date, &req.created);
     fp_report rep;
     if (fp_report_make(&req, &rep, &err) != FP_OK) {
@@ -205,8 +209,8 @@ int fp_cmd_render(int argc, char **argv)
         bool want;
         const char *ext;
         const fp_buf *b;
-    } kinds[] = {{want_pdf, "pdf", &rep.pdf}, {want_html, "html", &rep.html}};
-    for (int k = 0; k < 2 && rc == 0; k++) {
+    } kinds[] = {{want_pdf, "pdf", &rep.pdf}, {want_html, "html", &rep.html}, {want_xlsx, "xlsx", &rep.xlsx}};
+    for (int k = 0; k < 3 && rc == 0; k++) {
         if (!kinds[k].want)
             continue;
         char name[240];
