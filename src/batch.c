@@ -89,6 +89,8 @@ static void one(int i, void *arg)
         it->orders = rep.orders;
         it->attainment = rep.attainment;
         it->mom = rep.mom;
+        it->yoy = rep.yoy;
+        it->risk = rep.risk ? fp_xstrdup(rep.risk) : NULL;
         char pdf[220], html[220];
         snprintf(pdf, sizeof pdf, "%s.pdf", rep.base);
         snprintf(html, sizeof html, "%s.html", rep.base);
@@ -146,6 +148,8 @@ static void manifest(const fp_batch_req *r, const fp_batch_result *res, fp_buf *
     snprintf(shard, sizeof shard, "%d/%d", r->shard_k, r->shard_n);
     fp_v_set(root, "shard", fp_v_str(shard));
     fp_v_set(root, "date", fp_v_str(r->date));
+    fp_v_set(root, "currency", fp_v_str(r->ds->currency ? r->ds->currency->code : fp_currency_default()->code));
+    fp_v_set(root, "lang", fp_v_str(r->tmpl && r->tmpl->lang && !strcmp(r->tmpl->lang, "en") ? "en" : "zh"));
     fp_v_set(root, "reports", fp_v_count((int64_t)res->n));
     fp_v_set(root, "failed", fp_v_count((int64_t)res->failed));
     fp_v_set(root, "interrupted", fp_v_count((int64_t)res->interrupted));
@@ -181,6 +185,8 @@ static void manifest(const fp_batch_req *r, const fp_batch_result *res, fp_buf *
             fp_v_set(o, "orders", fp_v_count(it->orders));
             fp_v_set(o, "attainment", fp_v_ratio(it->attainment));
             fp_v_set(o, "mom", fp_v_ratio(it->mom));
+            fp_v_set(o, "yoy", fp_v_ratio(it->yoy));
+            fp_v_set(o, "risk", it->risk ? fp_v_str(it->risk) : fp_v_null());
         }
         fp_v_push(list, o);
     }
@@ -498,7 +504,7 @@ static fp_status batch_locked(const fp_batch_req *r, fp_batch_result *res, fp_er
     free(bases);
     free(names);
     for (size_t i = 0; i < res->n; i++)
-        res->items[i].attainment = res->items[i].mom = NAN;
+        res->items[i].attainment = res->items[i].mom = res->items[i].yoy = NAN;
     run ru = {.r = r, .items = res->items, .n = res->n};
     pthread_mutex_init(&ru.lock, NULL);
     fp_parallel_for((int)res->n, r->jobs > 0 ? r->jobs : fp_ncpus(), one, &ru);
@@ -533,6 +539,7 @@ void fp_batch_result_free(fp_batch_result *res)
     for (size_t i = 0; i < res->n; i++) {
         free(res->items[i].scope);
         free(res->items[i].title);
+        free(res->items[i].risk);
     }
     free(res->items);
     memset(res, 0, sizeof *res);

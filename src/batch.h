@@ -24,7 +24,8 @@ typedef struct fp_batch_item {
     size_t pdf_bytes, html_bytes, xlsx_bytes;
     char pdf_sha[65], html_sha[65], xlsx_sha[65];
     int64_t sales, orders;
-    double attainment, mom;
+    double attainment, mom, yoy;
+    char *risk;
     double seconds;
 } fp_batch_item;
 

@@ -31,6 +31,28 @@ void fp_report_base_tagged(const fp_query *q, const char *tag, char *out, size_t
     snprintf(out, n, "%s%s%s-%s", scope, tag ? "~" : "", tag ? tag : "", label);
 }
 
+/* the first item of the first box headed as risks (风险提示, Risks): what a chat message names first */
+static char *first_risk(const fp_node *n)
+{
+    if (n->type == FP_NODE_BOX && n->title && (strstr(n->title, "风险") || strstr(n->title, "Risk"))) {
+        for (size_t i = 0; i < n->nkids; i++)
+            if (n->kids[i]->type == FP_NODE_LIST && n->kids[i]->nkids) {
+                char *t = fp_node_text(n->kids[i]->kids[0]);
+                size_t k = strlen(t);
+                while (k && (t[k - 1] == '\n' || t[k - 1] == ' '))
+                    t[--k] = 0;
+                return t;
+            }
+        return NULL;
+    }
+    for (size_t i = 0; i < n->nkids; i++) {
+        char *r = first_risk(n->kids[i]);
+        if (r)
+            return r;
+    }
+    return NULL;
+}
+
 fp_status fp_report_make(const fp_report_req *r, fp_report *out, fp_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -38,7 +60,7 @@ fp_status fp_report_make(const fp_report_req *r, fp_report *out, fp_error *err)
     fp_buf_init(&out->html);
     fp_buf_init(&out->xlsx);
     fp_buf_init(&out->warnings);
-    out->attainment = out->mom = NAN;
+    out->attainment = out->mom = out->yoy = NAN;
     fp_report_base(&r->q, out->base, sizeof out->base);
     fp_metrics *m = NULL;
     fp_status st = fp_template_check_period(r->tmpl, &r->q.period, err);
@@ -51,6 +73,7 @@ fp_status fp_report_make(const fp_report_req *r, fp_report *out, fp_error *err)
     out->orders = m->orders;
     out->attainment = m->attainment;
     out->mom = m->mom;
+    out->yoy = m->yoy;
     fp_value *mv = fp_metrics_value(m);
     fp_metrics_free(m);
     fp_expand_opts eo = {.date = r->date, .author = r->author, .warnings = &out->warnings};
@@ -60,6 +83,7 @@ fp_status fp_report_make(const fp_report_req *r, fp_report *out, fp_error *err)
     if (st != FP_OK)
         return st;
     out->title = fp_xstrdup(doc->title ? doc->title : "");
+    out->risk = first_risk(doc->root);
     fp_render_opts ro = {.fonts = r->fonts, .created = r->created, .warnings = &out->warnings};
     if (r->pdf && (st = fp_render_pdf(doc, &ro, &out->pdf, err)) != FP_OK) {
         fp_doc_free(doc);
@@ -88,6 +112,7 @@ void fp_report_free(fp_report *r)
     fp_buf_free(&r->warnings);
     fp_doc_free(r->doc);
     free(r->title);
+    free(r->risk);
     memset(r, 0, sizeof *r);
 }
 

@@ -41,7 +41,8 @@ typedef struct fp_report {
     fp_doc *doc;            /* the document tree, when keep_doc */
     /* headline figures, for indexes and mail */
     int64_t sales;          /* fen */
-    double attainment, mom; /* NAN when unknown */
+    double attainment, mom, yoy; /* NAN when unknown */
+    char *risk;             /* the first line of the report's risks box, for a chat message; NULL: none */
     int64_t orders;
 } fp_report;
 

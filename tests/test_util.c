@@ -115,6 +115,25 @@ static void big_blocks_grow_and_keep_contents(void **state)
     fp_big_free(p, 50);
 }
 
+/* FIPS 180-4's examples and a block-boundary length: the digest the manifests and message ids carry */
+static void sha256_known_answers(void **state)
+{
+    (void)state;
+    char h[65];
+    fp_sha256_hex("", 0, h);
+    assert_string_equal(h, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    fp_sha256_hex("abc", 3, h);
+    assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    fp_sha256_hex(two, strlen(two), h);
+    assert_string_equal(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    char *a = malloc(1000000);
+    memset(a, 'a', 1000000);
+    fp_sha256_hex(a, 1000000, h);
+    assert_string_equal(h, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -124,6 +143,7 @@ int main(void)
         cmocka_unit_test(quote_text_escapes_and_cuts),
         cmocka_unit_test(buffers),
         cmocka_unit_test(big_blocks_grow_and_keep_contents),
+        cmocka_unit_test(sha256_known_answers),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

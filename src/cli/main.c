@@ -19,6 +19,7 @@ static const char USAGE[] =
     "  check     check templates (and profiles) and report every problem with its line\n"
     "  batch     every team's (region's, rep's) report in one run, with an index and a manifest\n"
     "  mail      send the reports of a batch by e-mail (SMTP), safely: outbox, retries, no duplicates\n"
+    "  push      push the reports of a batch to 企业微信, 钉钉 or 飞书 group robots, with the same guarantees\n"
     "\n"
     "Run 'fupan COMMAND --help' for the options of a command.\n"
     "  --help      show this help\n"
@@ -75,7 +76,9 @@ int main(int argc, char **argv)
                 return fp_cmd_batch(2, args);
             if (!strcmp(argv[2], "mail"))
                 return fp_cmd_mail(2, args);
-            fprintf(stderr, "fupan: no command \"%s\"; the commands are metrics, render, check, batch and mail\n",
+            if (!strcmp(argv[2], "push"))
+                return fp_cmd_push(2, args);
+            fprintf(stderr, "fupan: no command \"%s\"; the commands are metrics, render, check, batch, mail and push\n",
                     argv[2]);
             fputs(USAGE, stderr);
             return 2;
@@ -97,6 +100,8 @@ int main(int argc, char **argv)
         return fp_cmd_batch(argc - 1, argv + 1);
     if (!strcmp(cmd, "mail"))
         return fp_cmd_mail(argc - 1, argv + 1);
+    if (!strcmp(cmd, "push"))
+        return fp_cmd_push(argc - 1, argv + 1);
     fprintf(stderr, "fupan: unknown command \"%s\"\n\n%s", cmd, USAGE);
     return 2;
 }
