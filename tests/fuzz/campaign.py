@@ -78,10 +78,21 @@ def campaign(name, a, out_rows, lock):
                 shutil.copy(os.path.join(a.work, f), os.path.join(SRC, "tests", "fuzz", "crashes", f))
             crash = ", ".join(arts) or "exit %d" % rc
             break
-    # keep what reaches new code
+    # keep what reaches new code: the committed corpus and the new inputs, merged on edges (not hit counts)
+    # into a fresh set, so the corpus in the repository grows with coverage and stays small; the named
+    # seeds (not libFuzzer's hash names) always stay
     mlog = log + ".merge"
-    subprocess.run([binary, "-merge=1", "-timeout=20", "-rss_limit_mb=2048", corpus, work],
+    fresh = os.path.join(a.work, name + ".merged")
+    shutil.rmtree(fresh, ignore_errors=True)
+    os.makedirs(fresh)
+    subprocess.run([binary, "-merge=1", "-use_counters=0", "-timeout=20", "-rss_limit_mb=2048", fresh, corpus, work],
                    stdout=open(mlog, "wb"), stderr=subprocess.STDOUT, env=dict(os.environ, FUPAN_SRC=SRC))
+    if os.listdir(fresh):
+        for f in os.listdir(corpus):
+            if re.fullmatch(r"[0-9a-f]{40}", f):
+                os.unlink(os.path.join(corpus, f))
+        for f in os.listdir(fresh):
+            shutil.copy(os.path.join(fresh, f), os.path.join(corpus, f))
     after = len(os.listdir(corpus))
     _, cov, ft = last_stats(log)
     row = "| %s | %.1f | %d | %s | %s | %d → %d | %s |" % (
