@@ -20,8 +20,8 @@ SAN    ?=
 CFLAGS_ALL = -std=c11 $(OPT) $(SAN) -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
              -Wmissing-prototypes -Wvla -fno-common -pthread $(CFLAGS)
 CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -DFP_DATADIR='"$(DATADIR)"' -Isrc \
-               $(shell pkg-config --cflags libxml-2.0 libzip cairo libcurl xlsxwriter 2>/dev/null) $(CPPFLAGS)
-LIBS    = -lcsv -lhpdf $(shell pkg-config --libs libxml-2.0 libzip cairo libcurl xlsxwriter libcrypto 2>/dev/null) -lm -pthread
+               $(shell pkg-config --cflags libxml-2.0 libzip cairo libcurl xlsxwriter libmicrohttpd 2>/dev/null) $(CPPFLAGS)
+LIBS    = -lcsv -lhpdf $(shell pkg-config --libs libxml-2.0 libzip cairo libcurl xlsxwriter libcrypto libmicrohttpd 2>/dev/null) -lm -pthread
 TEST_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 LIB_SRC  = $(wildcard src/*.c)
@@ -56,6 +56,7 @@ $(STAMP):
 	pkg-config --exists libcurl 2>/dev/null || missing="$$missing libcurl4-openssl-dev"; \
 	pkg-config --exists xlsxwriter 2>/dev/null || missing="$$missing libxlsxwriter-dev"; \
 	pkg-config --exists libcrypto 2>/dev/null || missing="$$missing libssl-dev"; \
+	pkg-config --exists libmicrohttpd 2>/dev/null || missing="$$missing libmicrohttpd-dev"; \
 	[ -f /usr/include/csv.h ] || missing="$$missing libcsv-dev"; \
 	[ -f /usr/include/hpdf.h ] || missing="$$missing libhpdf-dev"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \

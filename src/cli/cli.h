@@ -10,6 +10,7 @@ int fp_cmd_check(int argc, char **argv);
 int fp_cmd_batch(int argc, char **argv);
 int fp_cmd_mail(int argc, char **argv);
 int fp_cmd_push(int argc, char **argv);
+int fp_cmd_serve(int argc, char **argv);
 
 /* the data options several commands share */
 typedef struct fp_cli_data {

@@ -20,6 +20,7 @@ static const char USAGE[] =
     "  batch     every team's (region's, rep's) report in one run, with an index and a manifest\n"
     "  mail      send the reports of a batch by e-mail (SMTP), safely: outbox, retries, no duplicates\n"
     "  push      push the reports of a batch to 企业微信, 钉钉 or 飞书 group robots, with the same guarantees\n"
+    "  serve     the reports as a web portal: an index, each report live (it reloads as notes change), access\n"
     "\n"
     "Run 'fupan COMMAND --help' for the options of a command.\n"
     "  --help      show this help\n"
@@ -78,7 +79,9 @@ int main(int argc, char **argv)
                 return fp_cmd_mail(2, args);
             if (!strcmp(argv[2], "push"))
                 return fp_cmd_push(2, args);
-            fprintf(stderr, "fupan: no command \"%s\"; the commands are metrics, render, check, batch, mail and push\n",
+            if (!strcmp(argv[2], "serve"))
+                return fp_cmd_serve(2, args);
+            fprintf(stderr, "fupan: no command \"%s\"; the commands are metrics, render, check, batch, mail, push and serve\n",
                     argv[2]);
             fputs(USAGE, stderr);
             return 2;
@@ -102,6 +105,8 @@ int main(int argc, char **argv)
         return fp_cmd_mail(argc - 1, argv + 1);
     if (!strcmp(cmd, "push"))
         return fp_cmd_push(argc - 1, argv + 1);
+    if (!strcmp(cmd, "serve"))
+        return fp_cmd_serve(argc - 1, argv + 1);
     fprintf(stderr, "fupan: unknown command \"%s\"\n\n%s", cmd, USAGE);
     return 2;
 }

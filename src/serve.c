@@ -1,0 +1,1104 @@
+/* serve.c — `fupan serve` (serve.h says what it offers). libmicrohttpd does all of HTTP; this file decides
+ * what each URL answers, who may see it, keeps the data fresh and the rendered reports cached. */
+#include "serve.h"
+
+#include "batch.h"
+#include "dataset.h"
+#include "format.h"
+#include "metrics.h"
+#include "metrics_value.h"
+#include "notes.h"
+#include "period.h"
+#include "pool.h"
+#include "profile.h"
+#include "report.h"
+#include "template.h"
+#include "util.h"
+#include "value.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <microhttpd.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/inotify.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PBKDF2_ITER 100000
+
+/* ---- one version of the data, shared by the requests that use it ---- */
+
+typedef struct snapshot {
+    int refs;
+    unsigned version;
+    fp_profile *prof;
+    fp_dataset *ds;
+} snapshot;
+
+/* ---- users ---- */
+
+typedef struct user {
+    char *name;
+    char *secret; /* pbkdf2-sha256$… or token-sha256$HEX */
+    char **scopes;
+    size_t nscopes;
+} user;
+
+/* ---- the render cache: LRU, bounded in bytes ---- */
+
+typedef struct centry {
+    char *key;
+    fp_buf body;
+    char ctype[64];
+    int status;
+    struct centry *prev, *next;
+} centry;
+
+typedef struct srv {
+    const fp_serve_opts *o;
+    pthread_mutex_t mu;
+    snapshot *snap;
+    unsigned next_version;
+    char load_error[2048];
+    fp_fontset *fonts;
+    user *users;
+    size_t nusers;
+    centry *head, *tail;
+    size_t cached;
+    pthread_t watcher;
+    int inotify_fd;
+    volatile int stopping;
+} srv;
+
+static snapshot *acquire(srv *s)
+{
+    pthread_mutex_lock(&s->mu);
+    snapshot *p = s->snap;
+    if (p)
+        p->refs++;
+    pthread_mutex_unlock(&s->mu);
+    return p;
+}
+
+static void release(srv *s, snapshot *p)
+{
+    if (!p)
+        return;
+    pthread_mutex_lock(&s->mu);
+    bool last = --p->refs == 0;
+    pthread_mutex_unlock(&s->mu);
+    if (last) {
+        fp_dataset_free(p->ds);
+        fp_profile_free(p->prof);
+        free(p);
+    }
+}
+
+static fp_status load(srv *s, snapshot **out, fp_error *err)
+{
+    const fp_serve_opts *o = s->o;
+    char ppath[4200];
+    if (o->profile)
+        snprintf(ppath, sizeof ppath, "%s", o->profile);
+    else
+        snprintf(ppath, sizeof ppath, "%s/profile.xml", o->data);
+    snapshot *p = fp_xcalloc(1, sizeof *p);
+    fp_status st = fp_profile_load(ppath, o->profile_rng, &p->prof, err);
+    if (st == FP_OK)
+        st = fp_dataset_load(o->data, p->prof, o->threads > 0 ? o->threads : fp_ncpus(), &p->ds, err);
+    if (st != FP_OK) {
+        fp_profile_free(p->prof);
+        free(p);
+        return st;
+    }
+    fp_dataset_index_scopes(p->ds);
+    p->refs = 1;
+    *out = p;
+    return FP_OK;
+}
+
+/* the watcher: the export's files changed, so the data is loaded again once they are quiet for 300 ms */
+static void *watch(void *arg)
+{
+    srv *s = arg;
+    char buf[8192];
+    while (!s->stopping) {
+        struct timespec ts = {0, 100 * 1000000};
+        ssize_t n = read(s->inotify_fd, buf, sizeof buf);
+        if (n <= 0) {
+            nanosleep(&ts, NULL);
+            continue;
+        }
+        /* quiet for 300 ms: a copy of a large file arrives in many writes */
+        for (int quiet = 0; quiet < 3 && !s->stopping;) {
+            nanosleep(&ts, NULL);
+            quiet = read(s->inotify_fd, buf, sizeof buf) > 0 ? 0 : quiet + 1;
+        }
+        if (s->stopping)
+            break;
+        snapshot *p = NULL;
+        fp_error err = {0};
+        if (load(s, &p, &err) == FP_OK) {
+            pthread_mutex_lock(&s->mu);
+            snapshot *old = s->snap;
+            p->version = ++s->next_version;
+            s->snap = p;
+            s->load_error[0] = 0;
+            pthread_mutex_unlock(&s->mu);
+            release(s, old);
+            fprintf(stderr, "fupan: the data changed: loaded again (version %u)\n", p->version);
+        } else {
+            pthread_mutex_lock(&s->mu);
+            snprintf(s->load_error, sizeof s->load_error, "%.2000s", err.msg);
+            pthread_mutex_unlock(&s->mu);
+            fprintf(stderr, "fupan: the data changed but cannot be loaded (still serving the last good data): %s\n",
+                    err.msg);
+        }
+    }
+    return NULL;
+}
+
+/* ---- small helpers ---- */
+
+static void esc(fp_buf *b, const char *s)
+{
+    fp_buf_add_escaped(b, s ? s : "");
+}
+
+static void url_arg(fp_buf *b, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("-._~:", *p))
+            fp_buf_addc(b, (char)*p);
+        else
+            fp_buf_printf(b, "%%%02X", *p);
+    }
+}
+
+static double mtime_of(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return 0;
+    return (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9;
+}
+
+/* the newest change among a template and the .xml files beside it and in lib/ (the phrase libraries it
+ * includes): a template saved in place changes its own time, not its folder's */
+static double templates_stamp(const char *tpath)
+{
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s", tpath);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = 0;
+    else
+        snprintf(dir, sizeof dir, ".");
+    double t = mtime_of(tpath);
+    const char *subs[] = {"", "/lib"};
+    for (int k = 0; k < 2; k++) {
+        char d[4300];
+        snprintf(d, sizeof d, "%s%s", dir, subs[k]);
+        DIR *dd = opendir(d);
+        if (!dd)
+            continue;
+        struct dirent *de;
+        while ((de = readdir(dd)) != NULL) {
+            size_t n = strlen(de->d_name);
+            if (n < 5 || strcmp(de->d_name + n - 4, ".xml"))
+                continue;
+            char f[4600];
+            snprintf(f, sizeof f, "%s/%s", d, de->d_name);
+            double m = mtime_of(f);
+            t = m > t ? m : t;
+        }
+        closedir(dd);
+    }
+    return t;
+}
+
+/* ---- access ---- */
+
+static bool b64dec(const char *in, unsigned char *out, size_t *n)
+{
+    size_t len = strlen(in);
+    if (len % 4 || len / 4 * 3 > *n + 2)
+        return false;
+    int k = EVP_DecodeBlock(out, (const unsigned char *)in, (int)len);
+    if (k < 0)
+        return false;
+    while (len && in[len - 1] == '=') {
+        k--;
+        len--;
+    }
+    *n = (size_t)k;
+    return true;
+}
+
+void fp_serve_hash_password(const char *password, char *out, size_t n)
+{
+    unsigned char salt[16], dk[32];
+    if (RAND_bytes(salt, sizeof salt) != 1)
+        abort();
+    PKCS5_PBKDF2_HMAC(password, (int)strlen(password), salt, sizeof salt, PBKDF2_ITER, EVP_sha256(), sizeof dk, dk);
+    unsigned char s64[64], d64[64];
+    EVP_EncodeBlock(s64, salt, sizeof salt);
+    EVP_EncodeBlock(d64, dk, sizeof dk);
+    snprintf(out, n, "pbkdf2-sha256$%d$%s$%s", PBKDF2_ITER, s64, d64);
+}
+
+static bool check_password(const char *stored, const char *password)
+{
+    int iter = 0;
+    char salt64[128], hash64[128];
+    if (sscanf(stored, "pbkdf2-sha256$%d$%127[^$]$%127s", &iter, salt64, hash64) != 3 || iter < 1000 ||
+        iter > 10000000)
+        return false;
+    unsigned char salt[96], want[96], dk[32];
+    size_t sn = sizeof salt - 2, wn = sizeof want - 2;
+    if (!b64dec(salt64, salt, &sn) || !b64dec(hash64, want, &wn) || wn != sizeof dk)
+        return false;
+    PKCS5_PBKDF2_HMAC(password, (int)strlen(password), salt, (int)sn, iter, EVP_sha256(), sizeof dk, dk);
+    return CRYPTO_memcmp(dk, want, sizeof dk) == 0;
+}
+
+static bool check_token(const char *stored, const char *token)
+{
+    if (strncmp(stored, "token-sha256$", 13))
+        return false;
+    char h[65];
+    fp_sha256_hex(token, strlen(token), h);
+    return strlen(stored + 13) == 64 && CRYPTO_memcmp(h, stored + 13, 64) == 0;
+}
+
+/* the access file: a line per user, "name,secret,scopes" (scopes separated by spaces) */
+static fp_status read_access(srv *s, const char *path, fp_error *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return fp_fail(err, FP_ERR_NOTFOUND, "%s: %s", path, strerror(errno));
+    char line[4096];
+    int ln = 0;
+    fp_status st = FP_OK;
+    size_t cap = 0;
+    while (fgets(line, sizeof line, f)) {
+        ln++;
+        line[strcspn(line, "\r\n")] = 0;
+        if (!line[0] || line[0] == '#' || (ln == 1 && !strncmp(line, "user,", 5)))
+            continue;
+        char *c1 = strchr(line, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+        if (!c1 || !c2) {
+            st = fp_fail(err, FP_ERR_INPUT, "%s:%d: write name,secret,scopes (the secret from fupan serve "
+                                            "--hash-password, or token-sha256$… for a bearer token)", path, ln);
+            break;
+        }
+        *c1 = *c2 = 0;
+        const char *secret = c1 + 1;
+        if (strncmp(secret, "pbkdf2-sha256$", 14) && strncmp(secret, "token-sha256$", 13)) {
+            st = fp_fail(err, FP_ERR_INPUT, "%s:%d: the secret of %s is not a pbkdf2-sha256$… password hash or a "
+                                            "token-sha256$… token hash (never a plain password)", path, ln, line);
+            break;
+        }
+        fp_xgrow((void **)&s->users, &cap, s->nusers + 1, sizeof *s->users);
+        user *u = &s->users[s->nusers++];
+        memset(u, 0, sizeof *u);
+        u->name = fp_xstrdup(line);
+        u->secret = fp_xstrdup(secret);
+        size_t scap = 0;
+        for (char *tok = strtok(c2 + 1, " "); tok; tok = strtok(NULL, " ")) {
+            fp_xgrow((void **)&u->scopes, &scap, u->nscopes + 1, sizeof *u->scopes);
+            u->scopes[u->nscopes++] = fp_xstrdup(tok);
+        }
+    }
+    fclose(f);
+    if (st == FP_OK && !s->nusers)
+        st = fp_fail(err, FP_ERR_INPUT, "%s: no users", path);
+    return st;
+}
+
+/* who is asking: NULL without an access file (everyone, on this machine); a user; or no one (401) */
+static const user *who(srv *s, struct MHD_Connection *c, bool *denied)
+{
+    *denied = false;
+    if (!s->nusers)
+        return NULL;
+    const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (auth && !strncmp(auth, "Bearer ", 7)) {
+        for (size_t i = 0; i < s->nusers; i++)
+            if (check_token(s->users[i].secret, auth + 7))
+                return &s->users[i];
+    } else if (auth && !strncmp(auth, "Basic ", 6)) {
+        unsigned char dec[600];
+        size_t n = sizeof dec - 3;
+        if (strlen(auth + 6) < 700 && b64dec(auth + 6, dec, &n)) {
+            dec[n] = 0;
+            char *colon = strchr((char *)dec, ':');
+            if (colon) {
+                *colon = 0;
+                for (size_t i = 0; i < s->nusers; i++)
+                    if (!strcmp(s->users[i].name, (char *)dec) && check_password(s->users[i].secret, colon + 1))
+                        return &s->users[i];
+            }
+        }
+    }
+    *denied = true;
+    return NULL;
+}
+
+static const char *team_of_rep(const fp_dataset *ds, const char *rep)
+{
+    uint32_t id;
+    if (!ds->person_team || !fp_dict_find(ds->dict[FP_DOM_PERSON], rep, strlen(rep), &id))
+        return NULL;
+    uint32_t t = ds->person_team[id];
+    return t ? fp_dict_str(ds->dict[FP_DOM_TEAM], t) : NULL;
+}
+
+static const char *region_of_team(const fp_dataset *ds, const char *team)
+{
+    uint32_t id;
+    if (!team || !ds->team_region || !fp_dict_find(ds->dict[FP_DOM_TEAM], team, strlen(team), &id))
+        return NULL;
+    uint32_t r = ds->team_region[id];
+    return r ? fp_dict_str(ds->dict[FP_DOM_REGION], r) : NULL;
+}
+
+static bool has(const user *u, const char *kind, const char *name)
+{
+    if (!name)
+        return false;
+    size_t kl = strlen(kind);
+    for (size_t i = 0; i < u->nscopes; i++)
+        if (!strncmp(u->scopes[i], kind, kl) && u->scopes[i][kl] == ':' && !strcmp(u->scopes[i] + kl + 1, name))
+            return true;
+    return false;
+}
+
+/* may u see this scope? a team's people see their team and its reps; a region's its teams and reps; * all */
+static bool allowed(const user *u, const fp_dataset *ds, fp_scope_kind k, const char *name)
+{
+    if (!u)
+        return true;
+    for (size_t i = 0; i < u->nscopes; i++)
+        if (!strcmp(u->scopes[i], "*"))
+            return true;
+    switch (k) {
+    case FP_SCOPE_COMPANY:
+        return false;
+    case FP_SCOPE_REGION:
+        return has(u, "region", name);
+    case FP_SCOPE_TEAM:
+        return has(u, "team", name) || has(u, "region", region_of_team(ds, name));
+    case FP_SCOPE_REP: {
+        const char *t = team_of_rep(ds, name);
+        return has(u, "rep", name) || has(u, "team", t) || has(u, "region", region_of_team(ds, t));
+    }
+    }
+    return false;
+}
+
+/* ---- answers ---- */
+
+static enum MHD_Result send_buf(struct MHD_Connection *c, int status, const char *ctype, const void *data, size_t n,
+                                const char *disposition)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(n, (void *)data, MHD_RESPMEM_MUST_COPY);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    if (disposition)
+        MHD_add_response_header(r, "Content-Disposition", disposition);
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static const char *PAGE_CSS =
+    "body{font:15px/1.6 \"PingFang SC\",\"Microsoft YaHei\",\"Noto Sans CJK SC\",\"WenQuanYi Micro Hei\",sans-serif;"
+    "color:#1f2933;margin:24px auto;max-width:980px;padding:0 14px}table{border-collapse:collapse;width:100%}"
+    "th,td{padding:6px 8px;border-bottom:1px solid #d9dee4;text-align:left}td.num,th.num{text-align:right;"
+    "font-variant-numeric:tabular-nums}.bad{color:#c42b1c}.warn{color:#a15c00}.good{color:#1a7f37}.muted{color:#6b7785}"
+    ".err{background:#fdecea;border-left:4px solid #c42b1c;padding:8px 12px;white-space:pre-wrap}"
+    "h2{margin-top:28px}.wrap{overflow-x:auto}form{margin:8px 0 16px}";
+
+static enum MHD_Result page(struct MHD_Connection *c, int status, const char *title, const fp_buf *body,
+                            const char *nonce, const char *events)
+{
+    fp_buf b;
+    fp_buf_init(&b);
+    fp_buf_adds(&b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    fp_buf_printf(&b, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
+                      "'unsafe-inline'; img-src data:; connect-src 'self'%s%s%s\">\n<title>",
+                  nonce ? "; script-src 'nonce-" : "", nonce ? nonce : "", nonce ? "'" : "");
+    esc(&b, title);
+    fp_buf_printf(&b, "</title>\n<style>%s</style>\n</head>\n<body>\n", PAGE_CSS);
+    fp_buf_add(&b, body->data ? body->data : "", body->len);
+    if (nonce && events) {
+        fp_buf_printf(&b, "<script nonce=\"%s\">new EventSource(\"", nonce);
+        esc(&b, events);
+        fp_buf_adds(&b, "\").onmessage=function(){location.reload()};</script>\n");
+    }
+    fp_buf_adds(&b, "</body>\n</html>\n");
+    enum MHD_Result r = send_buf(c, status, "text/html; charset=utf-8", b.data, b.len, NULL);
+    fp_buf_free(&b);
+    return r;
+}
+
+static enum MHD_Result simple(struct MHD_Connection *c, int status, const char *title, const char *msg)
+{
+    fp_buf b;
+    fp_buf_init(&b);
+    fp_buf_adds(&b, "<h1>");
+    esc(&b, title);
+    fp_buf_adds(&b, "</h1>\n<p>");
+    esc(&b, msg);
+    fp_buf_adds(&b, "</p>\n<p><a href=\"/\">← 索引</a></p>\n");
+    enum MHD_Result r = page(c, status, title, &b, NULL, NULL);
+    fp_buf_free(&b);
+    return r;
+}
+
+static void new_nonce(char out[40])
+{
+    unsigned char raw[18];
+    if (RAND_bytes(raw, sizeof raw) != 1)
+        abort();
+    EVP_EncodeBlock((unsigned char *)out, raw, sizeof raw);
+}
+
+/* ---- what a request asks for ---- */
+
+typedef struct ask {
+    fp_query q;
+    char name[400];
+    char period_text[32];
+    char tpath[4200];
+    const char *lang;
+    char notes[4400];
+} ask;
+
+static const char *arg(struct MHD_Connection *c, const char *k)
+{
+    return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, k);
+}
+
+/* the period asked for, or the month of the data's last day */
+static bool parse_period(const char *text, const fp_dataset *ds, fp_period *p, char *out, size_t n)
+{
+    fp_error e = {0};
+    if (text && *text) {
+        if (fp_period_parse(text, p, &e) != FP_OK)
+            return false;
+        snprintf(out, n, "%s", text);
+        return true;
+    }
+    *p = fp_period_containing(FP_MONTH, ds->last_date != FP_NO_DATE ? ds->last_date : 0);
+    fp_period_label(p, out, n);
+    return true;
+}
+
+static const char *shipped_for(fp_period_kind k)
+{
+    return k == FP_WEEK ? "weekly" : "review";
+}
+
+/* parses scope, period, template and lang; false with a message for the page */
+static bool parse_ask(srv *s, struct MHD_Connection *c, const fp_dataset *ds, ask *a, char *why, size_t whyn)
+{
+    memset(a, 0, sizeof *a);
+    const char *scope = arg(c, "scope");
+    if (!scope || !*scope || !strcmp(scope, "company")) {
+        a->q.scope = FP_SCOPE_COMPANY;
+    } else {
+        const char *colon = strchr(scope, ':');
+        const struct {
+            const char *k;
+            fp_scope_kind v;
+        } kinds[] = {{"region", FP_SCOPE_REGION}, {"team", FP_SCOPE_TEAM}, {"rep", FP_SCOPE_REP}};
+        bool ok = false;
+        for (size_t i = 0; colon && i < 3; i++)
+            if ((size_t)(colon - scope) == strlen(kinds[i].k) && !strncmp(scope, kinds[i].k, strlen(kinds[i].k))) {
+                a->q.scope = kinds[i].v;
+                ok = true;
+            }
+        if (!ok || !colon[1] || strlen(colon + 1) >= sizeof a->name) {
+            snprintf(why, whyn, "scope=%.100s: write company, region:NAME, team:NAME or rep:NAME", scope);
+            return false;
+        }
+        snprintf(a->name, sizeof a->name, "%s", colon + 1);
+        a->q.name = a->name;
+    }
+    if (!parse_period(arg(c, "period"), ds, &a->q.period, a->period_text, sizeof a->period_text)) {
+        snprintf(why, whyn, "period=%.40s: write 2026-10, 2026-Q3, 2026-W43 or 2026", arg(c, "period"));
+        return false;
+    }
+    a->q.as_of = ds->last_date;
+    const char *lang = arg(c, "lang");
+    a->lang = lang && !strcmp(lang, "en") ? "en" : lang && !strcmp(lang, "zh") ? "zh" : s->o->lang;
+    const char *t = arg(c, "template");
+    /* a shipped template by name only: a URL never names a file */
+    const char *names[] = {"weekly", "monthly", "quarterly", "annual", "review", "retrospective", "self-review", "rollup"};
+    const char *file = NULL;
+    for (size_t i = 0; t && i < sizeof names / sizeof *names; i++)
+        if (!strcmp(t, names[i]))
+            file = !strcmp(t, "monthly") || !strcmp(t, "quarterly") || !strcmp(t, "annual") ? "review" : t;
+    if (t && *t && !file) {
+        snprintf(why, whyn, "template=%.60s: the shipped templates are weekly, monthly, quarterly, annual, "
+                            "retrospective, self-review and rollup", t);
+        return false;
+    }
+    if (file)
+        snprintf(a->tpath, sizeof a->tpath, "%s/%s.xml", s->o->templates, file);
+    else if (s->o->template)
+        snprintf(a->tpath, sizeof a->tpath, "%s", s->o->template);
+    else
+        snprintf(a->tpath, sizeof a->tpath, "%s/%s.xml", s->o->templates, shipped_for(a->q.period.kind));
+    if (s->o->notes) {
+        char base[220];
+        fp_report_base(&a->q, base, sizeof base);
+        snprintf(a->notes, sizeof a->notes, "%s/%s.md", s->o->notes, base);
+    }
+    return true;
+}
+
+/* the stamp of what a report is made from: data version, templates, notes */
+static void stamp_of(const ask *a, unsigned version, char *out, size_t n)
+{
+    snprintf(out, n, "%u|%.6f|%.6f", version, templates_stamp(a->tpath), a->notes[0] ? mtime_of(a->notes) : 0.0);
+}
+
+/* ---- the cache ---- */
+
+static centry *cache_get(srv *s, const char *key, fp_buf *copy, char *ctype, int *status)
+{
+    pthread_mutex_lock(&s->mu);
+    centry *e = s->head;
+    while (e && strcmp(e->key, key))
+        e = e->next;
+    if (e) {
+        /* to the front */
+        if (e != s->head) {
+            e->prev->next = e->next;
+            if (e->next)
+                e->next->prev = e->prev;
+            else
+                s->tail = e->prev;
+            e->prev = NULL;
+            e->next = s->head;
+            s->head->prev = e;
+            s->head = e;
+        }
+        fp_buf_add(copy, e->body.data, e->body.len);
+        snprintf(ctype, 64, "%s", e->ctype);
+        *status = e->status;
+    }
+    pthread_mutex_unlock(&s->mu);
+    return e;
+}
+
+static void cache_put(srv *s, const char *key, const fp_buf *body, const char *ctype, int status)
+{
+    if (body->len > s->o->cache_bytes / 4)
+        return;
+    centry *e = fp_xcalloc(1, sizeof *e);
+    e->key = fp_xstrdup(key);
+    fp_buf_init(&e->body);
+    fp_buf_add(&e->body, body->data, body->len);
+    snprintf(e->ctype, sizeof e->ctype, "%s", ctype);
+    e->status = status;
+    pthread_mutex_lock(&s->mu);
+    e->next = s->head;
+    if (s->head)
+        s->head->prev = e;
+    s->head = e;
+    if (!s->tail)
+        s->tail = e;
+    s->cached += body->len + strlen(key) + sizeof *e;
+    while (s->cached > s->o->cache_bytes && s->tail && s->tail != e) {
+        centry *t = s->tail;
+        s->tail = t->prev;
+        s->tail->next = NULL;
+        s->cached -= t->body.len + strlen(t->key) + sizeof *t;
+        fp_buf_free(&t->body);
+        free(t->key);
+        free(t);
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* ---- the report ---- */
+
+/* makes a report (from the cache when it is there): fmt 0 HTML, 1 PDF, 2 xlsx; false with the error in why */
+static bool make_report(srv *s, const snapshot *snap, const ask *a, int fmt, fp_buf *out, char *why, size_t whyn,
+                        fp_status *code)
+{
+    *code = FP_OK;
+    char stamp[200], key[5200];
+    stamp_of(a, snap->version, stamp, sizeof stamp);
+    snprintf(key, sizeof key, "r|%d|%s|%s|%s|%s|%s|%s", fmt, fp_scope_kind_name(a->q.scope), a->name,
+             a->period_text, a->tpath, a->lang ? a->lang : "", stamp);
+    char ctype[64];
+    int status;
+    if (cache_get(s, key, out, ctype, &status))
+        return true;
+    fp_error err = {0};
+    fp_template *t = NULL;
+    fp_notes *notes = NULL;
+    bool ok = fp_template_load_lang(a->tpath, s->o->template_rng, a->lang, &t, &err) == FP_OK;
+    struct stat st;
+    if (ok && a->notes[0] && stat(a->notes, &st) == 0)
+        ok = fp_notes_load(a->notes, &notes, &err) == FP_OK;
+    if (ok) {
+        fp_report_req req = {.ds = snap->ds, .tmpl = t, .notes = notes, .q = a->q, .date = s->o->date,
+                             .created = (time_t)-1, .fonts = s->fonts, .pdf = fmt == 1, .html = fmt == 0,
+                             .xlsx = fmt == 2};
+        fp_report rep;
+        ok = fp_report_make(&req, &rep, &err) == FP_OK;
+        if (ok) {
+            const fp_buf *b = fmt == 0 ? &rep.html : fmt == 1 ? &rep.pdf : &rep.xlsx;
+            fp_buf_add(out, b->data, b->len);
+            cache_put(s, key, out, "", 200);
+        }
+        fp_report_free(&rep);
+    }
+    if (!ok) {
+        snprintf(why, whyn, "%s", err.msg);
+        *code = err.code;
+    }
+    fp_notes_free(notes);
+    fp_template_free(t);
+    return ok;
+}
+
+/* the report's HTML, made able to reload itself: a nonce'd script (the page's CSP allows that script and a
+ * connection to this server, nothing else) listening to /events */
+static enum MHD_Result report_page(struct MHD_Connection *c, const fp_buf *html, const char *events)
+{
+    char nonce[40];
+    new_nonce(nonce);
+    fp_buf b;
+    fp_buf_init(&b);
+    const char *csp = "default-src 'none'; ";
+    const char *at = html->data ? strstr(html->data, csp) : NULL;
+    const char *end = html->data ? strstr(html->data, "</body>") : NULL;
+    if (!at || !end) {
+        fp_buf_free(&b);
+        return send_buf(c, 200, "text/html; charset=utf-8", html->data, html->len, NULL);
+    }
+    at += strlen(csp);
+    fp_buf_add(&b, html->data, (size_t)(at - html->data));
+    fp_buf_printf(&b, "script-src 'nonce-%s'; connect-src 'self'; ", nonce);
+    fp_buf_add(&b, at, (size_t)(end - at));
+    fp_buf_printf(&b, "<script nonce=\"%s\">new EventSource(\"", nonce);
+    esc(&b, events);
+    fp_buf_adds(&b, "\").onmessage=function(){location.reload()};</script>\n");
+    fp_buf_adds(&b, end);
+    enum MHD_Result r = send_buf(c, 200, "text/html; charset=utf-8", b.data, b.len, NULL);
+    fp_buf_free(&b);
+    return r;
+}
+
+static void query_of(const ask *a, fp_buf *b)
+{
+    fp_buf_adds(b, "scope=");
+    if (a->q.scope == FP_SCOPE_COMPANY) {
+        fp_buf_adds(b, "company");
+    } else {
+        url_arg(b, fp_scope_kind_name(a->q.scope));
+        fp_buf_adds(b, ":");
+        url_arg(b, a->name);
+    }
+    fp_buf_adds(b, "&period=");
+    url_arg(b, a->period_text);
+}
+
+/* ---- Server-Sent Events: one "reload" when what the page shows has changed ---- */
+
+typedef struct sse {
+    srv *s;
+    ask a;
+    char stamp[200];
+    unsigned version;
+    double started, last_beat;
+    bool sent;
+} sse;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)pos;
+    sse *e = cls;
+    if (e->sent || e->s->stopping)
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    for (;;) {
+        if (e->s->stopping)
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        snapshot *p = acquire(e->s);
+        char st[200];
+        stamp_of(&e->a, p ? p->version : 0, st, sizeof st);
+        release(e->s, p);
+        if (strcmp(st, e->stamp)) {
+            e->sent = true;
+            return snprintf(buf, max, "data: reload\n\n");
+        }
+        double t = now_s();
+        if (t - e->last_beat > 15) { /* a comment now and then keeps proxies and the connection awake */
+            e->last_beat = t;
+            return snprintf(buf, max, ": %.0f\n\n", t - e->started);
+        }
+        struct timespec ts = {0, 50 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+static void sse_free(void *cls)
+{
+    free(cls);
+}
+
+/* ---- the index ---- */
+
+static void index_rows(srv *s, const snapshot *snap, const user *u, fp_period per, const char *ptext, fp_buf *b)
+{
+    const fp_dataset *ds = snap->ds;
+    struct {
+        fp_scope_kind k;
+        const char *title, *kind;
+    } groups[] = {{FP_SCOPE_COMPANY, "全公司", "company"},
+                  {FP_SCOPE_REGION, "大区", "region"},
+                  {FP_SCOPE_TEAM, "团队", "team"},
+                  {FP_SCOPE_REP, "人员", "rep"}};
+    for (size_t g = 0; g < 4; g++) {
+        size_t n = 1;
+        const char **names = NULL;
+        if (groups[g].k != FP_SCOPE_COMPANY)
+            names = fp_batch_scopes(ds, groups[g].k, &n);
+        bool any = false;
+        for (size_t i = 0; i < n; i++) {
+            const char *name = names ? names[i] : NULL;
+            if (!allowed(u, ds, groups[g].k, name))
+                continue;
+            if (!any) {
+                fp_buf_printf(b, "<h2>%s</h2>\n<div class=\"wrap\"><table><thead><tr><th>范围</th><th class=\"num\">"
+                                 "销售额</th><th class=\"num\">目标达成率</th><th class=\"num\">环比</th><th>报告</th>"
+                                 "</tr></thead><tbody>\n",
+                              groups[g].title);
+                any = true;
+            }
+            fp_query q = {.scope = groups[g].k, .name = name, .period = per, .as_of = ds->last_date};
+            fp_metrics *m = NULL;
+            fp_error e = {0};
+            fp_buf qs;
+            fp_buf_init(&qs);
+            fp_buf_adds(&qs, "scope=");
+            if (name) {
+                fp_buf_adds(&qs, groups[g].kind);
+                fp_buf_adds(&qs, ":");
+                url_arg(&qs, name);
+            } else {
+                fp_buf_adds(&qs, "company");
+            }
+            fp_buf_adds(&qs, "&amp;period=");
+            url_arg(&qs, ptext);
+            fp_buf_adds(b, "<tr><td>");
+            esc(b, name ? name : "全公司");
+            /* the reps: no figures here (hundreds of them), the report has them */
+            if (groups[g].k != FP_SCOPE_REP && fp_metrics_compute(ds, &q, &m, &e) == FP_OK) {
+                fp_buf t;
+                fp_buf_init(&t);
+                fp_fmt_money_in(m->sales, FP_MONEY_AUTO, ds->currency, &t);
+                fp_buf_adds(b, "</td><td class=\"num\">");
+                esc(b, t.data);
+                fp_buf_reset(&t);
+                const char *tone = isnan(m->attainment) ? "muted" : m->attainment < 0.8 ? "bad"
+                                                                  : m->attainment < 1   ? "warn"
+                                                                                        : "good";
+                if (isnan(m->attainment))
+                    fp_buf_adds(&t, "—");
+                else
+                    fp_fmt_percent(m->attainment, 1, false, &t);
+                fp_buf_printf(b, "</td><td class=\"num %s\">", tone);
+                esc(b, t.data);
+                fp_buf_reset(&t);
+                if (isnan(m->mom))
+                    fp_buf_adds(&t, "—");
+                else
+                    fp_fmt_percent(m->mom, 1, true, &t);
+                fp_buf_printf(b, "</td><td class=\"num %s\">", isnan(m->mom) ? "muted" : m->mom < 0 ? "bad" : "good");
+                esc(b, t.data);
+                fp_buf_free(&t);
+                fp_metrics_free(m);
+            } else {
+                fp_buf_adds(b, "</td><td class=\"num muted\">—</td><td class=\"num muted\">—</td><td class=\"num "
+                               "muted\">—</td>");
+            }
+            fp_buf_printf(b, "</td><td><a href=\"/report?%s\">HTML</a> · <a href=\"/report.pdf?%s\">PDF</a> · "
+                             "<a href=\"/report.xlsx?%s\">Excel</a> · <a href=\"/metrics?%s\">JSON</a></td></tr>\n",
+                          qs.data, qs.data, qs.data, qs.data);
+            fp_buf_free(&qs);
+        }
+        if (any)
+            fp_buf_adds(b, "</tbody></table></div>\n");
+        free(names);
+    }
+    (void)s;
+}
+
+static enum MHD_Result index_page(srv *s, struct MHD_Connection *c, const snapshot *snap, const user *u)
+{
+    fp_period per;
+    char ptext[32];
+    if (!parse_period(arg(c, "period"), snap->ds, &per, ptext, sizeof ptext))
+        return simple(c, 400, "期间有误", "period: write 2026-10, 2026-Q3, 2026-W43 or 2026");
+    char key[400];
+    snprintf(key, sizeof key, "i|%u|%s|%s", snap->version, ptext, u ? u->name : "");
+    fp_buf b;
+    fp_buf_init(&b);
+    char ctype[64];
+    int status;
+    char load_error[2048];
+    pthread_mutex_lock(&s->mu);
+    snprintf(load_error, sizeof load_error, "%s", s->load_error);
+    pthread_mutex_unlock(&s->mu);
+    if (!cache_get(s, key, &b, ctype, &status)) {
+        fp_buf_adds(&b, "<h1>");
+        esc(&b, ptext);
+        fp_buf_adds(&b, " 报告</h1>\n<form method=\"get\" action=\"/\">期间 <input name=\"period\" value=\"");
+        esc(&b, ptext);
+        fp_buf_adds(&b, "\"> <button>查看</button></form>\n");
+        index_rows(s, snap, u, per, ptext, &b);
+        char ld[16];
+        fp_date_format(snap->ds->last_date, ld);
+        fp_buf_printf(&b, "<p class=\"muted\">数据截至 %s · 版本 %u · fupan</p>\n", ld, snap->version);
+        cache_put(s, key, &b, "", 200);
+    }
+    fp_buf body;
+    fp_buf_init(&body);
+    if (load_error[0]) {
+        fp_buf_adds(&body, "<div class=\"err\">导出文件已更改，但无法载入（仍显示上一版数据）：\n");
+        esc(&body, load_error);
+        fp_buf_adds(&body, "</div>\n");
+    }
+    fp_buf_add(&body, b.data, b.len);
+    enum MHD_Result r = page(c, 200, "fupan 报告", &body, NULL, NULL);
+    fp_buf_free(&body);
+    fp_buf_free(&b);
+    return r;
+}
+
+/* ---- the dispatcher ---- */
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                              const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    (void)upload;
+    srv *s = cls;
+    if (!*con_cls) { /* the headers: wait for the rest, which must be empty */
+        *con_cls = s;
+        return MHD_YES;
+    }
+    if (*upload_size) /* no request here has a body: refuse one */
+        return send_buf(c, 413, "text/plain; charset=utf-8", "no request body here\n", 21, NULL);
+    if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+        return send_buf(c, 405, "text/plain; charset=utf-8", "GET only\n", 9, NULL);
+    bool denied;
+    const user *u = who(s, c, &denied);
+    if (denied) {
+        const char *msg = "who are you? (HTTP Basic or a bearer token)\n";
+        struct MHD_Response *r = MHD_create_response_from_buffer(strlen(msg), (void *)msg, MHD_RESPMEM_PERSISTENT);
+        MHD_add_response_header(r, "WWW-Authenticate", "Basic realm=\"fupan\", charset=\"UTF-8\"");
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+        enum MHD_Result ret = MHD_queue_response(c, 401, r);
+        MHD_destroy_response(r);
+        return ret;
+    }
+    snapshot *snap = acquire(s);
+    if (!snap)
+        return simple(c, 503, "数据尚未载入", "the data is not loaded");
+    enum MHD_Result ret;
+    if (!strcmp(url, "/")) {
+        ret = index_page(s, c, snap, u);
+    } else if (!strcmp(url, "/report") || !strcmp(url, "/report.pdf") || !strcmp(url, "/report.xlsx") ||
+               !strcmp(url, "/metrics") || !strcmp(url, "/events")) {
+        ask a;
+        char why[4200];
+        if (!parse_ask(s, c, snap->ds, &a, why, sizeof why)) {
+            ret = simple(c, 400, "请求有误", why);
+        } else if (!allowed(u, snap->ds, a.q.scope, a.q.name)) {
+            /* the same answer whether or not the scope exists */
+            ret = simple(c, 403, "无权查看", "you may not see this report");
+        } else if (!strcmp(url, "/events")) {
+            sse *e = fp_xcalloc(1, sizeof *e);
+            e->s = s;
+            e->a = a;
+            e->a.q.name = e->a.q.scope == FP_SCOPE_COMPANY ? NULL : e->a.name;
+            stamp_of(&a, snap->version, e->stamp, sizeof e->stamp);
+            e->started = e->last_beat = now_s();
+            struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 256, sse_read, e, sse_free);
+            MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream; charset=utf-8");
+            MHD_add_response_header(r, "Cache-Control", "no-store");
+            ret = MHD_queue_response(c, 200, r);
+            MHD_destroy_response(r);
+        } else if (!strcmp(url, "/metrics")) {
+            fp_metrics *m = NULL;
+            fp_error e = {0};
+            if (fp_metrics_compute(snap->ds, &a.q, &m, &e) != FP_OK) {
+                ret = send_buf(c, 404, "text/plain; charset=utf-8", e.msg, strlen(e.msg), NULL);
+            } else {
+                fp_value *v = fp_metrics_value(m);
+                fp_buf b;
+                fp_buf_init(&b);
+                fp_json_write(v, 2, &b);
+                fp_buf_adds(&b, "\n");
+                ret = send_buf(c, 200, "application/json; charset=utf-8", b.data, b.len, NULL);
+                fp_buf_free(&b);
+                fp_v_free(v);
+                fp_metrics_free(m);
+            }
+        } else {
+            int fmt = !strcmp(url, "/report") ? 0 : !strcmp(url, "/report.pdf") ? 1 : 2;
+            fp_buf out;
+            fp_buf_init(&out);
+            fp_status code;
+            if (!make_report(s, snap, &a, fmt, &out, why, sizeof why, &code) && code == FP_ERR_NOTFOUND) {
+                ret = simple(c, 404, "没有这个范围", why);
+            } else if (code != FP_OK) {
+                /* a template or notes error: in the page, with its file and line, and the page reloads itself
+                 * when the file is saved again */
+                fp_buf body, ev;
+                fp_buf_init(&body);
+                fp_buf_init(&ev);
+                fp_buf_adds(&body, "<h1>报告无法生成</h1>\n<div class=\"err\">");
+                esc(&body, why);
+                fp_buf_adds(&body, "</div>\n<p class=\"muted\">保存修正后的文件，本页会自动刷新。</p>\n");
+                fp_buf_adds(&ev, "/events?");
+                query_of(&a, &ev);
+                char nonce[40];
+                new_nonce(nonce);
+                ret = page(c, 500, "报告无法生成", &body, nonce, ev.data);
+                fp_buf_free(&body);
+                fp_buf_free(&ev);
+            } else if (fmt == 0) {
+                fp_buf ev;
+                fp_buf_init(&ev);
+                fp_buf_adds(&ev, "/events?");
+                query_of(&a, &ev);
+                ret = report_page(c, &out, ev.data);
+                fp_buf_free(&ev);
+            } else {
+                char base[220], disp[800];
+                fp_report_base(&a.q, base, sizeof base);
+                fp_buf enc;
+                fp_buf_init(&enc);
+                url_arg(&enc, base);
+                snprintf(disp, sizeof disp, "attachment; filename=\"report.%s\"; filename*=UTF-8''%s.%s",
+                         fmt == 1 ? "pdf" : "xlsx", enc.data, fmt == 1 ? "pdf" : "xlsx");
+                fp_buf_free(&enc);
+                ret = send_buf(c, 200,
+                               fmt == 1 ? "application/pdf"
+                                        : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                               out.data, out.len, disp);
+            }
+            fp_buf_free(&out);
+        }
+    } else {
+        ret = simple(c, 404, "没有这个页面", url);
+    }
+    release(s, snap);
+    return ret;
+}
+
+fp_status fp_serve_run(const fp_serve_opts *o, fp_error *err)
+{
+    srv *s = fp_xcalloc(1, sizeof *s);
+    s->o = o;
+    pthread_mutex_init(&s->mu, NULL);
+    fp_status st = FP_OK;
+    bool loopback = !strcmp(o->host, "127.0.0.1") || !strcmp(o->host, "localhost") || !strcmp(o->host, "::1");
+    if (o->access)
+        st = read_access(s, o->access, err);
+    else if (!loopback)
+        st = fp_fail(err, FP_ERR_USAGE, "listening on %s (beyond this machine) needs --access FILE: who may see "
+                                        "which reports", o->host);
+    if (st == FP_OK)
+        st = fp_fonts_default(&s->fonts, err);
+    snapshot *p = NULL;
+    if (st == FP_OK && (st = load(s, &p, err)) == FP_OK) {
+        p->version = ++s->next_version;
+        s->snap = p;
+    }
+    struct MHD_Daemon *d = NULL;
+    if (st == FP_OK) {
+        s->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        if (s->inotify_fd >= 0)
+            inotify_add_watch(s->inotify_fd, o->data, IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE);
+        struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)o->port)};
+        if (inet_pton(AF_INET, !strcmp(o->host, "localhost") ? "127.0.0.1" : o->host, &sa.sin_addr) != 1)
+            st = fp_fail(err, FP_ERR_USAGE, "--listen %s: not an IPv4 address", o->host);
+        else
+            d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
+                                 0, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned)512, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                                 (unsigned)256, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_END);
+        if (st == FP_OK && !d)
+            st = fp_fail(err, FP_ERR_IO, "cannot listen on %s:%d: %s", o->host, o->port, strerror(errno));
+    }
+    if (st == FP_OK) {
+        const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+        printf("fupan: serving http://%s:%u/ (data version %u; Ctrl-C stops)\n", o->host,
+               info ? info->port : (unsigned)o->port, s->snap->version);
+        fflush(stdout);
+        if (s->inotify_fd >= 0)
+            pthread_create(&s->watcher, NULL, watch, s);
+        while (!o->stop || !*o->stop) {
+            struct timespec ts = {0, 100 * 1000000};
+            nanosleep(&ts, NULL);
+        }
+        s->stopping = 1;
+        MHD_stop_daemon(d); /* the requests being served finish first */
+        if (s->inotify_fd >= 0)
+            pthread_join(s->watcher, NULL);
+    }
+    if (s->inotify_fd > 0)
+        close(s->inotify_fd);
+    release(s, s->snap);
+    while (s->head) {
+        centry *e = s->head;
+        s->head = e->next;
+        fp_buf_free(&e->body);
+        free(e->key);
+        free(e);
+    }
+    for (size_t i = 0; i < s->nusers; i++) {
+        free(s->users[i].name);
+        free(s->users[i].secret);
+        for (size_t k = 0; k < s->users[i].nscopes; k++)
+            free(s->users[i].scopes[k]);
+        free(s->users[i].scopes);
+    }
+    free(s->users);
+    fp_fontset_free(s->fonts);
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+    return st;
+}
