@@ -797,10 +797,15 @@ static void index_rows(srv *s, const snapshot *snap, const user *u, fp_period pe
             if (!allowed(u, ds, groups[g].k, name))
                 continue;
             if (!any) {
-                fp_buf_printf(b, "<h2>%s</h2>\n<div class=\"wrap\"><table><thead><tr><th>范围</th><th class=\"num\">"
-                                 "销售额</th><th class=\"num\">目标达成率</th><th class=\"num\">环比</th><th>报告</th>"
-                                 "</tr></thead><tbody>\n",
-                              groups[g].title);
+                if (groups[g].k == FP_SCOPE_REP) /* hundreds of them: their figures are in their reports */
+                    fp_buf_printf(b, "<h2>%s</h2>\n<div class=\"wrap\"><table><thead><tr><th>姓名</th><th>团队</th>"
+                                     "<th>报告</th></tr></thead><tbody>\n",
+                                  groups[g].title);
+                else
+                    fp_buf_printf(b, "<h2>%s</h2>\n<div class=\"wrap\"><table><thead><tr><th>范围</th><th class=\"num\">"
+                                     "销售额</th><th class=\"num\">目标达成率</th><th class=\"num\">环比</th><th>报告</th>"
+                                     "</tr></thead><tbody>\n",
+                                  groups[g].title);
                 any = true;
             }
             fp_query q = {.scope = groups[g].k, .name = name, .period = per, .as_of = ds->last_date};
@@ -820,8 +825,11 @@ static void index_rows(srv *s, const snapshot *snap, const user *u, fp_period pe
             url_arg(&qs, ptext);
             fp_buf_adds(b, "<tr><td>");
             esc(b, name ? name : "全公司");
-            /* the reps: no figures here (hundreds of them), the report has them */
-            if (groups[g].k != FP_SCOPE_REP && fp_metrics_compute(ds, &q, &m, &e) == FP_OK) {
+            if (groups[g].k == FP_SCOPE_REP) {
+                const char *team = team_of_rep(ds, name);
+                fp_buf_adds(b, "</td><td>");
+                esc(b, team ? team : "");
+            } else if (fp_metrics_compute(ds, &q, &m, &e) == FP_OK) {
                 fp_buf t;
                 fp_buf_init(&t);
                 fp_fmt_money_in(m->sales, FP_MONEY_AUTO, ds->currency, &t);
