@@ -159,13 +159,18 @@ fuzz: fuzz-build
 
 # --- benchmarks, demo -------------------------------------------------------
 
-bench: $(BIN) $(BUILD)/csvfloor $(BUILD)/bench-render
+bench: $(BIN) $(BUILD)/csvfloor $(BUILD)/bench-render $(BUILD)/loadgen
 	@FUPAN_BIN=$(abspath $(BIN)) CSVFLOOR=$(abspath $(BUILD)/csvfloor) BENCH_RENDER=$(abspath $(BUILD)/bench-render) \
+	  LOADGEN=$(abspath $(BUILD)/loadgen) \
 	  sh bench/run
 
 $(BUILD)/bench-render: bench/render.c $(BUILD)/libfupan.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libfupan.a $(LIBS)
+
+$(BUILD)/loadgen: bench/loadgen.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(shell pkg-config --libs libcurl 2>/dev/null)
 
 $(BUILD)/csvfloor: bench/csvfloor.c
 	@mkdir -p $(dir $@)

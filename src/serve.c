@@ -79,7 +79,29 @@ typedef struct srv {
     pthread_t watcher;
     int inotify_fd;
     volatile int stopping;
+    /* reports and figures made at once: as many as processors, the other requests wait their turn (so many
+     * clients at once queue instead of each holding a report's working memory) */
+    pthread_mutex_t gate_mu;
+    pthread_cond_t gate_cv;
+    int busy, max_busy;
 } srv;
+
+static void gate_enter(srv *s)
+{
+    pthread_mutex_lock(&s->gate_mu);
+    while (s->busy >= s->max_busy)
+        pthread_cond_wait(&s->gate_cv, &s->gate_mu);
+    s->busy++;
+    pthread_mutex_unlock(&s->gate_mu);
+}
+
+static void gate_leave(srv *s)
+{
+    pthread_mutex_lock(&s->gate_mu);
+    s->busy--;
+    pthread_cond_signal(&s->gate_cv);
+    pthread_mutex_unlock(&s->gate_mu);
+}
 
 static snapshot *acquire(srv *s)
 {
@@ -610,7 +632,7 @@ static centry *cache_get(srv *s, const char *key, fp_buf *copy, char *ctype, int
 
 static void cache_put(srv *s, const char *key, const fp_buf *body, const char *ctype, int status)
 {
-    if (body->len > s->o->cache_bytes / 4)
+    if (!s->o->cache_bytes || body->len > s->o->cache_bytes / 4)
         return;
     centry *e = fp_xcalloc(1, sizeof *e);
     e->key = fp_xstrdup(key);
@@ -653,6 +675,11 @@ static bool make_report(srv *s, const snapshot *snap, const ask *a, int fmt, fp_
     int status;
     if (cache_get(s, key, out, ctype, &status))
         return true;
+    gate_enter(s);
+    if (cache_get(s, key, out, ctype, &status)) { /* made while this one waited */
+        gate_leave(s);
+        return true;
+    }
     fp_error err = {0};
     fp_template *t = NULL;
     fp_notes *notes = NULL;
@@ -679,6 +706,7 @@ static bool make_report(srv *s, const snapshot *snap, const ask *a, int fmt, fp_
     }
     fp_notes_free(notes);
     fp_template_free(t);
+    gate_leave(s);
     return ok;
 }
 
@@ -887,6 +915,7 @@ static enum MHD_Result index_page(srv *s, struct MHD_Connection *c, const snapsh
     snprintf(load_error, sizeof load_error, "%s", s->load_error);
     pthread_mutex_unlock(&s->mu);
     if (!cache_get(s, key, &b, ctype, &status)) {
+        gate_enter(s);
         fp_buf_adds(&b, "<h1>");
         esc(&b, ptext);
         fp_buf_adds(&b, " 报告</h1>\n<form method=\"get\" action=\"/\">期间 <input name=\"period\" value=\"");
@@ -896,6 +925,7 @@ static enum MHD_Result index_page(srv *s, struct MHD_Connection *c, const snapsh
         char ld[16];
         fp_date_format(snap->ds->last_date, ld);
         fp_buf_printf(&b, "<p class=\"muted\">数据截至 %s · 版本 %u · fupan</p>\n", ld, snap->version);
+        gate_leave(s);
         cache_put(s, key, &b, "", 200);
     }
     fp_buf body;
@@ -969,7 +999,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         } else if (!strcmp(url, "/metrics")) {
             fp_metrics *m = NULL;
             fp_error e = {0};
-            if (fp_metrics_compute(snap->ds, &a.q, &m, &e) != FP_OK) {
+            gate_enter(s);
+            fp_status mst = fp_metrics_compute(snap->ds, &a.q, &m, &e);
+            gate_leave(s);
+            if (mst != FP_OK) {
                 ret = send_buf(c, 404, "text/plain; charset=utf-8", e.msg, strlen(e.msg), NULL);
             } else {
                 fp_value *v = fp_metrics_value(m);
@@ -1040,6 +1073,9 @@ fp_status fp_serve_run(const fp_serve_opts *o, fp_error *err)
     srv *s = fp_xcalloc(1, sizeof *s);
     s->o = o;
     pthread_mutex_init(&s->mu, NULL);
+    pthread_mutex_init(&s->gate_mu, NULL);
+    pthread_cond_init(&s->gate_cv, NULL);
+    s->max_busy = fp_ncpus() > 1 ? fp_ncpus() : 1;
     fp_status st = FP_OK;
     bool loopback = !strcmp(o->host, "127.0.0.1") || !strcmp(o->host, "localhost") || !strcmp(o->host, "::1");
     if (o->access)
@@ -1107,6 +1143,8 @@ fp_status fp_serve_run(const fp_serve_opts *o, fp_error *err)
     free(s->users);
     fp_fontset_free(s->fonts);
     pthread_mutex_destroy(&s->mu);
+    pthread_mutex_destroy(&s->gate_mu);
+    pthread_cond_destroy(&s->gate_cv);
     free(s);
     return st;
 }

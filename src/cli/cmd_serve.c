@@ -28,7 +28,7 @@ static const char HELP[] =
     "                      address but this machine's\n"
     "  --notes DIR         the managers' notes files, <scope>-<period>.md (华东一组-2026-10.md)\n"
     "  --template T        one template for every report (default: weekly for weeks, the review otherwise)\n"
-    "  --cache-mb N        the rendered reports kept in memory (default 256)\n"
+    "  --cache-mb N        the rendered reports kept in memory (default 256; 0: none)\n"
     "\n"
     "SIGINT or SIGTERM: the requests being served finish, then it stops.\n"
     "Exit codes: 0 stopped, 1 bad data or access file, 2 bad command line, 3 cannot listen.\n";
@@ -93,7 +93,7 @@ int fp_cmd_serve(int argc, char **argv)
         case 'j': {
             char *end;
             long v = strtol(optarg, &end, 10);
-            if (!*optarg || *end || v < 1 || v > 65536)
+            if (!*optarg || *end || v < (c == 'c' ? 0 : 1) || v > 65536)
                 return fp_cli_usage("serve", "%s wants a whole number from 1, not \"%s\"", c == 'c' ? "--cache-mb"
                                                                                                     : "--threads", optarg);
             if (c == 'c')
