@@ -79,8 +79,9 @@ int main(int argc, char **argv)
         cl[i].t0 = now();
         curl_multi_add_handle(m, cl[i].h);
     }
-    int running = nc;
-    while (running > 0) {
+    int running = nc, added = nc;
+    while (running > 0 || added > 0) {
+        added = 0;
         curl_multi_perform(m, &running);
         CURLMsg *msg;
         int left;
@@ -102,12 +103,11 @@ int main(int argc, char **argv)
                 curl_easy_setopt(c->h, CURLOPT_URL, urls[c->next]);
                 c->t0 = now();
                 curl_multi_add_handle(m, c->h);
+                added++;
             }
         }
-        curl_multi_poll(m, NULL, 0, 50, NULL);
-        int r2;
-        curl_multi_perform(m, &r2);
-        running = r2;
+        if (running > 0)
+            curl_multi_poll(m, NULL, 0, 50, NULL);
     }
     qsort(lat, n, sizeof *lat, cmp);
     printf("%zu %zu %.1f %.1f %.1f\n", n, errors, n ? lat[n / 2] : 0, n ? lat[(size_t)((double)n * 0.99)] : 0,
