@@ -110,13 +110,16 @@ VG = valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcod
 valgrind: $(BIN)
 	@d=$$(mktemp -d); set -e; \
 	$(VG) $(BIN) render --template monthly --data samples/demo --period 2026-10 --team 华东一组 --as-of 2026-10-31 \
-	  --notes samples/notes/华东一组-2026-10.md --out $$d/r --format pdf,html,png >/dev/null; \
+	  --notes samples/notes/华东一组-2026-10.md --out $$d/r --format pdf,html,png,xlsx >/dev/null; \
 	$(VG) $(BIN) batch --template monthly --data samples/demo --period 2026-10 --as-of 2026-10-31 --rollup rollup \
 	  --jobs 2 --out $$d/b --quiet >/dev/null; \
 	printf 'scope,to,cc\n华东一组,a@example.com,b@example.com\n' > $$d/rcpt.csv; \
 	$(VG) $(BIN) mail --manifest $$d/b/manifest.json --recipients $$d/rcpt.csv --from f@example.com \
 	  --dry-run $$d/m --quiet; \
-	rm -rf $$d; echo "valgrind: render, batch and mail: no memory error, no leak"
+	printf 'scope,service,url,secret\n华东一组,wecom,https://qyapi.example.com/cgi-bin/webhook/send?key=k,\n*,dingtalk,https://oapi.example.com/robot/send?access_token=t,s\n华东二组,feishu,https://open.example.com/open-apis/bot/v2/hook/h,s\n' > $$d/t.csv; \
+	SOURCE_DATE_EPOCH=1793577600 $(VG) $(BIN) push --manifest $$d/b/manifest.json --targets $$d/t.csv \
+	  --link-base https://intra.example.com/r --dry-run $$d/p --quiet; \
+	rm -rf $$d; echo "valgrind: render (pdf, html, png, xlsx), batch, mail and push: no memory error, no leak"
 
 # --- fuzzing (clang's libFuzzer, with ASan + UBSan) ------------------------------
 # make fuzz           every target for FUZZ_SECONDS (default 60) from its seeds in tests/fuzz/corpus/
