@@ -202,6 +202,31 @@ static void notes_edit_reloads_the_page(void **state)
     stop(&s);
 }
 
+/* the same, in a browser: headless Chromium holds the report open; the notes file gets a sentence; the page
+ * shows it, read through the DevTools protocol (tests/tools/live_preview.py), within two seconds (~160 ms) */
+static void an_open_page_shows_the_edit(void **state)
+{
+    (void)state;
+    if (access("/usr/bin/chromium", X_OK) != 0)
+        fail_msg("test_serve needs chromium (make deps installs it)");
+    server s;
+    start(&s, NULL);
+    char cmd[4096], *out = NULL;
+    snprintf(cmd, sizeof cmd,
+             "/usr/bin/python3 '%s/tests/tools/live_preview.py' 'http://127.0.0.1:%d/report?scope=" TEAM_FMT
+             "&period=2026-10' '%s/notes/华东一组-2026-10.md' '实时预览：刚刚保存的一句话。'",
+             tu_src(), s.port, s.dir);
+    int rc = tu_run(cmd, &out, NULL);
+    if (rc != 0)
+        fail_msg("live preview: %s", out);
+    int ms = atoi(out + strlen("shown after "));
+    if (ms > 2000)
+        fail_msg("shown %d ms after the save", ms);
+    fprintf(stderr, "live preview: %s", out);
+    free(out);
+    stop(&s);
+}
+
 static void access_rules(void **state)
 {
     (void)state;
@@ -333,6 +358,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(index_and_report),
         cmocka_unit_test(notes_edit_reloads_the_page),
+        cmocka_unit_test(an_open_page_shows_the_edit),
         cmocka_unit_test(access_rules),
         cmocka_unit_test(broken_template_and_changed_data),
     };
