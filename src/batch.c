@@ -148,6 +148,8 @@ static void manifest(const fp_batch_req *r, const fp_batch_result *res, fp_buf *
     snprintf(shard, sizeof shard, "%d/%d", r->shard_k, r->shard_n);
     fp_v_set(root, "shard", fp_v_str(shard));
     fp_v_set(root, "date", fp_v_str(r->date));
+    /* a period still running: its attainment is so far, not a verdict (fupan push says so) */
+    fp_v_set(root, "complete", fp_v_bool(r->as_of >= r->period.end));
     fp_v_set(root, "currency", fp_v_str(r->ds->currency ? r->ds->currency->code : fp_currency_default()->code));
     fp_v_set(root, "lang", fp_v_str(r->tmpl && r->tmpl->lang && !strcmp(r->tmpl->lang, "en") ? "en" : "zh"));
     fp_v_set(root, "reports", fp_v_count((int64_t)res->n));

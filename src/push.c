@@ -299,13 +299,14 @@ static const limits LIMITS[] = {
 static const char *SERVICE_NAME[] = {"wecom", "dingtalk", "feishu"};
 
 typedef struct wording {
-    const char *sales, *att, *mom, *yoy, *risk, *met, *short_, *behind, *view, *summary, *reports, *more;
+    const char *sales, *att, *mom, *yoy, *risk, *met, *short_, *behind, *view, *summary, *reports, *more, *sofar;
 } wording;
 
 static const wording ZH = {"销售额", "目标达成率", "环比", "同比", "主要风险", "已达成", "未达成", "差距较大",
-                           "查看报告", "销售报告汇总", "份报告", "……（其余 %zu 项见报告索引）"};
+                           "查看报告", "销售报告汇总", "份报告", "……（其余 %zu 项见报告索引）", "期间未结束，至今"};
 static const wording EN = {"Sales", "Attainment", "vs prev.", "YoY", "Top risk", "met", "short", "far short",
-                           "Open the report", "sales reports", "reports", "… (%zu more in the index)"};
+                           "Open the report", "sales reports", "reports", "… (%zu more in the index)",
+                           "so far; the period is still running"};
 
 static double num(const fp_value *v)
 {
@@ -314,7 +315,7 @@ static double num(const fp_value *v)
 
 /* the headline figures of one report, as markdown lines */
 static void figures(const fp_value *it, const fp_currency *cur, const wording *w, fp_push_service sv, bool en,
-                    fp_buf *out)
+                    bool complete, fp_buf *out)
 {
     double sales = num(fp_v_get(it, "sales")), att = num(fp_v_get(it, "attainment")),
            mom = num(fp_v_get(it, "mom")), yoy = num(fp_v_get(it, "yoy"));
@@ -327,10 +328,11 @@ static void figures(const fp_value *it, const fp_currency *cur, const wording *w
     }
     if (!isnan(att)) {
         fp_fmt_percent(att, 1, false, &t);
-        const char *word = att >= 1 ? w->met : att >= 0.8 ? w->short_ : w->behind;
+        /* a verdict only on a finished period: while it runs, the attainment is so far */
+        const char *word = !complete ? w->sofar : att >= 1 ? w->met : att >= 0.8 ? w->short_ : w->behind;
         if (sv == FP_PUSH_WECOM) /* WeCom's markdown colours: info green, warning orange-red */
             fp_buf_printf(out, "> %s%s<font color=\"%s\">%s（%s）</font>\n", w->att, en ? ": " : "：",
-                          att >= 1 ? "info" : att >= 0.8 ? "comment" : "warning", t.data, word);
+                          !complete ? "comment" : att >= 1 ? "info" : att >= 0.8 ? "comment" : "warning", t.data, word);
         else
             fp_buf_printf(out, "> %s%s**%s**（%s）\n", w->att, en ? ": " : "：", t.data, word);
         fp_buf_reset(&t);
@@ -1052,7 +1054,8 @@ fp_status fp_push_run(const fp_push_req *r, fp_push_result *res, fp_error *err)
         const char *title = fp_v_as_str(fp_v_get(it, "title"));
         fp_buf text;
         fp_buf_init(&text);
-        figures(it, x->cur, x->w, t->service, x->en, &text);
+        const fp_value *cpl = fp_v_get(man, "complete");
+        figures(it, x->cur, x->w, t->service, x->en, !cpl || fp_v_type(cpl) != FP_V_BOOL || fp_v_as_bool(cpl), &text);
         fp_buf link;
         fp_buf_init(&link);
         if (r->link_base)

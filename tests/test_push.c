@@ -322,6 +322,28 @@ static void dry_run_writes_the_requests(void **state)
     stop(&s);
 }
 
+/* a month still running: the attainment is so far, not "未达成" (a false verdict at mid-month) */
+static void a_period_in_progress_is_no_verdict(void **state)
+{
+    (void)state;
+    char dir[700], cmd[4096], *out = NULL, *err = NULL;
+    snprintf(dir, sizeof dir, "%s/mid", tu_tmp);
+    snprintf(cmd, sizeof cmd,
+             "batch --template monthly --data samples/demo --period 2026-10 --as-of 2026-10-15 --out '%s' --quiet", dir);
+    assert_int_equal(tu_fupan(cmd, NULL, NULL), 0);
+    snprintf(cmd, sizeof cmd,
+             "(printf 'scope,service,url,secret\\n华北一组,wecom,https://qyapi.example.com/cgi-bin/webhook/send?key=k,\\n' "
+             "> '%s/t.csv' && SOURCE_DATE_EPOCH=%s '%s' push --manifest '%s/manifest.json' --targets '%s/t.csv' "
+             "--dry-run '%s/dry' --quiet && cat '%s/dry/001-wecom-markdown.http')",
+             dir, NOW, tu_bin(), dir, dir, dir, dir);
+    assert_int_equal(tu_run(cmd, &out, &err), 0);
+    assert_contains(out, "期间未结束，至今");
+    if (strstr(out, "未达成") || strstr(out, "差距较大"))
+        fail_msg("a verdict on a month in progress: %s", out);
+    free(out);
+    free(err);
+}
+
 static void bad_targets(void **state)
 {
     (void)state;
@@ -357,6 +379,7 @@ int main(void)
         cmocka_unit_test(rate_limits_are_kept),
         cmocka_unit_test(faults_lose_nothing_and_send_nothing_twice),
         cmocka_unit_test(dry_run_writes_the_requests),
+        cmocka_unit_test(a_period_in_progress_is_no_verdict),
         cmocka_unit_test(bad_targets),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
