@@ -141,11 +141,23 @@ static char *resolve(treader *r, const char *v, const char *what)
 
 static bool url_ok(const char *u)
 {
-    if (!strncmp(u, "https://", 8))
-        return u[8] != 0;
-    /* plain HTTP only to this machine: a robot key must not cross a network in the clear */
-    return !strncmp(u, "http://127.0.0.1:", 17) || !strncmp(u, "http://127.0.0.1/", 17) ||
-           !strncmp(u, "http://localhost:", 17) || !strncmp(u, "http://localhost/", 17);
+    /* parsed as curl will read it: http://127.0.0.1:x@robots.example/ goes to robots.example */
+    CURLU *h = curl_url();
+    char *scheme = NULL, *host = NULL, *user = NULL;
+    bool ok = h && curl_url_set(h, CURLUPART_URL, u, 0) == CURLUE_OK &&
+              curl_url_get(h, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+              curl_url_get(h, CURLUPART_HOST, &host, 0) == CURLUE_OK;
+    if (ok && curl_url_get(h, CURLUPART_USER, &user, 0) == CURLUE_OK && user)
+        ok = false; /* no credentials in a robot URL */
+    if (ok)
+        /* plain HTTP only to this machine: a robot key must not cross a network in the clear */
+        ok = !strcmp(scheme, "https") ||
+             (!strcmp(scheme, "http") && (!strcmp(host, "127.0.0.1") || !strcmp(host, "localhost")));
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(user);
+    curl_url_cleanup(h);
+    return ok;
 }
 
 static void t_row(int c, void *ud)
@@ -461,10 +473,16 @@ static void post(const fp_push_req *r, const char *url, const char *ctype, const
         snprintf(out->why, sizeof out->why, "%s", curl_easy_strerror(rc));
         /* not sent (no connection): safe to try again; sent without an answer: the service may have posted it,
          * and a second try could post it twice */
-        if (sent > 0 && out->http == 0)
+        if (sent > 0) /* even with a status line already read: the service had the whole request */
             out->uncertain = true;
         else
             out->transient = true;
+        return;
+    }
+    if (out->http == 502 || out->http == 504) {
+        /* a gateway gave up waiting: the service behind it may have posted the message */
+        snprintf(out->why, sizeof out->why, "HTTP %ld", out->http);
+        out->uncertain = true;
         return;
     }
     if (out->http == 429 || out->http >= 500) {
@@ -505,7 +523,7 @@ static bool accepted(fp_push_service sv, resp *a)
         long lc = isnan(c) ? -1 : (long)c;
         snprintf(a->why, sizeof a->why, "%s answered %s %ld: %.300s", SERVICE_NAME[sv],
                  sv == FP_PUSH_FEISHU ? "code" : "errcode", lc, msg ? msg : "(no message)");
-        a->rate = lc == LIMITS[sv].rate_code || (sv == FP_PUSH_FEISHU && lc == 9499);
+        a->rate = lc == LIMITS[sv].rate_code;
         a->transient = a->rate || lc == -1 /* busy */;
     }
     const char *mid = fp_v_as_str(fp_v_get(v, "media_id"));
@@ -582,6 +600,15 @@ static bool in_log(const char *log, const char *id, const char *state)
         if ((p == log || p[-1] == '\n') && p[k] == '\t')
             found = state ? !strncmp(p + k + 1, state, strlen(state)) : true;
     return found;
+}
+
+/* what this run writes to a log, also kept in the copy read at the start: a second target row with the same
+ * message sees it */
+static void note(char **log, const char *id, const char *state)
+{
+    size_t n = *log ? strlen(*log) : 0, k = strlen(id) + strlen(state) + 3;
+    *log = fp_xrealloc(*log, n + k);
+    snprintf(*log + n, k, "%s\t%s\n", id, state);
 }
 
 static fp_status log_line(const char *path, const char *a, const char *b, fp_error *err)
@@ -854,6 +881,7 @@ static fp_status deliver(ctx *x, const target *t, message *m, const char *period
         return st;
     }
     if (!why[0]) {
+        note(&x->sending_log, m->id, "sending");
         if ((st = log_line(x->sending_path, m->id, "sending", err)) != FP_OK) {
             fp_buf_free(&url);
             return st;
@@ -877,6 +905,8 @@ static fp_status deliver(ctx *x, const target *t, message *m, const char *period
         fp_error e2 = {0};
         if (!ok)
             (void)log_line(x->sending_path, m->id, "not sent", &e2);
+        if (!ok)
+            note(&x->sending_log, m->id, "not sent");
     }
     char masked[4096];
     fp_push_mask_url(t->url, masked, sizeof masked);
@@ -884,6 +914,7 @@ static fp_status deliver(ctx *x, const target *t, message *m, const char *period
     if (ok) {
         char what[600];
         snprintf(what, sizeof what, "%s\t%s\t%s", m->scope, SERVICE_NAME[t->service], m->kind);
+        note(&x->sent_log, m->id, what);
         if ((st = log_line(x->sent_path, m->id, what, err)) != FP_OK)
             return st;
         char path[4400];

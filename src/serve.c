@@ -25,6 +25,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,7 +79,8 @@ typedef struct srv {
     size_t cached;
     pthread_t watcher;
     int inotify_fd;
-    volatile int stopping;
+    _Atomic int port;  /* the port it listens on, for the Host check */
+    _Atomic int stopping;
     /* reports and figures made at once: as many as processors, the other requests wait their turn (so many
      * clients at once queue instead of each holding a report's working memory) */
     pthread_mutex_t gate_mu;
@@ -332,6 +334,11 @@ static fp_status read_access(srv *s, const char *path, fp_error *err)
                                             "token-sha256$… token hash (never a plain password)", path, ln, line);
             break;
         }
+        for (size_t i = 0; i < s->nusers && st == FP_OK; i++)
+            if (!strcmp(s->users[i].name, line))
+                st = fp_fail(err, FP_ERR_INPUT, "%s:%d: the user %s is named twice; one line a user", path, ln, line);
+        if (st != FP_OK)
+            break;
         fp_xgrow((void **)&s->users, &cap, s->nusers + 1, sizeof *s->users);
         user *u = &s->users[s->nusers++];
         memset(u, 0, sizeof *u);
@@ -368,9 +375,19 @@ static const user *who(srv *s, struct MHD_Connection *c, bool *denied)
             char *colon = strchr((char *)dec, ':');
             if (colon) {
                 *colon = 0;
-                for (size_t i = 0; i < s->nusers; i++)
-                    if (!strcmp(s->users[i].name, (char *)dec) && check_password(s->users[i].secret, colon + 1))
-                        return &s->users[i];
+                /* one password check whether or not the name is known: the time does not tell */
+                const user *named = NULL;
+                for (size_t i = 0; i < s->nusers; i++) {
+                    size_t a = strlen(s->users[i].name), b = strlen((char *)dec);
+                    if (a == b && CRYPTO_memcmp(s->users[i].name, dec, a) == 0 && !named)
+                        named = &s->users[i];
+                }
+                static const char dummy[] = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA==$"
+                                            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+                bool ok = check_password(named && !strncmp(named->secret, "pbkdf2", 6) ? named->secret : dummy,
+                                         colon + 1);
+                if (named && ok)
+                    return named;
             }
         }
     }
@@ -454,6 +471,20 @@ static const char *PAGE_CSS =
     ".err{background:#fdecea;border-left:4px solid #c42b1c;padding:8px 12px;white-space:pre-wrap}"
     "h2{margin-top:28px}.wrap{overflow-x:auto}form{margin:8px 0 16px}";
 
+/* a URL inside a <script>, as a JavaScript string: no HTML escaping there (entities are not decoded in a
+ * script), only what could end the string or the script */
+static void js_str(fp_buf *b, const char *s)
+{
+    for (const char *p = s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fp_buf_printf(b, "\\%c", *p);
+        else if (*p == '<' || (unsigned char)*p < 0x20)
+            fp_buf_printf(b, "\\u%04x", (unsigned char)*p);
+        else
+            fp_buf_addc(b, *p);
+    }
+}
+
 static enum MHD_Result page(struct MHD_Connection *c, int status, const char *title, const fp_buf *body,
                             const char *nonce, const char *events)
 {
@@ -469,7 +500,7 @@ static enum MHD_Result page(struct MHD_Connection *c, int status, const char *ti
     fp_buf_add(&b, body->data ? body->data : "", body->len);
     if (nonce && events) {
         fp_buf_printf(&b, "<script nonce=\"%s\">new EventSource(\"", nonce);
-        esc(&b, events);
+        js_str(&b, events);
         fp_buf_adds(&b, "\").onmessage=function(){location.reload()};</script>\n");
     }
     fp_buf_adds(&b, "</body>\n</html>\n");
@@ -523,7 +554,7 @@ static bool parse_period(const char *text, const fp_dataset *ds, fp_period *p, c
     if (text && *text) {
         if (fp_period_parse(text, p, &e) != FP_OK)
             return false;
-        snprintf(out, n, "%s", text);
+        fp_period_label(p, out, n); /* the canonical name: " 2026-1" and "2026-01" are one period, one key */
         return true;
     }
     *p = fp_period_containing(FP_MONTH, ds->last_date != FP_NO_DATE ? ds->last_date : 0);
@@ -588,9 +619,14 @@ static bool parse_ask(srv *s, struct MHD_Connection *c, const fp_dataset *ds, as
     else
         snprintf(a->tpath, sizeof a->tpath, "%s/%s.xml", s->o->templates, shipped_for(a->q.period.kind));
     if (s->o->notes) {
-        char base[220];
+        /* NOTES/<team>-<period>.md, region-<name>-…, rep-<name>-…, 全公司-…: a name that a file name would have to
+         * change (A/B) has none, so two scopes never share one */
+        char base[220], raw[500];
         fp_report_base(&a->q, base, sizeof base);
-        snprintf(a->notes, sizeof a->notes, "%s/%s.md", s->o->notes, base);
+        snprintf(raw, sizeof raw, "%s-%s", a->q.scope == FP_SCOPE_COMPANY ? "全公司" : a->name, a->period_text);
+        if (!strcmp(base, raw))
+            snprintf(a->notes, sizeof a->notes, "%s/%s%s.md", s->o->notes,
+                     a->q.scope == FP_SCOPE_REGION ? "region-" : a->q.scope == FP_SCOPE_REP ? "rep-" : "", base);
     }
     return true;
 }
@@ -730,7 +766,7 @@ static enum MHD_Result report_page(struct MHD_Connection *c, const fp_buf *html,
     fp_buf_printf(&b, "script-src 'nonce-%s'; connect-src 'self'; ", nonce);
     fp_buf_add(&b, at, (size_t)(end - at));
     fp_buf_printf(&b, "<script nonce=\"%s\">new EventSource(\"", nonce);
-    esc(&b, events);
+    js_str(&b, events);
     fp_buf_adds(&b, "\").onmessage=function(){location.reload()};</script>\n");
     fp_buf_adds(&b, end);
     enum MHD_Result r = send_buf(c, 200, "text/html; charset=utf-8", b.data, b.len, NULL);
@@ -905,7 +941,7 @@ static enum MHD_Result index_page(srv *s, struct MHD_Connection *c, const snapsh
     if (!parse_period(arg(c, "period"), snap->ds, &per, ptext, sizeof ptext))
         return simple(c, 400, "期间有误", "period: write 2026-10, 2026-Q3, 2026-W43 or 2026");
     char key[400];
-    snprintf(key, sizeof key, "i|%u|%s|%s", snap->version, ptext, u ? u->name : "");
+    snprintf(key, sizeof key, "i|%u|%s|%ld", snap->version, ptext, u ? (long)(u - s->users) : -1L);
     fp_buf b;
     fp_buf_init(&b);
     char ctype[64];
@@ -958,6 +994,19 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return send_buf(c, 413, "text/plain; charset=utf-8", "no request body here\n", 21, NULL);
     if (strcmp(method, "GET") && strcmp(method, "HEAD"))
         return send_buf(c, 405, "text/plain; charset=utf-8", "GET only\n", 9, NULL);
+    if (!s->nusers) {
+        /* no access file: only this machine's names, or any web page could read the reports through DNS
+         * rebinding (a name of its own pointed at 127.0.0.1) */
+        const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+        bool ok = !host;
+        const char *names[] = {"127.0.0.1", "localhost", "[::1]"};
+        for (size_t i = 0; host && i < 3 && !ok; i++) {
+            size_t k = strlen(names[i]);
+            ok = !strncmp(host, names[i], k) && (!host[k] || (host[k] == ':' && atoi(host + k + 1) == s->port));
+        }
+        if (!ok)
+            return send_buf(c, 421, "text/plain; charset=utf-8", "this server answers to 127.0.0.1 only\n", 38, NULL);
+    }
     bool denied;
     const user *u = who(s, c, &denied);
     if (denied) {
@@ -989,7 +1038,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             e->s = s;
             e->a = a;
             e->a.q.name = e->a.q.scope == FP_SCOPE_COMPANY ? NULL : e->a.name;
-            stamp_of(&a, snap->version, e->stamp, sizeof e->stamp);
+            const char *v = arg(c, "v");
+            if (v && *v && strlen(v) < sizeof e->stamp)
+                snprintf(e->stamp, sizeof e->stamp, "%s", v);
+            else
+                stamp_of(&a, snap->version, e->stamp, sizeof e->stamp);
             e->started = e->last_beat = now_s();
             struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 256, sse_read, e, sse_free);
             MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream; charset=utf-8");
@@ -1017,6 +1070,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             }
         } else {
             int fmt = !strcmp(url, "/report") ? 0 : !strcmp(url, "/report.pdf") ? 1 : 2;
+            /* what the page is made from, before it is made: its events stream compares against this, so a save
+             * between the page and its stream's start still reloads it */
+            char stamp[200];
+            stamp_of(&a, snap->version, stamp, sizeof stamp);
             fp_buf out;
             fp_buf_init(&out);
             fp_status code;
@@ -1033,6 +1090,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 fp_buf_adds(&body, "</div>\n<p class=\"muted\">保存修正后的文件，本页会自动刷新。</p>\n");
                 fp_buf_adds(&ev, "/events?");
                 query_of(&a, &ev);
+                fp_buf_adds(&ev, "&v=");
+                url_arg(&ev, stamp);
                 char nonce[40];
                 new_nonce(nonce);
                 ret = page(c, 500, "报告无法生成", &body, nonce, ev.data);
@@ -1043,6 +1102,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 fp_buf_init(&ev);
                 fp_buf_adds(&ev, "/events?");
                 query_of(&a, &ev);
+                fp_buf_adds(&ev, "&v=");
+                url_arg(&ev, stamp);
                 ret = report_page(c, &out, ev.data);
                 fp_buf_free(&ev);
             } else {
@@ -1091,6 +1152,7 @@ fp_status fp_serve_run(const fp_serve_opts *o, fp_error *err)
         s->snap = p;
     }
     struct MHD_Daemon *d = NULL;
+    s->port = o->port;
     if (st == FP_OK) {
         s->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
         if (s->inotify_fd >= 0)
@@ -1109,6 +1171,7 @@ fp_status fp_serve_run(const fp_serve_opts *o, fp_error *err)
     }
     if (st == FP_OK) {
         const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+        s->port = info ? info->port : o->port;
         printf("fupan: serving http://%s:%u/ (data version %u; Ctrl-C stops)\n", o->host,
                info ? info->port : (unsigned)o->port, s->snap->version);
         fflush(stdout);

@@ -295,6 +295,43 @@ static void faults_lose_nothing_and_send_nothing_twice(void **state)
     stop(&s);
 }
 
+/* found in review: an answer cut off after its status line (the service had the message) was retried and
+ * posted five times; a target row given twice posted twice; Feishu's 9499 (Bad Request) waited as a rate */
+static void half_answers_twice_named_rows_and_bad_requests(void **state)
+{
+    (void)state;
+    server s;
+    start(&s, "{\"p1\": {\"service\": \"dingtalk\", \"mode\": \"partial:9\"},"
+              " \"d2\": {\"service\": \"dingtalk\"},"
+              " \"b3\": {\"service\": \"feishu\", \"mode\": \"badrequest\"}}");
+    const char *targets = "scope,service,url,secret\n"
+                          "华东一组,dingtalk,http://127.0.0.1:%d/robot/send?access_token=p1,\n"
+                          "华东二组,dingtalk,http://127.0.0.1:%d/robot/send?access_token=d2,\n"
+                          "华东二组,dingtalk,http://127.0.0.1:%d/robot/send?access_token=d2,\n"
+                          "华北一组,feishu,http://127.0.0.1:%d/open-apis/bot/v2/hook/b3,\n";
+    char *out = NULL, *err = NULL;
+    time_t t0 = time(NULL);
+    int rc = push(&s, batch_dir, targets, NULL, &out, &err);
+    assert_int_equal(rc, 1);
+    assert_contains(err, "possibly delivered: 华东一组");
+    assert_contains(err, "not pushed: 华北一组");
+    assert_contains(err, "Bad Request");
+    assert_true(time(NULL) - t0 < 20); /* no waits of a rate window for a bad request */
+    free(out);
+    free(err);
+    char *a = accepted(&s);
+    /* the half-answered message went to the service once; the doubled row posted once */
+    assert_string_equal(a, "d2:markdown p1:partial | violations: none\n");
+    free(a);
+    rc = push(&s, batch_dir, targets, NULL, &out, &err);
+    free(out);
+    free(err);
+    a = accepted(&s);
+    assert_string_equal(a, "d2:markdown p1:partial | violations: none\n");
+    free(a);
+    stop(&s);
+}
+
 static void dry_run_writes_the_requests(void **state)
 {
     (void)state;
@@ -359,6 +396,9 @@ static void bad_targets(void **state)
         {"scope,service,url,secret\n华东一组,feishu,env:NO_SUCH_FUPAN_URL,\n",
          "targets.csv:2: the URL comes from the environment variable NO_SUCH_FUPAN_URL, which is not set"},
         {"scope,url\n华东一组,https://x.example/k1-secret\n", "the header has no column \"service\""},
+        /* curl would go to robots.example, in the clear */
+        {"scope,service,url,secret\n华东一组,dingtalk,http://127.0.0.1:80@robots.example/robot/send?access_token=k1-secret,\n",
+         "is not https://"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *out = NULL, *err = NULL;
@@ -378,6 +418,7 @@ int main(void)
         cmocka_unit_test(shapes_and_signatures),
         cmocka_unit_test(rate_limits_are_kept),
         cmocka_unit_test(faults_lose_nothing_and_send_nothing_twice),
+        cmocka_unit_test(half_answers_twice_named_rows_and_bad_requests),
         cmocka_unit_test(dry_run_writes_the_requests),
         cmocka_unit_test(a_period_in_progress_is_no_verdict),
         cmocka_unit_test(bad_targets),

@@ -227,6 +227,64 @@ static void an_open_page_shows_the_edit(void **state)
     stop(&s);
 }
 
+/* found in review: the page's events URL was HTML-escaped inside its script (…&amp;period=…), so a page of
+ * any month but the default one watched the wrong notes; a save between the page and its stream's start
+ * was missed; " 2026-1" and "2026-10" shared a cache entry; any Host was answered (DNS rebinding) */
+static void review_findings(void **state)
+{
+    (void)state;
+    server s;
+    start(&s, NULL);
+    char cmd[8192], *out = NULL;
+    /* September's page: its stream URL, as the script holds it; the notes saved before the stream starts */
+    snprintf(cmd, sizeof cmd,
+             "/usr/bin/python3 -c \"\n"
+             "import urllib.request, re, time\n"
+             "base = 'http://127.0.0.1:%d'\n"
+             "page = urllib.request.urlopen(base + '/report?scope=" TEAM_FMT "&period=2026-09').read().decode()\n"
+             "m = re.search(r'new EventSource[(]\\\"([^\\\"]*)\\\"[)]', page)\n"
+             "url = m.group(1)\n"
+             "assert '&amp;' not in url and 'period=2026-09' in url and '&v=' in url, url\n"
+             "open('%s/notes/华东一组-2026-09.md', 'w', encoding='utf-8').write('一句话。\\n')\n"
+             "t0 = time.time()\n"
+             "r = urllib.request.urlopen(base + url, timeout=5)\n"
+             "for line in r:\n"
+             "    if line.startswith(b'data:'): print('reload', int((time.time() - t0) * 1000)); break\n"
+             "\"",
+             s.port, s.dir);
+    assert_int_equal(tu_run(cmd, &out, NULL), 0);
+    assert_contains(out, "reload");
+    free(out);
+    /* two spellings of different months: two reports */
+    char *b = NULL;
+    assert_int_equal(get(&s, "/report?scope=company&period=%20%202026-1%20", NULL, &b), 200);
+    assert_contains(b, "2026年1月");
+    free(b);
+    assert_int_equal(get(&s, "/report?scope=company&period=%20%202026-10", NULL, &b), 200);
+    assert_contains(b, "2026年10月");
+    free(b);
+    /* another name for this machine: refused */
+    assert_int_equal(get(&s, "/metrics?scope=company&period=2026-10", "--host attacker.example", NULL), 421);
+    char host[64];
+    snprintf(host, sizeof host, "--host localhost:%d", s.port);
+    assert_int_equal(get(&s, "/metrics?scope=company&period=2026-10", host, NULL), 200);
+    stop(&s);
+    /* one line per user */
+    char *dir = tu_tmpdir(), path[900];
+    snprintf(path, sizeof path, "%s/access.csv", dir);
+    FILE *f = fopen(path, "w");
+    fprintf(f, "alice,token-sha256$%064d,team:华东一组\nalice,token-sha256$%064d,*\n", 1, 2);
+    fclose(f);
+    char *err = NULL;
+    snprintf(cmd, sizeof cmd, "(cd '%s' && '%s' serve --data samples/demo --access '%s' --listen 127.0.0.1:0)", tu_src(),
+             tu_bin(), path);
+    assert_int_equal(tu_run(cmd, NULL, &err), 1);
+    assert_contains(err, "the user alice is named twice");
+    free(err);
+    tu_rmrf(dir);
+    free(dir);
+}
+
 static void access_rules(void **state)
 {
     (void)state;
@@ -359,6 +417,7 @@ int main(void)
         cmocka_unit_test(index_and_report),
         cmocka_unit_test(notes_edit_reloads_the_page),
         cmocka_unit_test(an_open_page_shows_the_edit),
+        cmocka_unit_test(review_findings),
         cmocka_unit_test(access_rules),
         cmocka_unit_test(broken_template_and_changed_data),
     };

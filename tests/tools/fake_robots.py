@@ -50,10 +50,10 @@ def log(obj):
 
 def mode_of(robot, n):
     m = CONFIG["robots"].get(robot, {}).get("mode", "ok")
-    if m == "refuse":
-        return "refuse"
     k, _, cnt = m.partition(":")
-    return k if cnt and n <= int(cnt) else "ok"
+    if not cnt:  # a mode without a count holds for every request
+        return k
+    return k if n <= int(cnt) else "ok"
 
 
 class H(BaseHTTPRequestHandler):
@@ -103,6 +103,20 @@ class H(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.shutdown(2)
             return
+        if mode == "partial":
+            # the message is taken, the status line and half an answer sent, then nothing more
+            length = int(self.headers.get("Content-Length", "0"))
+            self.rfile.read(length)
+            log({"service": conf["service"] if conf else "?", "robot": robot, "msgtype": "partial"})
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            self.wfile.write(b'{"errcode"')
+            self.wfile.flush()
+            time.sleep(3)
+            self.close_connection = True
+            return
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length)
         if conf is None or conf["service"] != service:
@@ -116,6 +130,8 @@ class H(BaseHTTPRequestHandler):
             return self.answer(service, RATE_CODE[service], "api freq out of limit")
         if mode == "refuse":
             return self.answer(service, *REFUSE[service])
+        if mode == "badrequest":  # Feishu's 9499 is "Bad Request": a permanent error, not a rate
+            return self.answer(service, 9499, "Bad Request")
         # the rate limits, in scaled minutes and seconds
         t = time.monotonic()
         with LOCK:
