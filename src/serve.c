@@ -86,6 +86,12 @@ typedef struct srv {
     pthread_mutex_t gate_mu;
     pthread_cond_t gate_cv;
     int busy, max_busy;
+    /* the templates' stamps, looked at most every 50 ms (under mu) */
+    struct {
+        char path[512];
+        double at, stamp;
+    } memo[16];
+    int nmemo;
 } srv;
 
 static void gate_enter(srv *s)
@@ -220,7 +226,42 @@ static double mtime_of(const char *path)
 
 /* the newest change among a template and the .xml files beside it and in lib/ (the phrase libraries it
  * includes): a template saved in place changes its own time, not its folder's */
-static double templates_stamp(const char *tpath)
+static double templates_stamp_now(const char *tpath);
+
+/* the templates' stamp, looked at most every 50 ms per template: a cached report is then a lookup, not a
+ * folder scan (the live preview still sees a save within 50 ms more) */
+static double templates_stamp(srv *s, const char *tpath)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    pthread_mutex_lock(&s->mu);
+    for (int i = 0; i < s->nmemo; i++)
+        if (!strcmp(s->memo[i].path, tpath) && now - s->memo[i].at < 0.05) {
+            double st = s->memo[i].stamp;
+            pthread_mutex_unlock(&s->mu);
+            return st;
+        }
+    pthread_mutex_unlock(&s->mu);
+    double st = templates_stamp_now(tpath);
+    if (strlen(tpath) < sizeof s->memo[0].path) {
+        pthread_mutex_lock(&s->mu);
+        int k = 0;
+        while (k < s->nmemo && strcmp(s->memo[k].path, tpath))
+            k++;
+        if (k == s->nmemo && s->nmemo < 16)
+            s->nmemo++;
+        if (k < 16) {
+            memcpy(s->memo[k].path, tpath, strlen(tpath) + 1); /* shorter than path: checked above */
+            s->memo[k].at = now;
+            s->memo[k].stamp = st;
+        }
+        pthread_mutex_unlock(&s->mu);
+    }
+    return st;
+}
+
+static double templates_stamp_now(const char *tpath)
 {
     char dir[4200];
     snprintf(dir, sizeof dir, "%s", tpath);
@@ -632,9 +673,9 @@ static bool parse_ask(srv *s, struct MHD_Connection *c, const fp_dataset *ds, as
 }
 
 /* the stamp of what a report is made from: data version, templates, notes */
-static void stamp_of(const ask *a, unsigned version, char *out, size_t n)
+static void stamp_of(srv *s, const ask *a, unsigned version, char *out, size_t n)
 {
-    snprintf(out, n, "%u|%.6f|%.6f", version, templates_stamp(a->tpath), a->notes[0] ? mtime_of(a->notes) : 0.0);
+    snprintf(out, n, "%u|%.6f|%.6f", version, templates_stamp(s, a->tpath), a->notes[0] ? mtime_of(a->notes) : 0.0);
 }
 
 /* ---- the cache ---- */
@@ -704,7 +745,7 @@ static bool make_report(srv *s, const snapshot *snap, const ask *a, int fmt, fp_
 {
     *code = FP_OK;
     char stamp[200], key[5200];
-    stamp_of(a, snap->version, stamp, sizeof stamp);
+    stamp_of(s, a, snap->version, stamp, sizeof stamp);
     snprintf(key, sizeof key, "r|%d|%s|%s|%s|%s|%s|%s", fmt, fp_scope_kind_name(a->q.scope), a->name,
              a->period_text, a->tpath, a->lang ? a->lang : "", stamp);
     char ctype[64];
@@ -769,8 +810,15 @@ static enum MHD_Result report_page(struct MHD_Connection *c, const fp_buf *html,
     js_str(&b, events);
     fp_buf_adds(&b, "\").onmessage=function(){location.reload()};</script>\n");
     fp_buf_adds(&b, end);
-    enum MHD_Result r = send_buf(c, 200, "text/html; charset=utf-8", b.data, b.len, NULL);
-    fp_buf_free(&b);
+    /* the buffer goes to libmicrohttpd as it is, not copied once more */
+    size_t len = b.len;
+    char *data = fp_buf_steal(&b);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    enum MHD_Result r = MHD_queue_response(c, 200, resp);
+    MHD_destroy_response(resp);
     return r;
 }
 
@@ -817,7 +865,7 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
             return MHD_CONTENT_READER_END_OF_STREAM;
         snapshot *p = acquire(e->s);
         char st[200];
-        stamp_of(&e->a, p ? p->version : 0, st, sizeof st);
+        stamp_of(e->s, &e->a, p ? p->version : 0, st, sizeof st);
         release(e->s, p);
         if (strcmp(st, e->stamp)) {
             e->sent = true;
@@ -1042,7 +1090,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             if (v && *v && strlen(v) < sizeof e->stamp)
                 snprintf(e->stamp, sizeof e->stamp, "%s", v);
             else
-                stamp_of(&a, snap->version, e->stamp, sizeof e->stamp);
+                stamp_of(s, &a, snap->version, e->stamp, sizeof e->stamp);
             e->started = e->last_beat = now_s();
             struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 256, sse_read, e, sse_free);
             MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream; charset=utf-8");
@@ -1073,7 +1121,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             /* what the page is made from, before it is made: its events stream compares against this, so a save
              * between the page and its stream's start still reloads it */
             char stamp[200];
-            stamp_of(&a, snap->version, stamp, sizeof stamp);
+            stamp_of(s, &a, snap->version, stamp, sizeof stamp);
             fp_buf out;
             fp_buf_init(&out);
             fp_status code;
