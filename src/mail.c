@@ -288,28 +288,11 @@ static void rcpt_free(rcpt *r, size_t n)
     free(r);
 }
 
-static char *slurp(const char *path, size_t *n, fp_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fp_fail(err, FP_ERR_NOTFOUND, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    fp_buf b;
-    fp_buf_init(&b);
-    char blk[65536];
-    size_t k;
-    while ((k = fread(blk, 1, sizeof blk, f)) > 0)
-        fp_buf_add(&b, blk, k);
-    fclose(f);
-    *n = b.len;
-    return b.data ? fp_buf_steal(&b) : fp_xstrdup("");
-}
 
 static fp_status read_recipients(const char *path, rcpt **out, size_t *n, fp_error *err)
 {
     size_t len;
-    char *text = slurp(path, &len, err);
+    char *text = fp_read_all(path, &len, err);
     if (!text)
         return FP_ERR_NOTFOUND;
     struct csv_parser cp;
@@ -503,7 +486,7 @@ fp_status fp_mail_run(const fp_mail_req *r, fp_mail_result *res, fp_error *err)
     if (!fp_mail_address_ok(r->from))
         return fp_fail(err, FP_ERR_USAGE, "--from \"%.80s\" is not one plain e-mail address", r->from);
     size_t mlen;
-    char *mtext = slurp(r->manifest, &mlen, err);
+    char *mtext = fp_read_all(r->manifest, &mlen, err);
     if (!mtext)
         return FP_ERR_NOTFOUND;
     fp_value *man = NULL;
@@ -540,11 +523,11 @@ fp_status fp_mail_run(const fp_mail_req *r, fp_mail_result *res, fp_error *err)
     snprintf(logpath, sizeof logpath, "%s/sent.log", outbox);
     size_t loglen;
     fp_error ignore = {0};
-    char *log = r->dry_run ? NULL : slurp(logpath, &loglen, &ignore);
+    char *log = r->dry_run ? NULL : fp_read_all(logpath, &loglen, &ignore);
     char sendpath[4300];
     snprintf(sendpath, sizeof sendpath, "%s/sending.log", outbox);
     size_t sendlen;
-    char *sending = r->dry_run ? NULL : slurp(sendpath, &sendlen, &ignore);
+    char *sending = r->dry_run ? NULL : fp_read_all(sendpath, &sendlen, &ignore);
     const char *period = fp_v_as_str(fp_v_get(man, "period"));
     time_t date = r->date != (time_t)-1 ? r->date : time(NULL);
     bool stopped = false;
@@ -593,7 +576,7 @@ fp_status fp_mail_run(const fp_mail_req *r, fp_mail_result *res, fp_error *err)
         char path[8300];
         snprintf(path, sizeof path, "%s/%s", dir, pdf_name);
         size_t plen;
-        char *pdfdata = slurp(path, &plen, err);
+        char *pdfdata = fp_read_all(path, &plen, err);
         if (!pdfdata) {
             st = FP_ERR_NOTFOUND;
             break;

@@ -162,3 +162,21 @@ size_t fp_sweep_temps(const char *dir)
     closedir(d);
     return n;
 }
+
+char *fp_read_all(const char *path, size_t *n, fp_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fp_fail(err, FP_ERR_NOTFOUND, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    fp_buf b;
+    fp_buf_init(&b);
+    char blk[65536];
+    size_t k;
+    while ((k = fread(blk, 1, sizeof blk, f)) > 0)
+        fp_buf_add(&b, blk, k);
+    fclose(f);
+    *n = b.len;
+    return b.data ? fp_buf_steal(&b) : fp_xstrdup("");
+}

@@ -19,6 +19,9 @@
 void fp_safe_name(const char *in, char *out, size_t n);
 /* Writes data to dir/name atomically. dir must exist. */
 fp_status fp_write_atomic(const char *dir, const char *name, const void *data, size_t n, fp_error *err);
+/* A whole file, NUL-terminated (caller frees), its length in *n; NULL with a message naming it when it
+ * cannot be read. */
+char *fp_read_all(const char *path, size_t *n, fp_error *err);
 /* Creates dir (and its parents) when missing. */
 fp_status fp_make_dir(const char *dir, fp_error *err);
 

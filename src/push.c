@@ -240,30 +240,11 @@ static void targets_free(target *t, size_t n)
     free(t);
 }
 
-static char *slurp(const char *path, size_t *n, fp_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fp_fail(err, FP_ERR_NOTFOUND, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    fp_buf b;
-    fp_buf_init(&b);
-    char buf[65536];
-    size_t k;
-    while ((k = fread(buf, 1, sizeof buf, f)) > 0)
-        fp_buf_add(&b, buf, k);
-    fclose(f);
-    *n = b.len;
-    if (!b.data)
-        fp_buf_adds(&b, "");
-    return fp_buf_steal(&b);
-}
 
 static fp_status read_targets(const char *path, target **out, size_t *n, fp_error *err)
 {
     size_t len;
-    char *text = slurp(path, &len, err);
+    char *text = fp_read_all(path, &len, err);
     if (!text)
         return FP_ERR_NOTFOUND;
     treader r = {.path = path, .err = err};
@@ -950,7 +931,7 @@ fp_status fp_push_run(const fp_push_req *r, fp_push_result *res, fp_error *err)
 {
     memset(res, 0, sizeof *res);
     size_t mlen;
-    char *mtext = slurp(r->manifest, &mlen, err);
+    char *mtext = fp_read_all(r->manifest, &mlen, err);
     if (!mtext)
         return FP_ERR_NOTFOUND;
     fp_value *man = NULL;
@@ -996,8 +977,8 @@ fp_status fp_push_run(const fp_push_req *r, fp_push_result *res, fp_error *err)
     fp_error ignore = {0};
     size_t n;
     if (!r->dry_run) {
-        x->sent_log = slurp(x->sent_path, &n, &ignore);
-        x->sending_log = slurp(x->sending_path, &n, &ignore);
+        x->sent_log = fp_read_all(x->sent_path, &n, &ignore);
+        x->sending_log = fp_read_all(x->sending_path, &n, &ignore);
     }
     const char *period = fp_v_as_str(fp_v_get(man, "period"));
     for (size_t ti = 0; ti < ntg && st == FP_OK; ti++) {
@@ -1108,7 +1089,7 @@ fp_status fp_push_run(const fp_push_req *r, fp_push_result *res, fp_error *err)
             fp_buf_init(&f.body);
             message_id(&f, t, period, t->scope, pdf_sha, "file");
             size_t flen;
-            f.file = slurp(path, &flen, err);
+            f.file = fp_read_all(path, &flen, err);
             if (!f.file) {
                 st = FP_ERR_NOTFOUND;
                 break;
