@@ -157,28 +157,6 @@ static void cell_error(loader *l, int f, int c, const char *s, size_t n, const c
     }
 }
 
-/* a == b for n <= CACHE_BYTES, without a call to memcmp */
-static inline bool eq_short(const char *a, const char *b, size_t n)
-{
-    if (n >= 8) {
-        size_t i = 0;
-        for (; i + 8 <= n; i += 8) {
-            uint64_t x, y;
-            memcpy(&x, a + i, 8);
-            memcpy(&y, b + i, 8);
-            if (x != y)
-                return false;
-        }
-        uint64_t x, y;
-        memcpy(&x, a + n - 8, 8);
-        memcpy(&y, b + n - 8, 8);
-        return x == y;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i])
-            return false;
-    return true;
-}
 
 /* the cache slot of a value: a multiply-mix of its first and last eight bytes and its length, so names that
  * differ in one character in the middle (华东一组, 华东二组) still land apart */
@@ -215,12 +193,12 @@ static bool cached(loader *l, int c, const char *s, size_t n, uint32_t *id, uint
 {
     colcache *cc = &l->cache[c];
     *kid = UINT32_MAX;
-    if (cc->last && n == cc->last->len && eq_short(cc->last->text, s, n)) {
+    if (cc->last && n == cc->last->len && fp_bytes_eq(cc->last->text, s, n)) {
         *id = cc->last->id;
         return true;
     }
     cacheslot *cs = n <= CACHE_BYTES ? &cc->slot[slot_of(s, n)] : NULL;
-    if (cs && cs->len == n && eq_short(cs->text, s, n)) {
+    if (cs && cs->len == n && fp_bytes_eq(cs->text, s, n)) {
         cc->last = cs;
         *id = cs->id;
         return true;
@@ -326,7 +304,7 @@ static void store_text(loader *l, int f, int c, const char *s, size_t n)
     int lp = l->last_pend[c];
     if (lp >= 0) {
         struct pending *p = &l->pend[lp];
-        if (p->row + p->run + 1 == row && p->len == n && eq_short(p->text, s, n)) {
+        if (p->row + p->run + 1 == row && p->len == n && fp_bytes_eq(p->text, s, n)) {
             p->run++;
             return;
         }

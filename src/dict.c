@@ -67,24 +67,6 @@ static inline const rec *at(const fp_dict *d, uint32_t loc)
     return (const rec *)(d->chunks[loc >> OFF_BITS] + (size_t)(loc & ((1u << OFF_BITS) - 1)) * 4);
 }
 
-/* a == b, n bytes; short strings (most of a CRM export's) without a call */
-static inline bool same(const char *a, const char *b, size_t n)
-{
-    if (n > 32)
-        return memcmp(a, b, n) == 0;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t x, y;
-        memcpy(&x, a + i, 8);
-        memcpy(&y, b + i, 8);
-        if (x != y)
-            return false;
-    }
-    for (; i < n; i++)
-        if (a[i] != b[i])
-            return false;
-    return true;
-}
 
 /* stores a record for s; returns its location */
 static uint32_t store(fp_dict *d, const char *s, size_t n, uint32_t id, uint32_t h)
@@ -169,7 +151,7 @@ static inline bool lookup(const fp_dict *d, const char *s, size_t n, uint32_t h,
         }
         if (sl->hash == h) {
             const rec *r = at(d, sl->loc1 - 1);
-            if (r->len == n && same(r->s, s, n)) {
+            if (r->len == n && fp_bytes_eq(r->s, s, n)) {
                 *id = r->id;
                 return true;
             }

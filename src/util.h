@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <string.h>
 
 void *fp_xmalloc(size_t n);
 void *fp_xcalloc(size_t count, size_t size);
@@ -60,6 +61,24 @@ char *fp_buf_steal(fp_buf *b);
 size_t fp_trim(const char **s, size_t n);
 bool fp_streq(const char *a, const char *b);
 bool fp_mem_eq(const char *a, size_t an, const char *b);
+/* a[0..n) == b[0..n): short strings (most of a CRM export's) eight bytes at a time, without a call */
+static inline bool fp_bytes_eq(const char *a, const char *b, size_t n)
+{
+    if (n > 32)
+        return memcmp(a, b, n) == 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y)
+            return false;
+    }
+    for (; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
 
 /* UTF-8 helpers. */
 /* Length of the valid UTF-8 prefix of p[0..n). Rejects overlongs and surrogates. */
