@@ -392,6 +392,7 @@ static void inlines(ex *x, const fp_tnode *t, const fp_scope *sc, fp_spans *out,
         case FP_TK_PHRASE:
         case FP_TK_INCLUDE:
         case FP_TK_WORD:
+        case FP_TK_WORDS:
         case FP_TK_KIND_COUNT:
             break; /* not inside text: the checker saw to it */
         }
@@ -1019,6 +1020,7 @@ static void block(ex *x, const fp_tnode *t, const fp_scope *sc, fp_node *out, bo
     case FP_TK_PHRASE:
     case FP_TK_INCLUDE:
     case FP_TK_WORD:
+    case FP_TK_WORDS:
     case FP_TK_TEXT:
     case FP_TK_B:
     case FP_TK_GOOD:

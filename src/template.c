@@ -190,6 +190,7 @@ static const elemdef ELEMS[FP_TK_KIND_COUNT] = {
                       "in <report> or a <library>"},
     [FP_TK_INCLUDE] = {"include", C_EMPTY, {FP_A_SRC, END}, {FP_A_SRC, END}, "in <report> or a <library>"},
     [FP_TK_WORD] = {"word", C_EMPTY, {FP_A_KEY, END}, {FP_A_KEY, END}, "in <report> or a <library>"},
+    [FP_TK_WORDS] = {"words", C_EMPTY, {END}, {END}, "in <report> or a <library>"},
     [FP_TK_TEXT] = {"#text", C_EMPTY, {END}, {END}, "text"},
     [FP_TK_B] = {"b", C_INLINE, {END}, {END}, "inside text"},
     [FP_TK_GOOD] = {"good", C_INLINE, {END}, {END}, "inside text"},
@@ -239,6 +240,11 @@ typedef struct ctx {
     char **incl;         /* libraries being read (cycle detection) */
     size_t nincl;
     const char *lang;    /* for src="lib/{lang}.xml" */
+    struct {
+        xmlNodePtr node;
+        const char *path;
+    } *lets;             /* the libraries' <let>s, placed at the top of the report */
+    size_t nlets;
     fp_value *words;
     arena_item *arena;
     const char *use_stack[16]; /* phrases being placed (a phrase may not place itself) */
@@ -1186,20 +1192,20 @@ static void add_word(ctx *c, int line, const char *key, const char *text)
             ok = (p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= '0' && p[i] <= '9') ||
                  p[i] == '_';
         if (!ok) {
-            problem(c, line, "<word key=\"%s\">: a key is names of letters, digits and _ joined by dots "
+            problem(c, line, "word key \"%s\": a key is names of letters, digits and _ joined by dots "
                     "(cur.month)", key);
             return;
         }
         const fp_value *have = fp_v_get(o, part);
         if (!p[k]) {
             if (fp_v_type(have) == FP_V_OBJ)
-                problem(c, line, "<word key=\"%s\">: %s already holds words (%s.…)", key, key, key);
+                problem(c, line, "word key \"%s\": %s already holds words (%s.…)", key, key, key);
             else
                 fp_v_set(o, part, fp_v_str(text)); /* a later word replaces an earlier one */
             return;
         }
         if (have && fp_v_type(have) != FP_V_OBJ) {
-            problem(c, line, "<word key=\"%s\">: %.*s is a word already, not a group of words", key, (int)(p - key + k),
+            problem(c, line, "word key \"%s\": %.*s is a word already, not a group of words", key, (int)(p - key + k),
                     key);
             return;
         }
@@ -1328,7 +1334,8 @@ static bool def_attrs(ctx *c, xmlNodePtr x, fp_tkind k)
             fp_buf_init(&names);
             for (int i = 0; i < MAXA && e->attrs[i] != END; i++)
                 fp_buf_printf(&names, "%s%s", i ? ", " : "", ATTRS[e->attrs[i]].name);
-            problem(c, line, "<%s>: unknown attribute %s; allowed: %s", e->name, (const char *)at->name, names.data);
+            problem(c, line, "<%s>: unknown attribute %s; allowed: %s", e->name, (const char *)at->name,
+                    names.data ? names.data : "no attributes");
             fp_buf_free(&names);
             ok = false;
         }
@@ -1386,8 +1393,42 @@ static void definitions(ctx *c, xmlNodePtr root, const char *path, const char *s
             free(text);
             xmlFree(t);
             free(key);
+        } else if (!strcmp(cn, "words")) {
+            if (!def_attrs(c, ch, FP_TK_WORDS))
+                continue;
+            /* one word a line: its key, spaces, its text (to the end of the line, trimmed) */
+            xmlChar *t = xmlNodeGetContent(ch);
+            const char *s = t ? (const char *)t : "";
+            for (int no = line; *s; no++) {
+                size_t n = strcspn(s, "\n");
+                const char *l = s;
+                size_t k = fp_trim(&l, n);
+                s += n + (s[n] == '\n');
+                if (!k)
+                    continue;
+                size_t kk = strcspn(l, " \t");
+                if (kk >= k) {
+                    problem(c, no, "<words>: \"%.*s\" has no text; write the key, spaces, then the word", (int)k, l);
+                    continue;
+                }
+                char *key = fp_xstrndup(l, kk);
+                const char *w = l + kk;
+                size_t wn = fp_trim(&w, k - kk);
+                char *text = fp_xstrndup(w, wn);
+                add_word(c, no, key, text);
+                free(text);
+                free(key);
+            }
+            xmlFree(t);
+        } else if (!strcmp(cn, "let") && library) {
+            if (!def_attrs(c, ch, FP_TK_LET))
+                continue;
+            c->lets = fp_xrealloc(c->lets, (c->nlets + 1) * sizeof *c->lets);
+            c->lets[c->nlets].node = ch;
+            c->lets[c->nlets++].path = path;
         } else if (library) {
-            problem(c, line, "<%s> cannot stand in a <library>: it holds <phrase>, <word> and <include>", cn);
+            problem(c, line, "<%s> cannot stand in a <library>: it holds <phrase>, <word>, <words>, <let> and "
+                    "<include>", cn);
         }
     }
 }
@@ -1403,6 +1444,7 @@ static void free_definitions(ctx *c)
         xmlFreeDoc(c->docs[i]);
     free(c->docs);
     free(c->incl);
+    free(c->lets);
     while (c->arena) {
         arena_item *a = c->arena;
         c->arena = a->next;
@@ -1509,10 +1551,17 @@ static fp_status load(const char *name, const char *xml, size_t n, const char *s
                             "first page, in the PDF's properties and in the mail's subject)");
             }
             const fp_scope *s = &top;
+            /* the libraries' names first, in the order the libraries were read: the whole report sees them */
+            for (size_t i = 0; defs_ok && i < c.nlets; i++) {
+                const char *saved = c.path;
+                c.path = c.lets[i].path;
+                s = walk(&c, c.lets[i].node, r, C_REPORT, s, 1);
+                c.path = saved;
+            }
             for (xmlNodePtr ch = defs_ok ? root->children : NULL; ch; ch = ch->next) {
                 if (ch->type == XML_ELEMENT_NODE &&
                     (!strcmp((const char *)ch->name, "phrase") || !strcmp((const char *)ch->name, "include") ||
-                     !strcmp((const char *)ch->name, "word")))
+                     !strcmp((const char *)ch->name, "word") || !strcmp((const char *)ch->name, "words")))
                     continue; /* read above */
                 s = walk(&c, ch, r, C_REPORT, s, 1);
             }

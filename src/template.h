@@ -57,6 +57,7 @@ typedef enum fp_tkind {
     FP_TK_PHRASE,
     FP_TK_INCLUDE,
     FP_TK_WORD,
+    FP_TK_WORDS,         /* <words>: one word a line, "key text" */
     /* inline */
     FP_TK_TEXT,          /* a run of text with placeholders */
     FP_TK_B,
