@@ -33,6 +33,7 @@
 #include <hpdf_doc.h>
 #include <hpdf_fontdef.h>
 #include <hpdf_objects.h>
+#include <hpdf_pages.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -425,6 +426,46 @@ static void hp_stroke(fp_canvas *c, const fp_path *path, uint32_t col, double wi
 static double width(pdf *p, const char *s, double size);
 static const char *conv(pdf *p, const char *s);
 
+static bool han(uint32_t c);
+static bool western(uint32_t c);
+
+/* A marked-content span whose /ActualText is what a copy, a search or a text extractor reads for everything drawn
+ * until span_end (an empty text: nothing): a KPI card reads "销售额 544.67 万元 环比 ▼ -4.4%" in that order, where by position a reader
+ * would take the four cards' labels first, then their values. libharu 2.3.0 has no call for BDC/EMC, so the
+ * operators go into the page's content stream, outside any text object (BT…ET) as the PDF requires. */
+static void span_begin(pdf *p, const char *text)
+{
+    if (HPDF_Page_GetGMode(p->page) != HPDF_GMODE_PAGE_DESCRIPTION)
+        return;
+    HPDF_PageAttr attr = (HPDF_PageAttr)p->page->attr;
+    fp_buf b;
+    fp_buf_init(&b);
+    fp_buf_adds(&b, "/Span <</ActualText <FEFF");
+    uint32_t prev = 0;
+    for (const char *q = text; *q;) {
+        uint32_t c = fp_utf8_next(&q);
+        /* the Han–Western gap the typesetter draws reads as a space, as it does everywhere else */
+        if ((han(prev) && western(c)) || (western(prev) && han(c)))
+            fp_buf_adds(&b, "0020");
+        prev = c;
+        if (c >= 0x10000) {
+            c -= 0x10000;
+            fp_buf_printf(&b, "%04X%04X", 0xD800 + (c >> 10), 0xDC00 + (c & 0x3FF));
+        } else {
+            fp_buf_printf(&b, "%04X", c);
+        }
+    }
+    fp_buf_adds(&b, ">>> BDC\n");
+    HPDF_Stream_WriteStr(attr->stream, b.data);
+    fp_buf_free(&b);
+}
+
+static void span_end(pdf *p)
+{
+    if (HPDF_Page_GetGMode(p->page) == HPDF_GMODE_PAGE_DESCRIPTION)
+        HPDF_Stream_WriteStr(((HPDF_PageAttr)p->page->attr)->stream, "EMC\n");
+}
+
 static void hp_text(fp_canvas *c, double x, double y, const char *s, double size, uint32_t col, bool bold,
                     fp_halign al, double angle)
 {
@@ -435,6 +476,9 @@ static void hp_text(fp_canvas *c, double x, double y, const char *s, double size
     double dx = al == FP_HALIGN_CENTER ? -w / 2 : al == FP_HALIGN_RIGHT ? -w : 0;
     double a = angle * 3.14159265358979323846 / 180, ca = cos(a), sa = sin(a);
     double px = p->ox + x + dx * ca, py = p->oy - y + dx * sa;
+    /* slanted, a label would be read a character at a time among its neighbours' */
+    if (angle != 0)
+        span_begin(p, s);
     HPDF_Page_BeginText(p->page);
     HPDF_Page_SetFontAndSize(p->page, p->font, (HPDF_REAL)size);
     hp_color(p, col, bold);
@@ -448,6 +492,8 @@ static void hp_text(fp_canvas *c, double x, double y, const char *s, double size
     if (bold)
         HPDF_Page_SetTextRenderingMode(p->page, HPDF_FILL);
     HPDF_Page_EndText(p->page);
+    if (angle != 0)
+        span_end(p);
 }
 
 static fp_status setup_font(pdf *p, fp_error *err)
@@ -1015,8 +1061,22 @@ static void kpis(pdf *p, const fp_node *n)
             frame(p, x, top - hmax, cw, hmax, 0.6, LINE);
             if (k->tone != FP_TONE_NONE)
                 rect(p, x, top - 2.5, cw, 2.5, tone_rgb(k->tone, ACCENT));
+            fp_buf said;
+            fp_buf_init(&said);
+            fp_buf_printf(&said, "%s %s", k->title, k->value);
+            for (size_t c = 0; c < k->nchanges; c++)
+                fp_buf_printf(&said, " %s %s %s", k->changes[c].label,
+                              k->changes[c].dir > 0 ? "▲" : k->changes[c].dir < 0 ? "▼" : "–", k->changes[c].text);
+            if (k->note)
+                fp_buf_printf(&said, " %s", k->note);
+            /* the whole card is read where its label stands (every card's label on one baseline, so a reader
+             * keeps the cards left to right); what is drawn below the label reads as nothing */
+            span_begin(p, said.data);
+            fp_buf_free(&said);
             double yy = top - 10;
             text_box(p, k->title, x + 8, yy + 8.5 * 0.2, cw - 16, 8.5, MUTED, false, FP_ALIGN_LEFT, 1);
+            span_end(p);
+            span_begin(p, "");
             yy -= 8.5 * 1.35;
             double vs = 17;
             while (vs > 10 && width(p, k->value, vs) > cw - 16)
@@ -1035,6 +1095,7 @@ static void kpis(pdf *p, const fp_node *n)
                 size_t nl = text_box(p, k->note, x + 8, yy, cw - 16, 7.5, MUTED, false, FP_ALIGN_LEFT, 3);
                 yy -= (double)nl * 7.5 * 1.35;
             }
+            span_end(p);
             if (k->chart) {
                 /* the sparkline along the bottom of the card */
                 fp_canvas c = {.ud = p, .fill = hp_fill, .stroke = hp_stroke, .text = hp_text, .fonts = p->fonts};

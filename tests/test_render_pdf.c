@@ -839,6 +839,51 @@ static void punctuation_is_compressed(void **state)
     free(tpl);
 }
 
+/* issue 14.13: copied or extracted, a KPI card reads label, value, changes and note together, card after card
+ * (not the row's four labels, then its four values), and a slanted chart label reads whole, not a character
+ * at a time among its neighbours' — in poppler's default (geometric) mode, -layout and -raw alike */
+static void text_reads_in_order(void **state)
+{
+    (void)state;
+    const char *t = demo_text(0);
+    assert_contains(t, "\n销售额 544.67 万元 环比 ▼ -4.4% 同比 ▲ +28.2%\n");
+    assert_contains(t, "\n目标达成率 95.5% 目标 570.30 万元\n");
+    assert_contains(t, "\n订单数 106 环比 ▼ -10.9% 同比 ▲ +27.7%\n");
+    /* every demo document's first card, the sales, reads with its value on its line */
+    for (size_t d = 0; d < NDEMO; d++) {
+        const char *first = strstr(demo_text(d), "一、"), *card = first ? strstr(first, "\n销售额") : NULL;
+        assert_non_null(card);
+        size_t n = strcspn(card + 1, "\n");
+        char line[400];
+        snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line - 1 ? n : sizeof line - 1), card + 1);
+        if (!strstr(line, "万元"))
+            fail_msg("demo document %zu: the sales card's line is \"%.*s\", without its value", d, (int)n, card + 1);
+    }
+    char *pdf = demo_pdf("order");
+    int rc;
+    char *raw = sh("pdftotext -raw -enc UTF-8 -f 1 -l 1 '%s' -", pdf, &rc, NULL);
+    assert_contains(raw, "销售额 544.67 万元 环比 ▼ -4.4% 同比 ▲ +28.2% 目标达成率 95.5% 目标 570.30 万元 订单数 106");
+    free(raw);
+    free(pdf);
+    /* twelve products on a bar chart: their names slant at 45° */
+    char tpl[1200];
+    snprintf(tpl, sizeof tpl, "%s/slant.xml", tmp);
+    FILE *f = fopen(tpl, "w");
+    assert_non_null(f);
+    fputs("<report title=\"产品\" periods=\"month\"><section title=\"产品\">"
+          "<chart type=\"bar\" data=\"products\" x=\"name\" y=\"sales\" title=\"产品销售额\"/></section></report>\n", f);
+    fclose(f);
+    char args[1600];
+    snprintf(args, sizeof args, "--template '%s' --data samples/demo --period 2026-10 --as-of 2026-10-31", tpl);
+    pdf = render(args, "slant", NULL);
+    char *txt = sh("pdftotext -enc UTF-8 '%s' -", pdf, &rc, NULL);
+    assert_contains(txt, "\n工业手持机 H8\n");
+    assert_contains(txt, "\nCRM 标准版(年)\n");
+    assert_contains(txt, "\n智能平板 T10\n");
+    free(txt);
+    free(pdf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -854,6 +899,7 @@ int main(void)
         cmocka_unit_test(headings_keep_with_what_follows),
         cmocka_unit_test(han_western_spacing),
         cmocka_unit_test(punctuation_is_compressed),
+        cmocka_unit_test(text_reads_in_order),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
