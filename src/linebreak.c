@@ -111,7 +111,32 @@ size_t fp_lb_number_unit(const uint32_t *cp, size_t n)
     return 0;
 }
 
+bool fp_lb_mostly_han(const fp_lb_item *it, size_t n)
+{
+    size_t han = 0, latin = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c = it[i].cp;
+        /* Chinese sentence punctuation: a sentence written in Chinese */
+        if (c == 0x3001 || c == 0x3002 || c == 0xFF0C || c == 0xFF1B || c == 0xFF1A || c == 0xFF01 || c == 0xFF1F)
+            return true;
+        han += fp_lb_han(c);
+        latin += (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+    return han > 3 * latin;
+}
+
+bool fp_lb_han(uint32_t c)
+{
+    return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
+           (c >= 0x20000 && c <= 0x3FFFF);
+}
+
 void fp_lb_breaks(const fp_lb_item *it, size_t n, bool *ok)
+{
+    fp_lb_breaks_keep(it, n, false, ok);
+}
+
+void fp_lb_breaks_keep(const fp_lb_item *it, size_t n, bool keep_han, bool *ok)
 {
     uint32_t win[40];
     size_t glue_start = 0, glue_end = 0; /* breaks inside (glue_start, glue_end) are not allowed */
@@ -128,13 +153,20 @@ void fp_lb_breaks(const fp_lb_item *it, size_t n, bool *ok)
         }
         if (i > glue_start && i < glue_end)
             ok[i] = false;
+        if (keep_han && i > 0 && fp_lb_han(it[i - 1].cp) && fp_lb_han(it[i].cp))
+            ok[i] = false;
     }
 }
 
 size_t fp_linebreak(const fp_lb_item *it, size_t n, int64_t max_w, fp_lb_line *lines)
 {
+    return fp_linebreak_keep(it, n, max_w, false, lines);
+}
+
+size_t fp_linebreak_keep(const fp_lb_item *it, size_t n, int64_t max_w, bool keep_han, fp_lb_line *lines)
+{
     bool *ok = fp_xmalloc(n ? n : 1);
-    fp_lb_breaks(it, n, ok);
+    fp_lb_breaks_keep(it, n, keep_han, ok);
     size_t nl = 0, start = 0;
     while (start < n || nl == 0) {
         /* skip spaces at the start of a line (not the first) */

@@ -85,6 +85,8 @@ static void css_colors(fp_buf *b)
 static const char CSS[] =
     "*{box-sizing:border-box}"
     "html{-webkit-text-size-adjust:100%}"
+    /* an English document keeps a Chinese name whole, as it keeps an English word */
+    ":root:lang(en) body{word-break:keep-all;overflow-wrap:break-word}[lang=zh-CN]{word-break:normal}"
     "body{margin:0;background:#eef1f4;color:var(--ink);text-autospace:normal;"
     "font:15px/1.7 \"PingFang SC\",\"Hiragino Sans GB\","
     "\"Microsoft YaHei\",\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"WenQuanYi Micro Hei\",sans-serif}"
@@ -156,6 +158,23 @@ static const char *tone_class(fp_tone t)
     return fp_tone_name(t);
 }
 
+/* Chinese prose (the manager's notes) in an English document: marked lang="zh-CN", so that it breaks as Chinese
+ * while the English around it keeps Chinese names whole (word-break: keep-all) */
+static bool chinese(const fp_spans *s)
+{
+    fp_lb_item *it = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t i = 0; i < s->n; i++)
+        for (const char *q = s->v[i].text; q && *q;) {
+            uint32_t c = fp_utf8_next(&q);
+            fp_xgrow((void **)&it, &cap, n + 1, sizeof *it);
+            it[n++] = (fp_lb_item){c, 0};
+        }
+    bool zh = fp_lb_mostly_han(it, n);
+    free(it);
+    return zh;
+}
+
 static void spans(fp_buf *b, const fp_spans *s)
 {
     for (size_t i = 0; i < s->n; i++) {
@@ -173,12 +192,12 @@ static void spans(fp_buf *b, const fp_spans *s)
     }
 }
 
-static void node(fp_buf *b, const fp_node *n, const fp_render_opts *o);
+static void node(fp_buf *b, const fp_node *n, const fp_render_opts *o, bool en);
 
-static void kids(fp_buf *b, const fp_node *n, const fp_render_opts *o)
+static void kids(fp_buf *b, const fp_node *n, const fp_render_opts *o, bool en)
 {
     for (size_t i = 0; i < n->nkids; i++)
-        node(b, n->kids[i], o);
+        node(b, n->kids[i], o, en);
 }
 
 static const char *align_class(const fp_tcol *c)
@@ -230,11 +249,11 @@ static void table(fp_buf *b, const fp_node *n)
     fp_buf_adds(b, "</table></div>\n");
 }
 
-static void node(fp_buf *b, const fp_node *n, const fp_render_opts *o)
+static void node(fp_buf *b, const fp_node *n, const fp_render_opts *o, bool en)
 {
     switch (n->type) {
     case FP_NODE_DOCUMENT:
-        kids(b, n, o);
+        kids(b, n, o, en);
         break;
     case FP_NODE_COVER:
         fp_buf_adds(b, "<header class=\"cover\"><h1>");
@@ -271,7 +290,7 @@ static void node(fp_buf *b, const fp_node *n, const fp_render_opts *o)
         }
         esc(b, n->title);
         fp_buf_adds(b, "</h2>\n");
-        kids(b, n, o);
+        kids(b, n, o, en);
         fp_buf_adds(b, "</section>\n");
         break;
     case FP_NODE_HEADING:
@@ -280,23 +299,23 @@ static void node(fp_buf *b, const fp_node *n, const fp_render_opts *o)
         fp_buf_adds(b, "</h3>\n");
         break;
     case FP_NODE_PARAGRAPH:
-        fp_buf_adds(b, "<p>");
+        fp_buf_adds(b, en && chinese(&n->spans) ? "<p lang=\"zh-CN\">" : "<p>");
         spans(b, &n->spans);
         fp_buf_adds(b, "</p>\n");
         break;
     case FP_NODE_LIST:
         fp_buf_adds(b, n->ordered ? "<ol>" : "<ul>");
-        kids(b, n, o);
+        kids(b, n, o, en);
         fp_buf_adds(b, n->ordered ? "</ol>\n" : "</ul>\n");
         break;
     case FP_NODE_ITEM:
-        fp_buf_adds(b, "<li>");
+        fp_buf_adds(b, en && chinese(&n->spans) ? "<li lang=\"zh-CN\">" : "<li>");
         spans(b, &n->spans);
         fp_buf_adds(b, "</li>");
         break;
     case FP_NODE_KPIS:
         fp_buf_adds(b, "<div class=\"kpis\">");
-        kids(b, n, o);
+        kids(b, n, o, en);
         fp_buf_adds(b, "</div>\n");
         break;
     case FP_NODE_KPI:
@@ -360,7 +379,7 @@ static void node(fp_buf *b, const fp_node *n, const fp_render_opts *o)
             esc(b, n->title);
             fp_buf_adds(b, "</h4>");
         }
-        kids(b, n, o);
+        kids(b, n, o, en);
         fp_buf_adds(b, "</aside>\n");
         break;
     case FP_NODE_PAGEBREAK:
@@ -388,7 +407,7 @@ fp_status fp_render_html(const fp_doc *d, const fp_render_opts *o, fp_buf *out, 
     css_colors(out);
     fp_buf_adds(out, CSS);
     fp_buf_adds(out, "</style>\n</head>\n<body>\n<main class=\"report\">\n");
-    node(out, d->root, o);
+    node(out, d->root, o, d->lang && !strcmp(d->lang, "en"));
     fp_buf_adds(out, "<footer>");
     esc(out, d->title);
     if (d->date && *d->date) {

@@ -699,6 +699,8 @@ typedef struct styled {
     uint8_t *tone;
     uint8_t *gap;      /* 1: a quarter-em gap after this item (Han next to a Western letter or digit) */
     size_t n, cap;
+    bool keep_han;     /* an English document: a run of Han characters (a name) is not broken, unless the
+                        * text is Chinese prose (fp_lb_mostly_han) */
 } styled;
 
 /* Han ideographs, as clreq counts them for Han–Western spacing (not punctuation, not kana) */
@@ -727,6 +729,7 @@ static void st_add(styled *s, const char *text, bool bold, fp_tone tone, double 
             s->tone = fp_xrealloc(s->tone, s->cap);
             s->gap = fp_xrealloc(s->gap, s->cap);
         }
+        s->keep_han = p->en;
         s->it[s->n] = (fp_lb_item){c, (int32_t)lround(fp_fontset_advance(p->fonts, c) * size)};
         s->bold[s->n] = bold;
         s->tone[s->n] = (uint8_t)tone;
@@ -776,7 +779,8 @@ static void lay(const styled *s, double w, laid *out)
 {
     out->lines = fp_xmalloc((s->n + 2) * sizeof *out->lines);
     /* a hair of tolerance: a cell measured to fit must not wrap on a rounding difference */
-    out->n = fp_linebreak(s->it, s->n, (int64_t)ceil(w * 1000.0 + 1.0), out->lines);
+    out->n = fp_linebreak_keep(s->it, s->n, (int64_t)ceil(w * 1000.0 + 1.0),
+                               s->keep_han && !fp_lb_mostly_han(s->it, s->n), out->lines);
 }
 
 /* draws line k of s at baseline y, from x, with the given alignment inside width w */
@@ -1122,7 +1126,7 @@ static void extents(pdf *p, const char *s, double size, double *minw, double *na
     st_add(&st, s, false, FP_TONE_NONE, size, p);
     double nat = 0, best = 0, run = 0;
     bool *ok = fp_xmalloc(st.n ? st.n : 1);
-    fp_lb_breaks(st.it, st.n, ok);
+    fp_lb_breaks_keep(st.it, st.n, st.keep_han && !fp_lb_mostly_han(st.it, st.n), ok);
     for (size_t i = 0; i < st.n; i++) {
         nat += st.it[i].w / 1000.0;
         if (ok[i])

@@ -18,12 +18,12 @@ static size_t items(const char *s, fp_lb_item *it)
 }
 
 /* lines of s at width w, as text joined by '|' */
-static char *lines(const char *s, int64_t w)
+static char *lines_keep(const char *s, int64_t w, bool keep_han)
 {
     fp_lb_item it[512];
     size_t n = items(s, it);
     fp_lb_line ln[513];
-    size_t nl = fp_linebreak(it, n, w, ln);
+    size_t nl = fp_linebreak_keep(it, n, w, keep_han, ln);
     fp_buf b;
     fp_buf_init(&b);
     for (size_t i = 0; i < nl; i++) {
@@ -52,6 +52,11 @@ static char *lines(const char *s, int64_t w)
         }
     }
     return fp_buf_steal(&b);
+}
+
+static char *lines(const char *s, int64_t w)
+{
+    return lines_keep(s, w, false);
 }
 
 #define LINES(s, w, want)                                                                              \
@@ -163,6 +168,33 @@ static void break_table(void **state)
     assert_true(fp_lb_can_break('b', 'c', 0x9500));
 }
 
+/* an English text keeps a Chinese name whole, as it keeps an English word; a paragraph in Chinese (with its
+ * punctuation, or mostly Han) is Chinese prose and breaks as Chinese */
+static void english_keeps_chinese_names_whole(void **state)
+{
+    (void)state;
+    /* "The largest customer was 苏州启航云图实业有限公司 with" at 300: the name moves down whole */
+    char *got = lines_keep("The largest customer was 苏州启航云图实业有限公司 with", 300, true);
+    assert_string_equal(got, "The largest customer was|苏州启航云图实业有限公司 with");
+    free(got);
+    got = lines_keep("The largest customer was 苏州启航云图实业有限公司 with", 300, false);
+    assert_string_equal(got, "The largest customer was 苏州启航云图实|业有限公司 with");
+    free(got);
+    /* a name longer than the line is still cut where it must be */
+    got = lines_keep("see 一二三四五六七八九十 now", 60, true);
+    assert_string_equal(got, "see|一二三四五六|七八九十|now");
+    free(got);
+    fp_lb_item it[128];
+    size_t n = items("6 actions are overdue: 西南一组: 新团队客户基础薄弱 (邓凯, 307 days)", it);
+    assert_false(fp_lb_mostly_han(it, n));
+    n = items("十月有国庆长假，有效工作日只有 18 天", it);
+    assert_true(fp_lb_mostly_han(it, n));
+    n = items("会议大屏推广计划 Q4", it);
+    assert_true(fp_lb_mostly_han(it, n));
+    n = items("华东一组", it);
+    assert_true(fp_lb_mostly_han(it, n));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -174,6 +206,7 @@ int main(void)
         cmocka_unit_test(widths_exclude_trailing_spaces),
         cmocka_unit_test(numbers_keep_their_units),
         cmocka_unit_test(break_table),
+        cmocka_unit_test(english_keeps_chinese_names_whole),
     };
     return cmocka_run_group_tests_name("linebreak", tests, NULL, NULL);
 }

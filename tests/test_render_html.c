@@ -299,6 +299,31 @@ static void output_names_and_atomic_writes(void **state)
     free(data);
 }
 
+/* an English report keeps Chinese names whole (word-break: keep-all), and marks the manager's Chinese notes
+ * lang="zh-CN" so they still break as Chinese */
+static void english_keeps_chinese_names_whole(void **state)
+{
+    (void)state;
+    char args[2048], *out, *err;
+    snprintf(args, sizeof args,
+             "render --template monthly --lang en --data samples/demo --period 2026-10 --team 华东一组 "
+             "--as-of 2026-10-31 --notes samples/notes/华东一组-2026-10.md --format html --out '%s/en'", tmp);
+    int rc = fupan(args, &out, &err);
+    if (rc)
+        fail_msg("exit %d: %s", rc, err);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/en/华东一组-2026-10.html", tmp);
+    char *html = tu_read(path);
+    assert_non_null(html);
+    assert_contains(html, "<html lang=\"en\">");
+    assert_contains(html, ":root:lang(en) body{word-break:keep-all;overflow-wrap:break-word}[lang=zh-CN]{word-break:normal}");
+    assert_contains(html, "<p lang=\"zh-CN\">十月有国庆长假");
+    assert_contains(html, "<p>In October 2026");
+    free(html);
+    free(out);
+    free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -306,6 +331,7 @@ int main(void)
         cmocka_unit_test(every_value_is_escaped),
         cmocka_unit_test(output_names_and_atomic_writes),
         cmocka_unit_test(numbers_keep_their_units),
+        cmocka_unit_test(english_keeps_chinese_names_whole),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -427,7 +427,7 @@ def _(g, c):
             + c.change(g["dir"], g["chg"], s["change"], "satisfaction.change", kind="num"))
 
 
-@claim("low-scores-en", r"(?P<n>{INT}) low scores? \(2 or less\) to follow up one by one")
+@claim("low-scores-en", r"(?P<n>{INT}) low scores? \(2 or below\): follow up with each customer")
 def _(g, c):
     return c.num(g["n"], c.m["satisfaction"]["low_scores"], "satisfaction.low_scores")
 
@@ -1256,7 +1256,7 @@ def _(g, c):
         g["name"], fmt_money(best))) + c.money(g["s"], t["sales"], "%s sales" % g["name"]))
 
 
-@claim("top-team-att-en", r"the highest (?P<w>attainment|progress to target) was (?P<name>.+?)'s \((?P<att>{PCT})\)")
+@claim("top-team-att-en", r"^(?P<name>.+?) had the highest (?P<w>attainment|progress to target) \((?P<att>{PCT})\)")
 def _(g, c):
     t = c.team(g["name"])
     if t is None:
@@ -1313,7 +1313,7 @@ def _(g, c):
 
 
 @claim("customers-en", r"(?P<c>{INT}) customers? bought (?P<k>this {KIND_EN})(?P<sofar> so far)?, (?P<n>{INT}) of them new"
-                       r"(?: \(target (?P<t>{NUM}): (?:(?P<done>met)|(?P<d>{NUM}) (?P<w>short|to go))\))?")
+                       r"(?:, (?:(?P<done>meeting)|(?P<d>{NUM}) (?P<w>short|to go) (?:of|to)) the target of (?P<t>{NUM}))?")
 def _(g, c):
     m = c.m
     n, t = m["new_customers"], m["new_customer_target"]
@@ -1871,7 +1871,7 @@ SWAPS = [("增长", "下降"), ("增加", "减少"), ("领先时间进度", "落
          ("rose", "fell"), ("ahead of", "behind"), ("higher", "lower"), ("largest increase", "largest drop"),
          (", up ", ", down "), ("trails", "is ahead of"), ("above it", "short"), ("exactly on target", "¥1.00 above it"),
          ("on or above target", "already at target"), ("met it", "are keeping pace with the calendar"),
-         ("attained less than 80%", "are more than a fifth behind"), (": met)", ": 1 short)"), ("were flat", "rose 1.0%"),
+         ("attained less than 80%", "are more than a fifth behind"), ("meeting the target", "1 short of the target"), ("were flat", "rose 1.0%"),
          ("level with", "¥1.00 higher than"), (", level on", ", up 0.10 points on"), ("the same days of ", ""),
          ("the same days", "the same month"), (" so far", ""),
          # an amount short (the period is over) or to go (it runs): "¥1.20M short", "(target 5: 2 to go)"
