@@ -58,11 +58,14 @@ typedef struct user {
 
 /* ---- the render cache: LRU, bounded in bytes ---- */
 
+/* An entry is shared, not copied: a request takes a reference (cache_ref), answers from the entry's bytes
+ * and gives the reference back when libmicrohttpd has sent them; the cache holds one reference while the
+ * entry is in its list. A report page's bytes go out in place, only its nonce is new (report_page). */
 typedef struct centry {
     char *key;
     fp_buf body;
-    char ctype[64];
-    int status;
+    _Atomic int refs;
+    size_t csp_at, body_end; /* a report page: where its CSP goes on and where </body> stands (0: none) */
     struct centry *prev, *next;
 } centry;
 
@@ -680,14 +683,39 @@ static void stamp_of(srv *s, const ask *a, unsigned version, char *out, size_t n
 
 /* ---- the cache ---- */
 
-static centry *cache_get(srv *s, const char *key, fp_buf *copy, char *ctype, int *status)
+static void centry_unref(centry *e)
+{
+    if (e && atomic_fetch_sub(&e->refs, 1) == 1) {
+        fp_buf_free(&e->body);
+        free(e->key);
+        free(e);
+    }
+}
+
+/* libmicrohttpd's callback when it has sent an answer made from an entry */
+static void centry_sent(void *cls)
+{
+    centry_unref(cls);
+}
+
+static centry *centry_new(const char *key, fp_buf *body)
+{
+    centry *e = fp_xcalloc(1, sizeof *e);
+    e->key = fp_xstrdup(key);
+    e->body = *body; /* taken */
+    fp_buf_init(body);
+    atomic_init(&e->refs, 1);
+    return e;
+}
+
+/* the entry of key, with a reference the caller gives back (centry_unref); NULL when it is not cached */
+static centry *cache_ref(srv *s, const char *key)
 {
     pthread_mutex_lock(&s->mu);
     centry *e = s->head;
     while (e && strcmp(e->key, key))
         e = e->next;
     if (e) {
-        /* to the front */
         if (e != s->head) {
             e->prev->next = e->next;
             if (e->next)
@@ -699,48 +727,50 @@ static centry *cache_get(srv *s, const char *key, fp_buf *copy, char *ctype, int
             s->head->prev = e;
             s->head = e;
         }
-        fp_buf_add(copy, e->body.data, e->body.len);
-        snprintf(ctype, 64, "%s", e->ctype);
-        *status = e->status;
+        atomic_fetch_add(&e->refs, 1);
     }
     pthread_mutex_unlock(&s->mu);
     return e;
 }
 
-static void cache_put(srv *s, const char *key, const fp_buf *body, const char *ctype, int status)
+/* puts e in the cache (when it is on and e fits), which then holds a reference of its own */
+static void cache_add(srv *s, centry *e)
 {
-    if (!s->o->cache_bytes || body->len > s->o->cache_bytes / 4)
+    size_t size = e->body.len + strlen(e->key) + sizeof *e;
+    if (!s->o->cache_bytes || e->body.len > s->o->cache_bytes / 4)
         return;
-    centry *e = fp_xcalloc(1, sizeof *e);
-    e->key = fp_xstrdup(key);
-    fp_buf_init(&e->body);
-    fp_buf_add(&e->body, body->data, body->len);
-    snprintf(e->ctype, sizeof e->ctype, "%s", ctype);
-    e->status = status;
+    atomic_fetch_add(&e->refs, 1);
+    centry *gone = NULL;
     pthread_mutex_lock(&s->mu);
+    e->prev = NULL;
     e->next = s->head;
     if (s->head)
         s->head->prev = e;
     s->head = e;
     if (!s->tail)
         s->tail = e;
-    s->cached += body->len + strlen(key) + sizeof *e;
+    s->cached += size;
     while (s->cached > s->o->cache_bytes && s->tail && s->tail != e) {
         centry *t = s->tail;
         s->tail = t->prev;
         s->tail->next = NULL;
         s->cached -= t->body.len + strlen(t->key) + sizeof *t;
-        fp_buf_free(&t->body);
-        free(t->key);
-        free(t);
+        t->next = gone; /* released outside the lock */
+        gone = t;
     }
     pthread_mutex_unlock(&s->mu);
+    while (gone) {
+        centry *t = gone;
+        gone = t->next;
+        centry_unref(t);
+    }
 }
 
 /* ---- the report ---- */
 
-/* makes a report (from the cache when it is there): fmt 0 HTML, 1 PDF, 2 xlsx; false with the error in why */
-static bool make_report(srv *s, const snapshot *snap, const ask *a, int fmt, fp_buf *out, char *why, size_t whyn,
+/* makes a report (from the cache when it is there): fmt 0 HTML, 1 PDF, 2 xlsx; *out is a reference the caller
+ * gives back (centry_unref); false with the error in why */
+static bool make_report(srv *s, const snapshot *snap, const ask *a, int fmt, centry **out, char *why, size_t whyn,
                         fp_status *code)
 {
     *code = FP_OK;
@@ -748,12 +778,11 @@ static bool make_report(srv *s, const snapshot *snap, const ask *a, int fmt, fp_
     stamp_of(s, a, snap->version, stamp, sizeof stamp);
     snprintf(key, sizeof key, "r|%d|%s|%s|%s|%s|%s|%s", fmt, fp_scope_kind_name(a->q.scope), a->name,
              a->period_text, a->tpath, a->lang ? a->lang : "", stamp);
-    char ctype[64];
-    int status;
-    if (cache_get(s, key, out, ctype, &status))
+    *out = NULL;
+    if ((*out = cache_ref(s, key)))
         return true;
     gate_enter(s);
-    if (cache_get(s, key, out, ctype, &status)) { /* made while this one waited */
+    if ((*out = cache_ref(s, key))) { /* made while this one waited */
         gate_leave(s);
         return true;
     }
@@ -771,9 +800,19 @@ static bool make_report(srv *s, const snapshot *snap, const ask *a, int fmt, fp_
         fp_report rep;
         ok = fp_report_make(&req, &rep, &err) == FP_OK;
         if (ok) {
-            const fp_buf *b = fmt == 0 ? &rep.html : fmt == 1 ? &rep.pdf : &rep.xlsx;
-            fp_buf_add(out, b->data, b->len);
-            cache_put(s, key, out, "", 200);
+            fp_buf *b = fmt == 0 ? &rep.html : fmt == 1 ? &rep.pdf : &rep.xlsx;
+            centry *e = centry_new(key, b);
+            if (fmt == 0 && e->body.data) {
+                /* where report_page puts the nonce'd script in: found once, not for every answer */
+                static const char csp[] = "default-src 'none'; ";
+                const char *at = strstr(e->body.data, csp), *end = strstr(e->body.data, "</body>");
+                if (at && end && end > at) {
+                    e->csp_at = (size_t)(at - e->body.data) + strlen(csp);
+                    e->body_end = (size_t)(end - e->body.data);
+                }
+            }
+            cache_add(s, e);
+            *out = e;
         }
         fp_report_free(&rep);
     }
@@ -788,38 +827,76 @@ static bool make_report(srv *s, const snapshot *snap, const ask *a, int fmt, fp_
 }
 
 /* the report's HTML, made able to reload itself: a nonce'd script (the page's CSP allows that script and a
- * connection to this server, nothing else) listening to /events */
-static enum MHD_Result report_page(struct MHD_Connection *c, const fp_buf *html, const char *events)
+ * connection to this server, nothing else) listening to /events. The page goes out as five pieces: the entry's
+ * bytes in place (shared by every answer, never copied) and the two short pieces that carry this answer's
+ * nonce. */
+typedef struct page_parts {
+    centry *e;
+    char csp[120];
+    fp_buf script;
+} page_parts;
+
+static void page_parts_sent(void *cls)
 {
+    page_parts *pp = cls;
+    centry_unref(pp->e);
+    fp_buf_free(&pp->script);
+    free(pp);
+}
+
+static enum MHD_Result report_page(struct MHD_Connection *c, centry *e, const char *events)
+{
+    if (!e->body_end) {
+        centry_unref(e);
+        return simple(c, 500, "报告无法生成", "the report's HTML has no Content-Security-Policy to extend");
+    }
     char nonce[40];
     new_nonce(nonce);
-    fp_buf b;
-    fp_buf_init(&b);
-    const char *csp = "default-src 'none'; ";
-    const char *at = html->data ? strstr(html->data, csp) : NULL;
-    const char *end = html->data ? strstr(html->data, "</body>") : NULL;
-    if (!at || !end) {
-        fp_buf_free(&b);
-        return send_buf(c, 200, "text/html; charset=utf-8", html->data, html->len, NULL);
+    page_parts *pp = fp_xcalloc(1, sizeof *pp);
+    pp->e = e; /* the caller's reference, given back when the answer is sent */
+    snprintf(pp->csp, sizeof pp->csp, "script-src 'nonce-%s'; connect-src 'self'; ", nonce);
+    fp_buf_init(&pp->script);
+    fp_buf_printf(&pp->script, "<script nonce=\"%s\">new EventSource(\"", nonce);
+    js_str(&pp->script, events);
+    fp_buf_adds(&pp->script, "\").onmessage=function(){location.reload()};</script>\n");
+    const char *d = e->body.data;
+    struct MHD_IoVec iov[5] = {
+        {d, e->csp_at},
+        {pp->csp, strlen(pp->csp)},
+        {d + e->csp_at, e->body_end - e->csp_at},
+        {pp->script.data, pp->script.len},
+        {d + e->body_end, e->body.len - e->body_end},
+    };
+    struct MHD_Response *resp = MHD_create_response_from_iovec(iov, 5, page_parts_sent, pp);
+    if (!resp) {
+        page_parts_sent(pp);
+        return MHD_NO;
     }
-    at += strlen(csp);
-    fp_buf_add(&b, html->data, (size_t)(at - html->data));
-    fp_buf_printf(&b, "script-src 'nonce-%s'; connect-src 'self'; ", nonce);
-    fp_buf_add(&b, at, (size_t)(end - at));
-    fp_buf_printf(&b, "<script nonce=\"%s\">new EventSource(\"", nonce);
-    js_str(&b, events);
-    fp_buf_adds(&b, "\").onmessage=function(){location.reload()};</script>\n");
-    fp_buf_adds(&b, end);
-    /* the buffer goes to libmicrohttpd as it is, not copied once more */
-    size_t len = b.len;
-    char *data = fp_buf_steal(&b);
-    struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     enum MHD_Result r = MHD_queue_response(c, 200, resp);
     MHD_destroy_response(resp);
     return r;
+}
+
+/* a download (PDF, workbook) from an entry's bytes in place; the reference is given back when it is sent */
+static enum MHD_Result send_entry(struct MHD_Connection *c, centry *e, const char *ctype, const char *disposition)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer_with_free_callback_cls(e->body.len, e->body.data, centry_sent, e);
+    if (!r) {
+        centry_unref(e);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    if (disposition)
+        MHD_add_response_header(r, "Content-Disposition", disposition);
+    enum MHD_Result ret = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ret;
 }
 
 static void query_of(const ask *a, fp_buf *b)
@@ -990,15 +1067,14 @@ static enum MHD_Result index_page(srv *s, struct MHD_Connection *c, const snapsh
         return simple(c, 400, "期间有误", "period: write 2026-10, 2026-Q3, 2026-W43 or 2026");
     char key[400];
     snprintf(key, sizeof key, "i|%u|%s|%ld", snap->version, ptext, u ? (long)(u - s->users) : -1L);
-    fp_buf b;
-    fp_buf_init(&b);
-    char ctype[64];
-    int status;
     char load_error[2048];
     pthread_mutex_lock(&s->mu);
     snprintf(load_error, sizeof load_error, "%s", s->load_error);
     pthread_mutex_unlock(&s->mu);
-    if (!cache_get(s, key, &b, ctype, &status)) {
+    centry *ie = cache_ref(s, key);
+    if (!ie) {
+        fp_buf b;
+        fp_buf_init(&b);
         gate_enter(s);
         fp_buf_adds(&b, "<h1>");
         esc(&b, ptext);
@@ -1010,7 +1086,8 @@ static enum MHD_Result index_page(srv *s, struct MHD_Connection *c, const snapsh
         fp_date_format(snap->ds->last_date, ld);
         fp_buf_printf(&b, "<p class=\"muted\">数据截至 %s · 版本 %u · fupan</p>\n", ld, snap->version);
         gate_leave(s);
-        cache_put(s, key, &b, "", 200);
+        ie = centry_new(key, &b);
+        cache_add(s, ie);
     }
     fp_buf body;
     fp_buf_init(&body);
@@ -1019,10 +1096,10 @@ static enum MHD_Result index_page(srv *s, struct MHD_Connection *c, const snapsh
         esc(&body, load_error);
         fp_buf_adds(&body, "</div>\n");
     }
-    fp_buf_add(&body, b.data, b.len);
+    fp_buf_add(&body, ie->body.data, ie->body.len);
+    centry_unref(ie);
     enum MHD_Result r = page(c, 200, "fupan 报告", &body, NULL, NULL);
     fp_buf_free(&body);
-    fp_buf_free(&b);
     return r;
 }
 
@@ -1122,8 +1199,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
              * between the page and its stream's start still reloads it */
             char stamp[200];
             stamp_of(s, &a, snap->version, stamp, sizeof stamp);
-            fp_buf out;
-            fp_buf_init(&out);
+            centry *out = NULL;
             fp_status code;
             if (!make_report(s, snap, &a, fmt, &out, why, sizeof why, &code) && code == FP_ERR_NOTFOUND) {
                 ret = simple(c, 404, "没有这个范围", why);
@@ -1152,7 +1228,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 query_of(&a, &ev);
                 fp_buf_adds(&ev, "&v=");
                 url_arg(&ev, stamp);
-                ret = report_page(c, &out, ev.data);
+                ret = report_page(c, out, ev.data);
+                out = NULL; /* given to the answer */
                 fp_buf_free(&ev);
             } else {
                 char base[220], disp[800];
@@ -1163,12 +1240,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 snprintf(disp, sizeof disp, "attachment; filename=\"report.%s\"; filename*=UTF-8''%s.%s",
                          fmt == 1 ? "pdf" : "xlsx", enc.data, fmt == 1 ? "pdf" : "xlsx");
                 fp_buf_free(&enc);
-                ret = send_buf(c, 200,
-                               fmt == 1 ? "application/pdf"
-                                        : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                               out.data, out.len, disp);
+                ret = send_entry(c, out,
+                                 fmt == 1 ? "application/pdf"
+                                          : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                 disp);
+                out = NULL; /* given to the answer */
             }
-            fp_buf_free(&out);
+            centry_unref(out);
         }
     } else {
         ret = simple(c, 404, "没有这个页面", url);
@@ -1240,9 +1318,7 @@ fp_status fp_serve_run(const fp_serve_opts *o, fp_error *err)
     while (s->head) {
         centry *e = s->head;
         s->head = e->next;
-        fp_buf_free(&e->body);
-        free(e->key);
-        free(e);
+        centry_unref(e);
     }
     for (size_t i = 0; i < s->nusers; i++) {
         free(s->users[i].name);

@@ -411,6 +411,30 @@ static void broken_template_and_changed_data(void **state)
     stop(&s);
 }
 
+/* answers are sent from the cache's bytes in place: under a cache that holds only a few reports, 24 clients
+ * asking for 16 reports and PDFs at once evict entries while they are being sent, and every answer still comes
+ * whole, each page with a nonce of its own (run under ASan by make sanitize, which would see a freed entry) */
+static void cache_entries_outlive_their_answers(void **state)
+{
+    (void)state;
+    server s;
+    start(&s, "--cache-mb 1"); /* about six of these reports */
+    const char *scopes[] = {TEAM, "team:%E5%8D%8E%E4%B8%9C%E4%BA%8C%E7%BB%84", "team:%E5%8D%8E%E5%8C%97%E4%B8%80%E7%BB%84",
+                            "company"};
+    const char *periods[] = {"2026-10", "2026-09"};
+    char cmd[8192];
+    int n = snprintf(cmd, sizeof cmd, "python3 '%s/tests/tools/churn.py' http://127.0.0.1:%d 24 6", tu_src(), s.port);
+    for (size_t i = 0; i < 4; i++)
+        for (size_t k = 0; k < 2; k++)
+            n += snprintf(cmd + n, sizeof cmd - (size_t)n, " '/report?scope=%s&period=%s' '/report.pdf?scope=%s&period=%s'",
+                          scopes[i], periods[k], scopes[i], periods[k]);
+    char *out = NULL;
+    assert_int_equal(tu_run(cmd, &out, NULL), 0);
+    assert_contains(out, "ok 144 nonces-unique");
+    free(out);
+    stop(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -420,6 +444,7 @@ int main(void)
         cmocka_unit_test(review_findings),
         cmocka_unit_test(access_rules),
         cmocka_unit_test(broken_template_and_changed_data),
+        cmocka_unit_test(cache_entries_outlive_their_answers),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }
