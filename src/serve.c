@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #define PBKDF2_ITER 100000
 
@@ -66,6 +67,11 @@ typedef struct centry {
     fp_buf body;
     _Atomic int refs;
     size_t csp_at, body_end; /* a report page: where its CSP goes on and where </body> stands (0: none) */
+    bool cached;             /* put in the cache (it may have left it since) */
+    /* a report page as it is answered, made once (under srv.mu): as it is and gzipped, for the events URL
+     * page_events; libmicrohttpd sends the same response to every client, nothing is made per answer */
+    struct MHD_Response *page, *page_gz;
+    char *page_events;
     struct centry *prev, *next;
 } centry;
 
@@ -686,6 +692,12 @@ static void stamp_of(srv *s, const ask *a, unsigned version, char *out, size_t n
 static void centry_unref(centry *e)
 {
     if (e && atomic_fetch_sub(&e->refs, 1) == 1) {
+        /* responses still being sent keep libmicrohttpd's own reference */
+        if (e->page)
+            MHD_destroy_response(e->page);
+        if (e->page_gz)
+            MHD_destroy_response(e->page_gz);
+        free(e->page_events);
         fp_buf_free(&e->body);
         free(e->key);
         free(e);
@@ -740,6 +752,7 @@ static void cache_add(srv *s, centry *e)
     if (!s->o->cache_bytes || e->body.len > s->o->cache_bytes / 4)
         return;
     atomic_fetch_add(&e->refs, 1);
+    e->cached = true;
     centry *gone = NULL;
     pthread_mutex_lock(&s->mu);
     e->prev = NULL;
@@ -842,6 +855,117 @@ static void page_parts_sent(void *cls)
     centry_unref(pp->e);
     fp_buf_free(&pp->script);
     free(pp);
+}
+
+/* gzip of n bytes (level 9: made once per cached page); NULL if zlib fails */
+static char *gzip_of(const char *data, size_t n, size_t *out_n)
+{
+    z_stream z = {0};
+    if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+        return NULL;
+    size_t cap = deflateBound(&z, (uLong)n);
+    char *out = fp_xmalloc(cap);
+    z.next_in = (Bytef *)data;
+    z.avail_in = (uInt)n;
+    z.next_out = (Bytef *)out;
+    z.avail_out = (uInt)cap;
+    int r = deflate(&z, Z_FINISH);
+    *out_n = z.total_out;
+    deflateEnd(&z);
+    if (r != Z_STREAM_END) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+static struct MHD_Response *page_response(char *data, size_t n, bool gz)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(data);
+        return NULL;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, "Vary", "Accept-Encoding");
+    if (gz)
+        MHD_add_response_header(r, "Content-Encoding", "gzip");
+    return r;
+}
+
+/* whether the client takes gzip: Accept-Encoding names it (or *), and not with q=0 */
+static bool takes_gzip(struct MHD_Connection *c)
+{
+    const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+    while (ae && *ae) {
+        ae += strspn(ae, " ,");
+        size_t n = strcspn(ae, ",");
+        char tok[64];
+        snprintf(tok, sizeof tok, "%.*s", (int)(n < 63 ? n : 63), ae);
+        ae += n;
+        char *semi = strchr(tok, ';');
+        double q = 1;
+        if (semi) {
+            const char *qs = strstr(semi, "q=");
+            q = qs ? atof(qs + 2) : 1;
+            *semi = 0;
+        }
+        size_t k = strcspn(tok, " ");
+        tok[k] = 0;
+        if ((!strcmp(tok, "gzip") || !strcmp(tok, "*")) && q > 0)
+            return true;
+    }
+    return false;
+}
+
+/* A cached report page is made once, with a nonce of its own, and the same bytes answer every request for it:
+ * the nonce changes whenever the page does (new data, template or notes make a new entry), so no script can
+ * be written into a page with a nonce known beforehand — the bytes of an entry never change. */
+static bool cached_page(struct MHD_Connection *c, srv *s, centry *e, const char *events, enum MHD_Result *ret)
+{
+    pthread_mutex_lock(&s->mu);
+    bool have = e->page && !strcmp(e->page_events, events);
+    bool other = e->page && !have;
+    pthread_mutex_unlock(&s->mu);
+    if (other)
+        return false; /* made for another events URL: the caller answers this one by itself */
+    if (!have) {
+        char nonce[40];
+        new_nonce(nonce);
+        fp_buf b;
+        fp_buf_init(&b);
+        fp_buf_add(&b, e->body.data, e->csp_at);
+        fp_buf_printf(&b, "script-src 'nonce-%s'; connect-src 'self'; ", nonce);
+        fp_buf_add(&b, e->body.data + e->csp_at, e->body_end - e->csp_at);
+        fp_buf_printf(&b, "<script nonce=\"%s\">new EventSource(\"", nonce);
+        js_str(&b, events);
+        fp_buf_adds(&b, "\").onmessage=function(){location.reload()};</script>\n");
+        fp_buf_add(&b, e->body.data + e->body_end, e->body.len - e->body_end);
+        size_t gn = 0;
+        char *gz = gzip_of(b.data, b.len, &gn);
+        size_t n = b.len;
+        struct MHD_Response *plain = page_response(fp_buf_steal(&b), n, false);
+        struct MHD_Response *packed = gz ? page_response(gz, gn, true) : NULL;
+        pthread_mutex_lock(&s->mu);
+        if (!e->page && plain) {
+            e->page = plain, e->page_gz = packed, e->page_events = fp_xstrdup(events);
+            plain = packed = NULL;
+        }
+        have = e->page && !strcmp(e->page_events, events);
+        pthread_mutex_unlock(&s->mu);
+        if (plain)
+            MHD_destroy_response(plain);
+        if (packed)
+            MHD_destroy_response(packed);
+        if (!have)
+            return false;
+    }
+    /* the responses are the entry's, set once and kept until it is freed: read without the lock */
+    struct MHD_Response *r = e->page_gz && takes_gzip(c) ? e->page_gz : e->page;
+    *ret = MHD_queue_response(c, 200, r);
+    return true;
 }
 
 static enum MHD_Result report_page(struct MHD_Connection *c, centry *e, const char *events)
@@ -1228,8 +1352,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 query_of(&a, &ev);
                 fp_buf_adds(&ev, "&v=");
                 url_arg(&ev, stamp);
-                ret = report_page(c, out, ev.data);
-                out = NULL; /* given to the answer */
+                /* a cached page: the same response for every client; else made for this answer */
+                if (!out->cached || !out->body_end || !cached_page(c, s, out, ev.data, &ret)) {
+                    ret = report_page(c, out, ev.data);
+                    out = NULL; /* given to the answer */
+                }
                 fp_buf_free(&ev);
             } else {
                 char base[220], disp[800];
