@@ -93,8 +93,8 @@ typedef struct srv {
     /* reports and figures made at once: as many as processors, the other requests wait their turn (so many
      * clients at once queue instead of each holding a report's working memory) */
     pthread_mutex_t gate_mu;
-    pthread_cond_t gate_cv;
     int busy, max_busy;
+    struct gwait *gate_head, *gate_tail; /* waiting, first come first served */
     /* the templates' stamps, looked at most every 50 ms (under mu) */
     struct {
         char path[512];
@@ -103,20 +103,50 @@ typedef struct srv {
     int nmemo;
 } srv;
 
+/* The gate lets as many renders through as there are processors, in the order they came: one that leaves
+ * hands its place to the longest waiting (no newcomer slips ahead, none waits while others pass), so under a
+ * queue of clients each waits about as long as the others. */
+typedef struct gwait {
+    pthread_cond_t cv;
+    bool go;
+    struct gwait *next;
+} gwait;
+
 static void gate_enter(srv *s)
 {
     pthread_mutex_lock(&s->gate_mu);
-    while (s->busy >= s->max_busy)
-        pthread_cond_wait(&s->gate_cv, &s->gate_mu);
-    s->busy++;
+    if (s->busy < s->max_busy && !s->gate_head) {
+        s->busy++;
+        pthread_mutex_unlock(&s->gate_mu);
+        return;
+    }
+    gwait w = {.go = false, .next = NULL};
+    pthread_cond_init(&w.cv, NULL);
+    if (s->gate_tail)
+        s->gate_tail->next = &w;
+    else
+        s->gate_head = &w;
+    s->gate_tail = &w;
+    while (!w.go)
+        pthread_cond_wait(&w.cv, &s->gate_mu);
     pthread_mutex_unlock(&s->gate_mu);
+    pthread_cond_destroy(&w.cv);
 }
 
 static void gate_leave(srv *s)
 {
     pthread_mutex_lock(&s->gate_mu);
-    s->busy--;
-    pthread_cond_signal(&s->gate_cv);
+    gwait *w = s->gate_head;
+    if (w) {
+        /* the place goes to the first waiting: busy stays as it is */
+        s->gate_head = w->next;
+        if (!s->gate_head)
+            s->gate_tail = NULL;
+        w->go = true;
+        pthread_cond_signal(&w->cv);
+    } else {
+        s->busy--;
+    }
     pthread_mutex_unlock(&s->gate_mu);
 }
 
@@ -1388,7 +1418,6 @@ fp_status fp_serve_run(const fp_serve_opts *o, fp_error *err)
     s->o = o;
     pthread_mutex_init(&s->mu, NULL);
     pthread_mutex_init(&s->gate_mu, NULL);
-    pthread_cond_init(&s->gate_cv, NULL);
     s->max_busy = fp_ncpus() > 1 ? fp_ncpus() : 1;
     fp_status st = FP_OK;
     bool loopback = !strcmp(o->host, "127.0.0.1") || !strcmp(o->host, "localhost") || !strcmp(o->host, "::1");
@@ -1458,7 +1487,6 @@ fp_status fp_serve_run(const fp_serve_opts *o, fp_error *err)
     fp_fontset_free(s->fonts);
     pthread_mutex_destroy(&s->mu);
     pthread_mutex_destroy(&s->gate_mu);
-    pthread_cond_destroy(&s->gate_cv);
     free(s);
     return st;
 }
