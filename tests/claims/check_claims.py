@@ -651,7 +651,7 @@ def _(g, c):
 
 
 @claim("channel-category-en", r"the largest (?P<w>increase|drop) was in the (?P<name>.+?) channel \((?P<amt>{MONEY})\)"
-                              r"(?:, and among categories in (?P<cat>.+?) \((?P<camt>{MONEY})\))?")
+                              r"(?: and, among categories, in (?P<cat>.+?) \((?P<camt>{MONEY})\))?")
 def _(g, c):
     up = g["w"] == "increase"
     p = _largest(c, "channels", g["name"], g["amt"], up, "channel with the largest %s" % ("increase" if up else "decrease"))
@@ -1065,15 +1065,29 @@ def _(g, c):
                      "says the discount is %shigh, but it is %s" % ("" if g["high"] else "not ", fmt_frac(d["rate"]))))
 
 
-@claim("discount-en", r"the average discount was (?P<rate>{PCT}) \((?P<amt>{MONEY})\)")
+@claim("discount-en", r"discounts averaged (?P<rate>{PCT}) \((?P<amt>{MONEY}) in all\)")
 def _(g, c):
     d = c.m["discount"]
     return c.frac(g["rate"], d["rate"], "discount.rate") + c.money(g["amt"], d["amount"], "discount.amount")
 
 
-@claim("pareto", r"前 (?P<n>{INT}) 个产品贡献了 80% 的销售额|The top (?P<n2>{INT}) (?:products make|product makes) 80% of sales")
+@claim("pareto", r"前 (?P<n>{INT}) 个产品贡献了 (?P<cum>{PCT}) 的销售额（累计占比在第 (?P<n3>{INT}) 个产品达到八成）"
+                  r"|The top (?P<n2>{INT}) (?:products make|product makes) (?P<cum2>{PCT}) of sales, the (?:fewest|one "
+                  r"product) that reach(?:es)? 80%")
 def _(g, c):
-    return c.num(g["n"] or g["n2"], c.m["pareto80"], "pareto80")
+    # the share printed is the running share at the n-th product, which is the first to reach 80%
+    n = c.m["pareto80"]
+    prods = sorted(c.m.get("products") or [], key=lambda p: -p["sales"])
+    cum = prods[n - 1]["cum_share"] if 0 < n <= len(prods) else None
+    before = prods[n - 2]["cum_share"] if 1 < n <= len(prods) else 0
+    p = c.num(g["n"] or g["n2"], n, "pareto80")
+    if g["n3"]:
+        p += c.num(g["n3"], n, "pareto80 (in the parenthesis)")
+    p += c.frac(g["cum"] or g["cum2"], cum, "products[pareto80 - 1].cum_share")
+    p += c.cond(cum is not None and cum >= 0.8 - EPS and before < 0.8,
+                "says the running share first reaches 80%% at product %s, but it is %s there and %s before" % (
+                    n, fmt_frac(cum), fmt_frac(before)))
+    return p
 
 
 # ---- people
