@@ -119,6 +119,12 @@ static const char CSS[] =
     ".kpi .note{font-size:12px;color:var(--muted);margin-top:4px}"
     ".kpi .spark svg{display:block;width:100%;height:auto;margin-top:6px}"
     ".table-wrap{overflow-x:auto;margin:12px 0;-webkit-overflow-scrolling:touch}"
+    /* a table wider than the screen shows a shadow at the edge it scrolls to (covers that scroll with the table
+     * hide the shadows where there is nothing more) */
+    ".table-wrap{background:linear-gradient(to right,#fff 30%,rgba(255,255,255,0)) left/32px 100% no-repeat local,"
+    "linear-gradient(to left,#fff 30%,rgba(255,255,255,0)) right/32px 100% no-repeat local,"
+    "radial-gradient(farthest-side at 0 50%,rgba(0,0,0,.22),transparent) left/12px 100% no-repeat scroll,"
+    "radial-gradient(farthest-side at 100% 50%,rgba(0,0,0,.22),transparent) right/12px 100% no-repeat scroll}"
     "table{border-collapse:collapse;width:100%;font-size:13px}"
     "caption{text-align:left;font-weight:700;padding:4px 0 6px;color:var(--ink)}"
     "th,td{padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}"
