@@ -766,10 +766,12 @@ static void shipped_templates_read_well(void **state)
                 fail_msg("templates/%s.xml:%d and templates/%s.xml:%d: the same %zu lines; make them one phrase",
                          SHIPPED[L[i].file], L[i].no, SHIPPED[L[j].file], L[j].no, run);
         }
-    /* the size, which only goes down: 58 KB for every kind in two languages (the templates were 67.5 KB
-     * for every kind in Chinese and one in English; 64.9 KB before <words> and the libraries' <let>s) */
+    /* the size, which only goes down but for what truth needs: 59 KB for every kind in two languages (the
+     * templates were 67.5 KB for every kind in Chinese and one in English; 64.9 KB before <words> and the
+     * libraries' <let>s, 58.9 KB after; then the Pareto sentence's real share and the attainment's colour
+     * thresholds added half a KB) */
     printf("  shipped templates: %zu lines, %zu bytes\n", n, bytes);
-    assert_true(bytes <= 58u * 1024);
+    assert_true(bytes <= 59u * 1024);
     for (size_t i = 0; i < n; i++)
         free(L[i].text);
     free(L);

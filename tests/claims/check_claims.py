@@ -1346,7 +1346,7 @@ def _(g, c):
     return p
 
 
-@claim("churn-en", r"Of the (?P<p>{INT}) customers? of (?P<ref>{PREV_EN}), (?P<ch>{INT}) did not buy again \((?P<rate>{PCT})\)")
+@claim("churn-en", r"Of the (?P<p>{INT}) customers? who bought (?P<in>in )?(?P<ref>{PREV_EN}), (?P<ch>{INT}) did not buy again \((?P<rate>{PCT})\)")
 def _(g, c):
     m = c.m
     return (c.prev_en(g["ref"]) + c.num(g["p"], m["prev_customers"], "prev_customers")
