@@ -1505,11 +1505,12 @@ static void sparkline(ctx *x)
     fp_path_clear(&x->p);
     fp_path_arc(&x->p, lx, ly, 1.8, 0, 2 * M_PI, false);
     fp_path_close(&x->p);
+    /* the last value marked in the line's colour: red would read as bad news whichever way the line went */
     if (partial(x, li)) { /* hollow: the last period is not over */
         x->cv->fill(x->cv, &x->p, FP_C_WHITE, 1);
-        x->cv->stroke(x->cv, &x->p, FP_C_BAD, 1, false);
+        x->cv->stroke(x->cv, &x->p, series_color(0), 1, false);
     } else {
-        x->cv->fill(x->cv, &x->p, FP_C_BAD, 1);
+        x->cv->fill(x->cv, &x->p, series_color(0), 1);
     }
 }
 
