@@ -34,6 +34,7 @@
 #include <hpdf_fontdef.h>
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
+#include <zlib.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -559,6 +560,18 @@ static fp_status setup_font(pdf *p, fp_error *err)
     HPDF_Dict_Add((HPDF_Dict)p->font, "ToUnicode", cmap);
     return p->herr ? fp_fail(err, FP_ERR_INTERNAL, "libharu error 0x%04X while setting up the font", (unsigned)p->herr)
                    : FP_OK;
+}
+
+/* libharu compresses every stream it writes (pages, the font subset, the ToUnicode map) through zlib's
+ * deflateInit — at zlib's default level 6 — and has no setting for it. This definition of zlib's entry point
+ * behind that macro (the executable's symbol comes before libz's for libharu's call) asks for level 1 when the
+ * caller leaves the level to zlib: a third of the PDF's time was deflate at level 6, for a file a few per cent
+ * smaller. Any caller that names a level gets it; deflateInit2 (fupan serve's gzip) is not touched. */
+int deflateInit_(z_streamp strm, int level, const char *version, int stream_size);
+int deflateInit_(z_streamp strm, int level, const char *version, int stream_size)
+{
+    return deflateInit2_(strm, level == Z_DEFAULT_COMPRESSION ? 1 : level, Z_DEFLATED, MAX_WBITS, 8,
+                         Z_DEFAULT_STRATEGY, version, stream_size);
 }
 
 /* text as libharu must get it: characters outside the BMP replaced by their Private Use codes */
