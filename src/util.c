@@ -76,6 +76,7 @@ char *fp_xstrndup(const char *s, size_t n)
 
 #define BIG_MIN (1u << 20) /* below this, plain malloc */
 #define HUGE (2u << 20)       /* the size of a transparent huge page on x86-64 */
+#define HUGE_MIN (16u << 20)  /* the smallest mapping asked to be backed by huge pages */
 
 static size_t big_size(size_t n)
 {
@@ -97,7 +98,12 @@ void *fp_big_alloc(size_t n)
         munmap(p, head);
     munmap((char *)a + len, HUGE - head);
 #ifdef MADV_HUGEPAGE
-    madvise((void *)a, len, MADV_HUGEPAGE);
+    /* huge pages only for the big arrays: a huge page is resident whole as soon as one byte of it is written,
+     * so for an array of a few MB the spare rows at its end and the rounding up to 2 MB cost more memory than
+     * the fewer page faults save (the 1M-line export: 246 MB peak with every array on huge pages, 188 MB with
+     * only those of 16 MB and more, in the same time) */
+    if (len >= HUGE_MIN)
+        madvise((void *)a, len, MADV_HUGEPAGE);
 #endif
     return (void *)a;
 }
