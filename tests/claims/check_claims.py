@@ -1607,6 +1607,8 @@ KPI_VALUES = {
     "Progress to target": "attainment", "Average order": "aov", "New customers": "new_customers",
     "Customers": "customers", "Repeat rate": "repeat_rate", "Churn rate": "churn_rate",
     "Satisfaction": "satisfaction.average",
+    # while the period runs: the same days of the two periods
+    "流失率（同期）": "churn_rate", "Churn rate (same days)": "churn_rate",
 }
 KPI_CHANGES = {
     "sales": {"环比": "mom", "同比": "yoy", "较上周": "mom", "较上年": "mom", "较上年同期": "mom", "MoM": "mom",
@@ -1648,6 +1650,9 @@ def check_kpi(k, c):
         return ["KPI card %r: no checker knows this card" % k["label"]], 0
     n = 1
     probs += check_value(c, k["value"], get(c.m, key), "KPI %s" % k["label"])
+    if key == "churn_rate" and (k["label"] in ("流失率（同期）", "Churn rate (same days)")) == c.complete:
+        probs.append("KPI %r while period.complete is %s: churn over the same days is the running period's" % (
+            k["label"], c.complete))
     for ch in k["changes"]:
         mo = re.match(r"^(?P<label>.+?) (?:(?P<arrow>[▲▼–]) ?)?(?P<val>[+-]?\d[\d,]*(?:\.\d+)?%?)$", ch["text"])
         if not mo:
