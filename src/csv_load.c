@@ -1118,7 +1118,8 @@ static void merge_domain(int i, void *arg)
 {
     merge_ctx *m = arg;
     int d = m->dom[i];
-    fp_dict_merge(m->shared[d], m->j->own[d], m->map[d]);
+    /* the chunk's own dictionary is not read again: freed as it goes, so the merge does not hold both */
+    fp_dict_merge_consume(m->shared[d], m->j->own[d], m->map[d]);
 }
 
 static void merge_column(int c, void *arg)

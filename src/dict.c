@@ -251,6 +251,37 @@ void fp_dict_merge(fp_dict *dst, const fp_dict *src, uint32_t *map)
     }
 }
 
+void fp_dict_merge_consume(fp_dict *dst, fp_dict *src, uint32_t *map)
+{
+    fp_dict_reserve(dst, dst->n + src->n);
+    /* src is read by id, in the order its records were written: its table is not needed, and each chunk of
+     * records can go as soon as the ids have moved past it (while dst grows by as much) */
+    fp_big_free(src->slot, src->nslot * sizeof *src->slot);
+    src->slot = NULL;
+    src->nslot = 0;
+    size_t done = 0; /* chunks freed */
+    for (uint32_t id = 0; id < src->n; id++) {
+        uint32_t loc = src->loc[id];
+        for (; done < (size_t)(loc >> OFF_BITS); done++) {
+            fp_big_free(src->chunks[done], src->chunk_size[done]);
+            src->chunks[done] = NULL;
+            src->chunk_size[done] = 0;
+        }
+        const rec *r = at(src, loc);
+        size_t slot;
+        uint32_t did;
+        map[id] = lookup(dst, r->s, r->len, r->hash, &slot, &did) ? did : add(dst, r->s, r->len, r->hash, slot);
+    }
+    for (size_t i = 0; i < src->nchunks; i++)
+        fp_big_free(src->chunks[i], src->chunk_size[i]);
+    src->nchunks = 0;
+    src->cur_used = src->cur_cap = 0;
+    fp_big_free(src->loc, (size_t)src->cap * sizeof *src->loc);
+    src->loc = NULL;
+    src->n = src->cap = 0;
+    rehash(src, 64); /* an empty dictionary again, which fp_dict_free takes */
+}
+
 bool fp_dict_find(const fp_dict *d, const char *s, size_t n, uint32_t *id)
 {
     size_t slot;

@@ -34,6 +34,9 @@ bool fp_dict_intern_hashed(fp_dict *d, const char *s, size_t n, uint32_t hash, b
 /* Interns every string of src into dst, in src's id order; map (fp_dict_size(src) entries) receives
  * the dst id of each src id. */
 void fp_dict_merge(fp_dict *dst, const fp_dict *src, uint32_t *map);
+/* The same, freeing src's memory as its strings move over (its table first, then each chunk of records):
+ * afterwards src is empty (not even the empty string), and only fp_dict_free may be called on it. */
+void fp_dict_merge_consume(fp_dict *dst, fp_dict *src, uint32_t *map);
 /* Makes room for n ids without rehashing. */
 void fp_dict_reserve(fp_dict *d, uint32_t n);
 /* Finds s without adding it. */

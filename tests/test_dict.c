@@ -121,6 +121,42 @@ static void merge_keeps_first_appearance_order(void **state)
     fp_dict_free(b);
 }
 
+/* the consuming merge gives the same ids as the merge, over many chunks of records (the source's chunks are
+ * freed as its ids move past them: ASan would see a record read after its chunk went), and leaves the source
+ * empty */
+static void consuming_merge_equals_merge(void **state)
+{
+    (void)state;
+    enum { N = 200000 };
+    fp_dict *a1 = fp_dict_new(), *a2 = fp_dict_new(), *b1 = fp_dict_new(), *b2 = fp_dict_new();
+    char s[64];
+    for (int i = 0; i < N; i += 3) { /* every third string is in the destination already */
+        int n = snprintf(s, sizeof s, "SO2026%09d-%d", i, i % 7);
+        fp_dict_intern(a1, s, (size_t)n);
+        fp_dict_intern(a2, s, (size_t)n);
+    }
+    for (int i = N - 1; i >= 0; i--) {
+        int n = snprintf(s, sizeof s, "SO2026%09d-%d", i, i % 7);
+        fp_dict_intern(b1, s, (size_t)n);
+        fp_dict_intern(b2, s, (size_t)n);
+    }
+    uint32_t nb = fp_dict_size(b1);
+    uint32_t *m1 = malloc(nb * sizeof *m1), *m2 = malloc(nb * sizeof *m2);
+    fp_dict_merge(a1, b1, m1);
+    fp_dict_merge_consume(a2, b2, m2);
+    assert_memory_equal(m1, m2, nb * sizeof *m1);
+    assert_int_equal(fp_dict_size(a1), fp_dict_size(a2));
+    for (uint32_t id = 0; id < fp_dict_size(a1); id += 997)
+        assert_string_equal(fp_dict_str(a1, id), fp_dict_str(a2, id));
+    assert_int_equal(fp_dict_size(b2), 0);
+    free(m1);
+    free(m2);
+    fp_dict_free(a1);
+    fp_dict_free(a2);
+    fp_dict_free(b1);
+    fp_dict_free(b2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -128,6 +164,7 @@ int main(void)
         cmocka_unit_test(many_strings_survive_rehashing),
         cmocka_unit_test(checked_interning),
         cmocka_unit_test(merge_keeps_first_appearance_order),
+        cmocka_unit_test(consuming_merge_equals_merge),
         cmocka_unit_test(strings_of_every_length),
     };
     return cmocka_run_group_tests_name("dict", tests, NULL, NULL);
