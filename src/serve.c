@@ -529,13 +529,19 @@ static bool allowed(const user *u, const fp_dataset *ds, fp_scope_kind k, const 
 
 /* ---- answers ---- */
 
+/* the headers every answer made of bytes carries: its type, no sniffing, no caching */
+static void plain_headers(struct MHD_Response *r, const char *ctype)
+{
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+}
+
 static enum MHD_Result send_buf(struct MHD_Connection *c, int status, const char *ctype, const void *data, size_t n,
                                 const char *disposition)
 {
     struct MHD_Response *r = MHD_create_response_from_buffer(n, (void *)data, MHD_RESPMEM_MUST_COPY);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Cache-Control", "no-store");
+    plain_headers(r, ctype);
     if (disposition)
         MHD_add_response_header(r, "Content-Disposition", disposition);
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
@@ -916,9 +922,7 @@ static struct MHD_Response *page_response(char *data, size_t n, bool gz)
         free(data);
         return NULL;
     }
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Cache-Control", "no-store");
+    plain_headers(r, "text/html; charset=utf-8");
     MHD_add_response_header(r, "Vary", "Accept-Encoding");
     if (gz)
         MHD_add_response_header(r, "Content-Encoding", "gzip");
@@ -1026,9 +1030,7 @@ static enum MHD_Result report_page(struct MHD_Connection *c, centry *e, const ch
         page_parts_sent(pp);
         return MHD_NO;
     }
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    plain_headers(resp, "text/html; charset=utf-8");
     enum MHD_Result r = MHD_queue_response(c, 200, resp);
     MHD_destroy_response(resp);
     return r;
@@ -1043,9 +1045,7 @@ static enum MHD_Result send_entry(struct MHD_Connection *c, centry *e, const cha
         centry_unref(e);
         return MHD_NO;
     }
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Cache-Control", "no-store");
+    plain_headers(r, ctype);
     if (disposition)
         MHD_add_response_header(r, "Content-Disposition", disposition);
     enum MHD_Result ret = MHD_queue_response(c, 200, r);

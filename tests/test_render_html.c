@@ -193,20 +193,29 @@ static void every_value_is_escaped(void **state)
 }
 
 /* issue 14.1: in the HTML too, a number keeps its unit: every "<digit>万元" of the demo report ends a no-wrap run */
-static void numbers_keep_their_units(void **state)
+/* renders the 华东一组 October report with extra arguments into tmp/DIR; returns its HTML */
+static char *team_html(const char *extra, const char *dir)
 {
-    (void)state;
     char args[2048], *out, *err;
     snprintf(args, sizeof args,
              "render --template monthly --data samples/demo --period 2026-10 --team 华东一组 --as-of 2026-10-31 "
-             "--format html --out '%s/nw'", tmp);
+             "%s --format html --out '%s/%s'", extra, tmp, dir);
     int rc = fupan(args, &out, &err);
     if (rc)
         fail_msg("exit %d: %s", rc, err);
+    free(out);
+    free(err);
     char path[1024];
-    snprintf(path, sizeof path, "%s/nw/华东一组-2026-10.html", tmp);
+    snprintf(path, sizeof path, "%s/%s/华东一组-2026-10.html", tmp, dir);
     char *html = tu_read(path);
     assert_non_null(html);
+    return html;
+}
+
+static void numbers_keep_their_units(void **state)
+{
+    (void)state;
+    char *html = team_html("", "nw");
     assert_contains(html, ".nw{white-space:nowrap}");
     int runs = 0;
     for (const char *p = strstr(html, "万元"); p; p = strstr(p + 1, "万元")) {
@@ -231,8 +240,6 @@ static void numbers_keep_their_units(void **state)
     assert_contains(html, ".hw{letter-spacing:-.25em}");
     assert_contains(html, "<span class=\"hw\">）</span>。");
     free(html);
-    free(out);
-    free(err);
 }
 
 static void output_names_and_atomic_writes(void **state)
@@ -304,24 +311,12 @@ static void output_names_and_atomic_writes(void **state)
 static void english_keeps_chinese_names_whole(void **state)
 {
     (void)state;
-    char args[2048], *out, *err;
-    snprintf(args, sizeof args,
-             "render --template monthly --lang en --data samples/demo --period 2026-10 --team 华东一组 "
-             "--as-of 2026-10-31 --notes samples/notes/华东一组-2026-10.md --format html --out '%s/en'", tmp);
-    int rc = fupan(args, &out, &err);
-    if (rc)
-        fail_msg("exit %d: %s", rc, err);
-    char path[1024];
-    snprintf(path, sizeof path, "%s/en/华东一组-2026-10.html", tmp);
-    char *html = tu_read(path);
-    assert_non_null(html);
+    char *html = team_html("--lang en --notes samples/notes/华东一组-2026-10.md", "en");
     assert_contains(html, "<html lang=\"en\">");
     assert_contains(html, ":root:lang(en) body{word-break:keep-all;overflow-wrap:break-word}[lang=zh-CN]{word-break:normal}");
     assert_contains(html, "<p lang=\"zh-CN\">十月有国庆长假");
     assert_contains(html, "<p>In October 2026");
     free(html);
-    free(out);
-    free(err);
 }
 
 int main(void)
