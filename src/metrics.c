@@ -902,7 +902,10 @@ fp_status fp_metrics_compute(const fp_dataset *ds, const fp_query *q, fp_metrics
     m->aov = cur->orders ? div_round(cur->sales, cur->orders) : FP_NO_MONEY;
     m->daily_sales = m->elapsed_working_days > 0 ? div_round(cur->sales, m->elapsed_working_days) : FP_NO_MONEY;
     m->customers = cur->customers;
-    m->new_customers = cur->newc;
+    /* a customer is new when the data holds no earlier order of theirs: with no day of data before the
+     * period, new and returning customers cannot be told apart, and both are unknown */
+    bool history = ds->first_date != FP_NO_DATE && ds->first_date < q->period.start;
+    m->new_customers = history ? cur->newc : FP_NO_MONEY;
     for (uint32_t c = 0; c < ncust; c++) {
         if (!bs_has(&cur->cust, c))
             continue;
@@ -911,6 +914,8 @@ fp_status fp_metrics_compute(const fp_dataset *ds, const fp_query *q, fp_metrics
         if (ds->cust_first[c] != FP_NO_DATE && ds->cust_first[c] < q->period.start)
             m->returning_customers++;
     }
+    if (!history)
+        m->returning_customers = FP_NO_MONEY;
     m->repeat_rate = ratio((double)m->repeat_customers, (double)m->customers);
     m->prev_customers = prev_ok ? b[B_PREV].customers : FP_NO_MONEY;
     if (prev_ok) {
@@ -949,7 +954,7 @@ fp_status fp_metrics_compute(const fp_dataset *ds, const fp_query *q, fp_metrics
     m->progress_gap = m->has_target ? m->attainment - m->time_progress : NAN;
     m->new_customer_target = ts.new_customers;
     m->order_target = ts.orders;
-    m->new_customer_attainment = ratio((double)m->new_customers, ts.new_customers);
+    m->new_customer_attainment = history ? ratio((double)m->new_customers, ts.new_customers) : NAN;
     m->order_attainment = ratio((double)m->orders, ts.orders);
     if (ts.known) {
         m->remaining_target = m->sales < m->target ? m->target - m->sales : 0;
@@ -986,7 +991,7 @@ fp_status fp_metrics_compute(const fp_dataset *ds, const fp_query *q, fp_metrics
             tp->sales = b[k].sales;
             tp->orders = b[k].orders;
             tp->customers = b[k].customers;
-            tp->new_customers = b[k].newc;
+            tp->new_customers = ds->first_date < tp->period.start ? b[k].newc : FP_NO_MONEY;
             tp->attainment = tk.known && tk.sales > 0 ? (double)tp->sales / (double)tk.sales : NAN;
         } else {
             tp->sales = tp->orders = tp->customers = tp->new_customers = FP_NO_MONEY;
@@ -1121,7 +1126,7 @@ fp_status fp_metrics_compute(const fp_dataset *ds, const fp_query *q, fp_metrics
             fp_target t = fp_target_rep(tt, p);
             rr->target = t.sales;
             rr->attainment = t.known && t.sales > 0 ? (double)rr->sales / (double)t.sales : NAN;
-            rr->new_customers = op.rep_newc[p];
+            rr->new_customers = history ? op.rep_newc[p] : FP_NO_MONEY;
             rr->customers = op.rep_cust[p];
             rr->activities = m->has_activities ? rep_act[p] : FP_NO_MONEY;
             rr->responses = m->has_surveys ? rep_resp[p] : FP_NO_MONEY;

@@ -425,6 +425,7 @@ static void quarters_are_the_sum_of_months(void **state)
             snprintf(qp, sizeof qp, "2025-Q%d", qn);
             fp_metrics *q = compute(demo, k, scopes[s], qp, "2026-10-31");
             int64_t sales = 0, orders = 0, target = 0, lines = 0, newc = 0;
+            bool newc_known = true; /* January 2025 begins the data: its new customers are unknown */
             for (int mo = (qn - 1) * 3 + 1; mo <= qn * 3; mo++) {
                 char mp[32];
                 snprintf(mp, sizeof mp, "2025-%02d", mo);
@@ -432,14 +433,20 @@ static void quarters_are_the_sum_of_months(void **state)
                 sales += m->sales;
                 orders += m->orders;
                 lines += m->lines;
-                newc += m->new_customers;
+                if (m->new_customers == FP_NO_MONEY)
+                    newc_known = false;
+                else
+                    newc += m->new_customers;
                 target += m->target != FP_NO_MONEY ? m->target : 0;
                 fp_metrics_free(m);
             }
             assert_int_equal(q->sales, sales);
             assert_int_equal(q->orders, orders);
             assert_int_equal(q->lines, lines);
-            assert_int_equal(q->new_customers, newc);
+            if (newc_known)
+                assert_int_equal(q->new_customers, newc);
+            else /* the quarter that begins the data, too */
+                assert_true(q->new_customers == FP_NO_MONEY && qn == 1);
             /* a quarter with a month uncovered has no target, only the covered months' sum */
             assert_int_equal(q->target != FP_NO_MONEY ? q->target : q->partial_target != FP_NO_MONEY ? q->partial_target : 0,
                              target);

@@ -420,6 +420,38 @@ static void periods_outside_the_data(void **state)
     free(err);
 }
 
+/* A period that begins with the data has no earlier day to tell a new customer from a returning one: the
+ * demo's first order is on 1 January 2025, so the year 2025 counted every customer as new (103 of 103, "target
+ * met"). New and returning are unknown there; a month later they are known. */
+static void new_customers_need_earlier_data(void **state)
+{
+    (void)state;
+    fp_value *m = metrics("--data samples/demo --period 2025 --team 华北一组 --as-of 2026-10-31");
+    assert_string_equal(fp_v_as_str(at(m, "data.first_date")), "2025-01-01");
+    assert_near(num(m, "customers"), 103, 0);
+    is_null(m, "new_customers");
+    is_null(m, "returning_customers");
+    is_null(m, "new_customer_attainment");
+    is_null(m, "reps[0].new_customers");
+    is_null(m, "trend[12].new_customers");
+    fp_v_free(m);
+    m = metrics("--data samples/demo --period 2025-02 --team 华北一组 --as-of 2026-10-31");
+    assert_true(num(m, "new_customers") < num(m, "customers"));
+    is_null(m, "trend[11].new_customers"); /* January 2025 */
+    assert_true(num(m, "trend[12].new_customers") >= 0);
+    fp_v_free(m);
+    /* the report says why instead of "其中新客户 103 家（目标 91 家，已完成）" */
+    char *t = render("--template annual --data samples/demo --period 2025 --team 华北一组 --as-of 2026-10-31");
+    assert_contains(t, "（数据从2025年1月1日开始，无法区分新老客户）");
+    assert_not_contains(t, "其中新客户");
+    free(t);
+    t = render("--template annual --lang en --data samples/demo --period 2025 --team 华北一组 --as-of 2026-10-31");
+    /* (the text without its white space) */
+    assert_contains(t, "(thedatabeginson1Jan2025,sonewandreturningcustomerscannotbetoldapart)");
+    assert_not_contains(t, "ofthemnew");
+    free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -434,6 +466,7 @@ int main(void)
         cmocka_unit_test(funnel_only_over_declared_stages),
         cmocka_unit_test(batch_checks_the_period_kind),
         cmocka_unit_test(periods_outside_the_data),
+        cmocka_unit_test(new_customers_need_earlier_data),
     };
     return cmocka_run_group_tests(tests, tu_setup_tmp, tu_teardown_tmp);
 }

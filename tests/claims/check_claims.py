@@ -22,6 +22,7 @@ import argparse
 import concurrent.futures
 import json
 import os
+import datetime
 import re
 import shutil
 import subprocess
@@ -1302,6 +1303,36 @@ def _(g, c):
             p += c.cond(d is not None and d > 0, "says new customers are short of the target, but target - actual = %s" % d)
             p += c.num(g["d"], d, "new_customer_target - new_customers")
     return p
+
+
+def _iso_of(printed):
+    """2025年1月1日 or 1 Jan 2025 as 2025-01-01."""
+    mo = re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", printed)
+    if mo:
+        return "%s-%02d-%02d" % (mo.group(1), int(mo.group(2)), int(mo.group(3)))
+    return datetime.datetime.strptime(printed, "%d %b %Y").date().isoformat()
+
+
+def _new_unknown(g, c):
+    m = c.m
+    return (c.num(g["c"], m["customers"], "customers")
+            + c.cond(m["new_customers"] is None, "says new and returning customers cannot be told apart, but "
+                     "new_customers = %s" % m["new_customers"])
+            + c.cond(_iso_of(g["d"]) == get(m, "data.first_date"), "says the data begins on %s, but its first order "
+                     "date is %s" % (g["d"], get(m, "data.first_date"))))
+
+
+# no day of data before the period: new customers are unknown, and the sentence says why
+@claim("customers-new-unknown", r"本(?P<pk>周|月|季度|年)(?P<sofar>至今)?成交客户 (?P<c>{INT}) 家（数据从(?P<d>{DATE_ZH})开始，"
+                                r"无法区分新老客户）")
+def _(g, c):
+    return c.kind_word("本" + g["pk"]) + _new_unknown(g, c)
+
+
+@claim("customers-new-unknown-en", r"(?P<c>{INT}) customers? bought (?P<k>this {KIND_EN})(?: so far)? \(the data begins on "
+                                   r"(?P<d>{DATE_EN}), so new and returning customers cannot be told apart\)")
+def _(g, c):
+    return c.kind_en(g["k"]) + _new_unknown(g, c)
 
 
 @claim("customers-brief", r"成交客户 (?P<c>{INT}) 家，新客户 (?P<n>{INT}) 家(?:，复购率 (?P<rate>{PCT}|—))?")

@@ -822,9 +822,12 @@ class Dataset:
         o["quantity"] = num(sum(l.qty for l in cur if l.qty is not None)) \
             if self.has["quantity"] else None
         o["customers"] = len(custs)
-        new_c = sum(1 for l in cur if self.first_line[l.cust] is l)
+        # new: the data holds no earlier order of the customer's; with no day of data before the period, new
+        # and returning cannot be told apart (docs/metrics.md): unknown
+        history = self.first_date < P.start
+        new_c = sum(1 for l in cur if self.first_line[l.cust] is l) if history else None
         o["new_customers"] = new_c
-        o["returning_customers"] = sum(1 for c in custs if self.first_line[c].date < P.start)
+        o["returning_customers"] = sum(1 for c in custs if self.first_line[c].date < P.start) if history else None
         per_c = {}
         for l in cur:
             per_c.setdefault(l.cust, set()).add(l.order)
@@ -866,7 +869,7 @@ class Dataset:
         o["forecast_attainment"] = frac(ratio(forecast, target))
         o["daily_sales"] = money(rdiv(sales, wd_el) if wd_el > 0 else None)
         o["new_customer_target"] = num(tg["nc"])
-        o["new_customer_attainment"] = frac(ratio(new_c, tg["nc"]))
+        o["new_customer_attainment"] = frac(ratio(new_c, tg["nc"])) if new_c is not None else None
         o["order_target"] = num(tg["oc"])
         o["order_attainment"] = frac(ratio(orders, tg["oc"]))
 
@@ -1081,7 +1084,8 @@ class Dataset:
             sc = ans_by.get(p, [])
             rows.append({"rank": 0, "name": p, "team": self.person_team(p) or "", "sales": s["sales"],
                          "orders": n_orders, "aov": money(rdiv(s["sales"], n_orders) if n_orders else None),
-                         "target": money(t), "attainment": frac(ratio(s["sales"], t)), "new_customers": s["new"],
+                         "target": money(t), "attainment": frac(ratio(s["sales"], t)),
+                         "new_customers": s["new"] if self.first_date < P.start else None,
                          "customers": len(s["custs"]),
                          "activities": act_n.get(p, 0) if act_n is not None else None,
                          "satisfaction": frac(Fraction(sum(sc), len(sc))) if ans is not None and sc else None,
@@ -1107,7 +1111,8 @@ class Dataset:
                 s = sum(l.amount for l in ls)
                 pt.update({"sales": money(s), "target": money(t), "attainment": frac(ratio(s, t)),
                            "orders": len({l.order for l in ls}), "customers": len({l.cust for l in ls}),
-                           "new_customers": sum(1 for l in ls if self.first_line[l.cust] is l)})
+                           "new_customers": sum(1 for l in ls if self.first_line[l.cust] is l)
+                           if self.first_date < Q.start else None})
             else:
                 pt.update({"sales": None, "target": money(t), "attainment": None, "orders": None,
                            "customers": None, "new_customers": None})
