@@ -485,20 +485,11 @@ fp_status fp_mail_run(const fp_mail_req *r, fp_mail_result *res, fp_error *err)
     memset(res, 0, sizeof *res);
     if (!fp_mail_address_ok(r->from))
         return fp_fail(err, FP_ERR_USAGE, "--from \"%.80s\" is not one plain e-mail address", r->from);
-    size_t mlen;
-    char *mtext = fp_read_all(r->manifest, &mlen, err);
-    if (!mtext)
-        return FP_ERR_NOTFOUND;
     fp_value *man = NULL;
-    fp_status st = fp_json_parse(r->manifest, mtext, mlen, &man, err);
-    free(mtext);
+    fp_status st = fp_manifest_read(r->manifest, &man, err);
     if (st != FP_OK)
         return st;
     const fp_value *items = fp_v_get(man, "items");
-    if (!items || fp_v_type(items) != FP_V_ARR) {
-        fp_v_free(man);
-        return fp_fail(err, FP_ERR_INPUT, "%s: not a fupan manifest (no \"items\")", r->manifest);
-    }
     rcpt *rc = NULL;
     size_t nrc = 0;
     if ((st = read_recipients(r->recipients, &rc, &nrc, err)) != FP_OK) {

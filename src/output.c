@@ -2,6 +2,7 @@
 #include "output.h"
 
 #include "util.h"
+#include "value.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -179,4 +180,25 @@ char *fp_read_all(const char *path, size_t *n, fp_error *err)
     fclose(f);
     *n = b.len;
     return b.data ? fp_buf_steal(&b) : fp_xstrdup("");
+}
+
+fp_status fp_manifest_read(const char *path, fp_value **out, fp_error *err)
+{
+    *out = NULL;
+    size_t n;
+    char *text = fp_read_all(path, &n, err);
+    if (!text)
+        return FP_ERR_NOTFOUND;
+    fp_value *man = NULL;
+    fp_status st = fp_json_parse(path, text, n, &man, err);
+    free(text);
+    if (st != FP_OK)
+        return st;
+    const fp_value *items = fp_v_get(man, "items");
+    if (!items || fp_v_type(items) != FP_V_ARR) {
+        fp_v_free(man);
+        return fp_fail(err, FP_ERR_INPUT, "%s: not a fupan manifest (no \"items\")", path);
+    }
+    *out = man;
+    return FP_OK;
 }

@@ -22,6 +22,10 @@ fp_status fp_write_atomic(const char *dir, const char *name, const void *data, s
 /* A whole file, NUL-terminated (caller frees), its length in *n; NULL with a message naming it when it
  * cannot be read. */
 char *fp_read_all(const char *path, size_t *n, fp_error *err);
+/* A batch's manifest.json, read and parsed (caller frees *out); its "items" is an array. NOT_FOUND when it
+ * cannot be read, INPUT (with the file in the message) when it is not a manifest. */
+struct fp_value;
+fp_status fp_manifest_read(const char *path, struct fp_value **out, fp_error *err);
 /* Creates dir (and its parents) when missing. */
 fp_status fp_make_dir(const char *dir, fp_error *err);
 

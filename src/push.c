@@ -930,20 +930,11 @@ static void message_id(message *m, const target *t, const char *period, const ch
 fp_status fp_push_run(const fp_push_req *r, fp_push_result *res, fp_error *err)
 {
     memset(res, 0, sizeof *res);
-    size_t mlen;
-    char *mtext = fp_read_all(r->manifest, &mlen, err);
-    if (!mtext)
-        return FP_ERR_NOTFOUND;
     fp_value *man = NULL;
-    fp_status st = fp_json_parse(r->manifest, mtext, mlen, &man, err);
-    free(mtext);
+    fp_status st = fp_manifest_read(r->manifest, &man, err);
     if (st != FP_OK)
         return st;
     const fp_value *items = fp_v_get(man, "items");
-    if (!items || fp_v_type(items) != FP_V_ARR) {
-        fp_v_free(man);
-        return fp_fail(err, FP_ERR_INPUT, "%s: not a fupan manifest (no \"items\")", r->manifest);
-    }
     target *tg = NULL;
     size_t ntg = 0;
     if ((st = read_targets(r->targets, &tg, &ntg, err)) != FP_OK) {
