@@ -33,6 +33,8 @@ void fp_metrics_text(const fp_metrics *m, fp_buf *out);
 int fp_cli_template(const char *arg, char *out, size_t n, const char **lang, fp_error *err);
 /* --lang zh|en: 0, or the usage exit code */
 int fp_cli_lang(const char *cmd, const char *arg);
+/* A timeout option's value: whole seconds from 1 to 3600 into *out (0), else the usage message's exit code. */
+int fp_cli_seconds(const char *cmd, const char *opt, const char *arg, long *out);
 
 /* Prints "fupan: message" to stderr and returns the exit code of the status. */
 int fp_cli_fail(const fp_error *err);

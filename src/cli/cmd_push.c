@@ -81,11 +81,10 @@ int fp_cmd_push(int argc, char **argv)
             break;
         case 'T':
         case 'U': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (!*optarg || *end || v < 1 || v > 3600)
-                return fp_cli_usage("push", "%s wants seconds from 1 to 3600, not \"%s\"",
-                                    c == 'T' ? "--connect-timeout" : "--timeout", optarg);
+            long v;
+            int bad = fp_cli_seconds("push", c == 'T' ? "--connect-timeout" : "--timeout", optarg, &v);
+            if (bad)
+                return bad;
             if (c == 'T')
                 r.connect_timeout = v;
             else

@@ -131,6 +131,16 @@ int fp_cli_template(const char *arg, char *out, size_t n, const char **lang, fp_
     return fp_cli_fail(err);
 }
 
+int fp_cli_seconds(const char *cmd, const char *opt, const char *arg, long *out)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+    if (!*arg || *end || v < 1 || v > 3600)
+        return fp_cli_usage(cmd, "%s wants seconds from 1 to 3600, not \"%s\"", opt, arg);
+    *out = v;
+    return 0;
+}
+
 int fp_cli_lang(const char *cmd, const char *arg)
 {
     if (strcmp(arg, "zh") && strcmp(arg, "en"))
