@@ -49,13 +49,6 @@ typedef struct run {
     pthread_mutex_t lock;
 } run;
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void one(int i, void *arg)
 {
     run *ru = arg;
@@ -66,7 +59,7 @@ static void one(int i, void *arg)
         snprintf(it->error, sizeof it->error, "interrupted before it was made");
         return;
     }
-    double t0 = now();
+    double t0 = fp_now();
     fp_report_req req = {.ds = r->ds,
                          .tmpl = it->rollup ? r->rollup : r->tmpl,
                          .q = {.scope = it->rollup ? FP_SCOPE_COMPANY : r->by,
@@ -124,7 +117,7 @@ static void one(int i, void *arg)
     if (!it->ok)
         snprintf(it->error, sizeof it->error, "%.590s", err.msg[0] ? err.msg : "unknown error");
     fp_report_free(&rep);
-    it->seconds = now() - t0;
+    it->seconds = fp_now() - t0;
     pthread_mutex_lock(&ru->lock);
     ru->done++;
     if (r->progress)

@@ -522,13 +522,6 @@ typedef struct robot {
     int n, head;
 } robot;
 
-static double mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void nap(double s)
 {
     if (s <= 0)
@@ -552,7 +545,7 @@ static bool wait_turn(const fp_push_req *r, robot *b, fp_push_service sv)
             continue;
         /* the lim[k].n-th most recent send must lie outside the window */
         int idx = (b->head - lim[k].n + 128 * 2) % 128;
-        double until = b->t[idx] + lim[k].window - mono();
+        double until = b->t[idx] + lim[k].window - fp_now();
         if (until > 0) {
             nap(until + 0.02 * lim[k].window); /* and a margin for the clocks of two machines */
             waited = true;
@@ -563,7 +556,7 @@ static bool wait_turn(const fp_push_req *r, robot *b, fp_push_service sv)
 
 static void record_send(robot *b)
 {
-    b->t[b->head] = mono();
+    b->t[b->head] = fp_now();
     b->head = (b->head + 1) % 128;
     if (b->n < 128)
         b->n++;

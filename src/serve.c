@@ -271,9 +271,7 @@ static double templates_stamp_now(const char *tpath);
  * folder scan (the live preview still sees a save within 50 ms more) */
 static double templates_stamp(srv *s, const char *tpath)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    double now = fp_now();
     pthread_mutex_lock(&s->mu);
     for (int i = 0; i < s->nmemo; i++)
         if (!strcmp(s->memo[i].path, tpath) && now - s->memo[i].at < 0.05) {
@@ -1078,13 +1076,6 @@ typedef struct sse {
     bool sent;
 } sse;
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
     (void)pos;
@@ -1102,7 +1093,7 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
             e->sent = true;
             return snprintf(buf, max, "data: reload\n\n");
         }
-        double t = now_s();
+        double t = fp_now();
         if (t - e->last_beat > 15) { /* a comment now and then keeps proxies and the connection awake */
             e->last_beat = t;
             return snprintf(buf, max, ": %.0f\n\n", t - e->started);
@@ -1322,7 +1313,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 snprintf(e->stamp, sizeof e->stamp, "%s", v);
             else
                 stamp_of(s, &a, snap->version, e->stamp, sizeof e->stamp);
-            e->started = e->last_beat = now_s();
+            e->started = e->last_beat = fp_now();
             struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 256, sse_read, e, sse_free);
             MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream; charset=utf-8");
             MHD_add_response_header(r, "Cache-Control", "no-store");

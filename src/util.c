@@ -500,11 +500,16 @@ void fp_buf_add_escaped(fp_buf *b, const char *s)
     }
 }
 
-static void timer_now(double *wall, double *cpu)
+double fp_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    *wall = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void timer_now(double *wall, double *cpu)
+{
+    *wall = fp_now();
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     *cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;

@@ -32,6 +32,9 @@ void fp_big_free(void *p, size_t n);
 /* Phase timing a user can switch on: with FUPAN_TIMING set in the environment, each lap prints to stderr
  * "fupan: timing: WHAT  W s wall  C s CPU" (CPU: the whole process, all threads, user + system) since the
  * previous lap. Off, a lap costs nothing but a branch. */
+/* Seconds on the monotonic clock (for durations only). */
+double fp_now(void);
+
 typedef struct fp_timer {
     bool on;
     double wall, cpu;

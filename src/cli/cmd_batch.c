@@ -56,19 +56,12 @@ typedef struct progress {
     double t0;
 } progress;
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void on_progress(void *ud, size_t done, size_t total, const fp_batch_item *it)
 {
     progress *p = ud;
     if (p->quiet)
         return;
-    double el = now() - p->t0, left = done ? el / (double)done * (double)(total - done) : 0;
+    double el = fp_now() - p->t0, left = done ? el / (double)done * (double)(total - done) : 0;
     /* a name or a message from the data is shown, never obeyed: a newline cannot forge a log line */
     char name[512], error[1300];
     const char *raw = it->rollup ? "全公司（汇总）" : it->scope;
@@ -234,7 +227,7 @@ int fp_cmd_batch(int argc, char **argv)
         goto out;
     }
     char date[16];
-    progress pg = {.tty = isatty(2), .quiet = quiet, .t0 = now()};
+    progress pg = {.tty = isatty(2), .quiet = quiet, .t0 = fp_now()};
     {
         fp_buf warn;
         fp_buf_init(&warn);
@@ -273,7 +266,7 @@ int fp_cmd_batch(int argc, char **argv)
         goto out;
     }
     if (!quiet)
-        fprintf(stderr, "fupan: %zu reports in %.1f s%s, %zu failed; %s/%s, %s/%s\n", res.n, now() - pg.t0,
+        fprintf(stderr, "fupan: %zu reports in %.1f s%s, %zu failed; %s/%s, %s/%s\n", res.n, fp_now() - pg.t0,
                 shard_n > 1 ? " (this shard)" : "", res.failed, out, res.index, out, res.manifest);
     for (size_t i = 0; i < res.n; i++)
         if (!res.items[i].ok && !res.items[i].interrupted) {
