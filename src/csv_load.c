@@ -22,6 +22,7 @@
  * from the sequential path and carry exact line numbers.
  */
 #include "csv_load.h"
+#include "csv_plain.h"
 
 #include "parse.h"
 #include "pool.h"
@@ -603,6 +604,11 @@ static char detect_delimiter(const char *line, size_t n)
     return ',';
 }
 
+static bool plain_ok(char d)
+{
+    return d != '"' && d != '\r' && d != '\n' && d != ' ' && d != 0;
+}
+
 static int is_space_tab_delim(unsigned char c)
 {
     return c == ' ';
@@ -699,6 +705,19 @@ static bool run(loader *l, fp_textfile *tf, bool stop_after_header)
                         l->name, l->row_line, FP_MAX_LINE_BYTES >> 20);
             l->failed = true;
             break;
+        }
+        if (p.pstate == 0 && l->field == 0 && l->h->done && l->dicts && !l->nul_in_record && len &&
+            line[len - 1] == '\n' && plain_ok(l->h->delim)) {
+            size_t body = len - 1;
+            if (body && line[body - 1] == '\r')
+                body--;
+            if (!memchr(line, '"', body) && !memchr(line, '\r', body)) {
+                if (fp_csv_split_plain(line, body, l->h->delim, on_field, l))
+                    on_row(line[body], l);
+                if (l->failed)
+                    break;
+                continue;
+            }
         }
         size_t parsed = csv_parse(&p, line, len, on_field, on_row, l);
         /* a cell still open after this line (a quoted cell running on) is bounded too: no cell of an export

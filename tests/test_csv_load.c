@@ -382,6 +382,68 @@ static void parallel_equals_sequential(void **state)
     free(csv);
 }
 
+/* Lines without a quote skip libcsv (csv_plain.h): a file written that way loads exactly as the same cells
+ * all quoted (which libcsv reads), with blank lines, blanks around cells, CRLF, a quoted cell running over
+ * two lines among them, and on one thread or several. */
+static void plain_lines_load_as_libcsv_reads_them(void **state)
+{
+    (void)state;
+    static const char *chan[] = {"线上", "线下", "渠道 A"};
+    fp_buf plain, quoted;
+    fp_buf_init(&plain);
+    fp_buf_init(&quoted);
+    const char *head = "单号,日期,客户,销售,金额,渠道,折扣,数量\n";
+    fp_buf_adds(&plain, head);
+    fp_buf_adds(&quoted, head);
+    for (int i = 0; i < 6000; i++) {
+        const char *end = i % 5 == 0 ? "\r\n" : "\n";
+        char cell[8][40];
+        snprintf(cell[0], 40, "SO%05d", i / 3);
+        snprintf(cell[1], 40, "2026-10-%02d", i % 28 + 1);
+        snprintf(cell[2], 40, "C%03d", i % 97);
+        snprintf(cell[3], 40, "%s", i % 2 ? "王浩然" : "李　娜");
+        snprintf(cell[4], 40, "%d.%02d", i % 5000, i % 100);
+        snprintf(cell[5], 40, "%s", chan[i % 3]);
+        snprintf(cell[6], 40, "%s", i % 4 ? "0.05" : "");
+        snprintf(cell[7], 40, "%d", i % 7 + 1);
+        for (int c = 0; c < 8; c++) {
+            /* blanks around a plain cell are not part of it */
+            fp_buf_printf(&plain, "%s%s%s", c ? "," : "", i % 3 == 1 ? " \t" : "", cell[c]);
+            if (i % 3 == 1)
+                fp_buf_adds(&plain, "  ");
+            fp_buf_printf(&quoted, "%s\"%s\"", c ? "," : "", cell[c]);
+        }
+        fp_buf_adds(&plain, end);
+        fp_buf_adds(&quoted, end);
+        if (i % 1000 == 7) { /* blank lines are no rows, in either */
+            fp_buf_adds(&plain, " \t \n\n");
+            fp_buf_adds(&quoted, "\n\n");
+        }
+        if (i == 4321) { /* a quoted cell over two lines: the next line is read by libcsv */
+            const char *row = "SO99999,2026-10-01,\"C\n1\",李四,1.00,线上,,1\n";
+            fp_buf_adds(&plain, row);
+            fp_buf_adds(&quoted, row);
+        }
+    }
+    loaded a, b, c;
+    load_with(&a, PROFILE, plain.data, plain.len, 0, 0);
+    load_with(&b, PROFILE, quoted.data, quoted.len, 0, 0);
+    if (a.st != FP_OK)
+        fail_msg("%s", a.err.msg);
+    assert_int_equal(a.t.nrows, 6001);
+    assert_string_equal(text(&a, FP_ORD_CUSTOMER_ID, 4322), "C\n1");
+    assert_string_equal(text(&a, FP_ORD_REP, 1), "王浩然");
+    assert_string_equal(text(&a, FP_ORD_CHANNEL, 2), "渠道 A"); /* a blank inside a cell stays */
+    same_tables(&a, &b);
+    load_with(&c, PROFILE, plain.data, plain.len, 2, 16384);
+    same_tables(&a, &c);
+    unload(&a);
+    unload(&b);
+    unload(&c);
+    fp_buf_free(&plain);
+    fp_buf_free(&quoted);
+}
+
 static void parallel_with_quoted_newline_at_a_boundary(void **state)
 {
     (void)state;
@@ -500,6 +562,7 @@ int main(void)
         cmocka_unit_test(error_missing_required_column),
         cmocka_unit_test(error_empty_file_and_empty_cells),
         cmocka_unit_test(gbk_file_through_the_profile),
+        cmocka_unit_test(plain_lines_load_as_libcsv_reads_them),
         cmocka_unit_test(parallel_equals_sequential),
         cmocka_unit_test(parallel_with_quoted_newline_at_a_boundary),
         cmocka_unit_test(parallel_error_has_the_exact_line),
