@@ -84,10 +84,8 @@ static size_t big_size(size_t n)
 }
 
 /* A mapping of big_size(n) bytes aligned to 2 MB, so the kernel can back it with huge pages. */
-void *fp_big_alloc(size_t n)
+static void *big_map(size_t n, bool populate)
 {
-    if (n < BIG_MIN)
-        return fp_xmalloc(n);
     size_t len = big_size(n);
     char *p = mmap(NULL, len + HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
@@ -105,14 +103,28 @@ void *fp_big_alloc(size_t n)
     if (len >= HUGE_MIN)
         madvise((void *)a, len, MADV_HUGEPAGE);
 #endif
+    if (populate) {
+#ifdef MADV_POPULATE_WRITE
+        if (madvise((void *)a, n, MADV_POPULATE_WRITE) != 0) /* before Linux 5.14 */
+#endif
+            memset((void *)a, 0, n);
+    }
     return (void *)a;
 }
 
+void *fp_big_alloc(size_t n)
+{
+    return n < BIG_MIN ? fp_xmalloc(n) : big_map(n, false);
+}
+
+/* Zeroed memory is read before it is written (a hash table's empty slots are probed): a page first read
+ * is the shared zero page, and writing it later costs a second fault that, in a process with threads,
+ * stops every processor to flush its TLB. Populating it for writing faults each page in once. */
 void *fp_big_zalloc(size_t n)
 {
     if (n < BIG_MIN)
         return fp_xcalloc(1, n ? n : 1);
-    return fp_big_alloc(n);
+    return big_map(n, true);
 }
 
 void *fp_big_realloc(void *p, size_t old_n, size_t new_n)

@@ -529,6 +529,30 @@ static void a_customer_renamed_between_lines(void **state)
         unload(&L);
         fp_buf_free(&b);
     }
+    /* more customers than the caches hold, so a name is checked against the one its number had last while
+     * the number itself still waits for its lookup; customer 5 changes its name half-way */
+    for (int k = 0; k < 2; k++) {
+        fp_buf b;
+        fp_buf_init(&b);
+        fp_buf_adds(&b, orders[k]);
+        char name[64], id[16];
+        for (int i = 0; i < 6000; i++) {
+            int c = (i * 7919) % 1400;
+            snprintf(id, sizeof id, "C%d", c);
+            snprintf(name, sizeof name, "客户%d%s", c, c == 5 && i >= 3000 ? "（新名）" : "有限公司");
+            fp_buf_printf(&b, "SO%d,2026-10-01,%s,%s,1\n", i / 2, k ? name : id, k ? id : name);
+        }
+        loaded L;
+        load_with(&L, PROFILE_NAMES, b.data, b.len, 0, 0);
+        assert_int_equal(L.st, FP_OK);
+        for (int i = 0; i < 6000; i++) {
+            int c = (i * 7919) % 1400;
+            snprintf(name, sizeof name, "客户%d%s", c, c == 5 && i >= 3000 ? "（新名）" : "有限公司");
+            assert_string_equal(text(&L, FP_ORD_CUSTOMER_NAME, (size_t)i), name);
+        }
+        unload(&L);
+        fp_buf_free(&b);
+    }
 }
 
 static void parallel_error_has_the_exact_line(void **state)
