@@ -38,6 +38,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* a line of more cells goes to libcsv */
+#define PLAIN_CELLS 256
+
 /* files below this size load in one piece */
 #define CHUNK_MIN_BYTES (8u << 20)
 
@@ -56,8 +59,14 @@ typedef struct cacheslot {
  * (channels, categories, teams, statuses: a handful of values in random order). */
 typedef struct colcache {
     cacheslot *last;   /* the slot that matched or was filled last; NULL before the first value */
+    /* Over the first values the slots answer, or they are switched off: a column of many different values
+     * (order numbers, customers) would only miss in them, at the price of a cache miss each. */
+    uint32_t probes, hits;
+    bool off;
     cacheslot slot[CACHE_SLOTS];
 } colcache;
+
+#define CACHE_TRIAL 8192 /* values looked up before the slots are judged */
 
 /* The header of a file: its titles and how they map onto canonical columns. Read-only once built. */
 typedef struct hdrinfo {
@@ -213,11 +222,16 @@ static bool cached(loader *l, int c, const char *s, size_t n, uint32_t *id, uint
         *id = cc->last->id;
         return true;
     }
-    cacheslot *cs = n <= CACHE_BYTES ? &cc->slot[slot_of(s, n)] : NULL;
-    if (cs && cs->len == n && fp_bytes_eq(cs->text, s, n)) {
-        cc->last = cs;
-        *id = cs->id;
-        return true;
+    if (!cc->off && n <= CACHE_BYTES) {
+        cacheslot *cs = &cc->slot[slot_of(s, n)];
+        if (cs->len == n && fp_bytes_eq(cs->text, s, n)) {
+            cc->last = cs;
+            *id = cs->id;
+            cc->hits++;
+            return true;
+        }
+        if (++cc->probes == CACHE_TRIAL && cc->hits < CACHE_TRIAL / 4)
+            cc->off = true;
     }
     int k = l->follow[c];
     if (k >= 0 && (l->row_text >> k) & 1) {
@@ -264,7 +278,7 @@ static void resolve(loader *l, int f, int c, const char *s, size_t n, uint32_t h
     }
     colcache *cc = &l->cache[c];
     if (n <= CACHE_BYTES) {
-        cacheslot *cs = &cc->slot[slot_of(s, n)];
+        cacheslot *cs = &cc->slot[cc->off ? 0 : slot_of(s, n)];
         remember(cs, s, n, id);
         cc->last = cs;
     }
@@ -654,6 +668,8 @@ static void loader_init(loader *l, const char *name, const fp_profile_table *pt,
     l->cache = fp_xmalloc(FP_MAX_COLS * sizeof *l->cache);
     for (int c = 0; c < FP_MAX_COLS; c++) {
         l->cache[c].last = NULL;
+        l->cache[c].probes = l->cache[c].hits = 0;
+        l->cache[c].off = false;
         for (int k = 0; k < CACHE_SLOTS; k++)
             l->cache[c].slot[k].len = UINT32_MAX;
     }
@@ -690,7 +706,8 @@ static bool run(loader *l, fp_textfile *tf, bool stop_after_header)
     const char *line;
     size_t len, rec_bytes = 0;
     int r;
-    bool first = true;
+    bool first = true, plain = false;
+    fp_csv_cell cells[PLAIN_CELLS];
     while ((r = fp_textfile_next(tf, &line, &len, l->err)) == 1) {
         l->cur_line = fp_textfile_lineno(tf);
         l->cur_len = len;
@@ -701,13 +718,31 @@ static bool run(loader *l, fp_textfile *tf, bool stop_after_header)
             csv_set_delim(&p, (unsigned char)l->h->delim);
             if (l->h->delim == '\t')
                 csv_set_space_func(&p, is_space_tab_delim);
+            plain = l->dicts && plain_ok(l->h->delim);
             first = false;
         }
         /* a record starts on this line (libcsv skips blank lines without telling us) */
-        if (p.pstate == 0 && l->field == 0) {
+        bool at_start = p.pstate == 0 && l->field == 0;
+        if (at_start) {
             l->row_line = l->cur_line;
             rec_bytes = 0;
             l->nul_in_record = false;
+        }
+        /* a line with no quote, at the start of a record: its cells without libcsv (csv_plain.h) */
+        if (at_start && plain && l->h->done && line[len - 1] == '\n') {
+            size_t body = len - 1;
+            if (body && line[body - 1] == '\r')
+                body--;
+            int nc = fp_csv_plain_cut(line, body, l->h->delim, cells, PLAIN_CELLS);
+            if (nc >= 0) {
+                for (int k = 0; k < nc && !l->failed; k++)
+                    on_field((void *)(uintptr_t)(line + cells[k].off), cells[k].len, l);
+                if (nc)
+                    on_row(line[body], l);
+                if (l->failed)
+                    break;
+                continue;
+            }
         }
         /* one scan of the line instead of one per cell: cells are checked only on a line that has a NUL */
         if (memchr(line, 0, len))
@@ -723,19 +758,6 @@ static bool run(loader *l, fp_textfile *tf, bool stop_after_header)
                         l->name, l->row_line, FP_MAX_LINE_BYTES >> 20);
             l->failed = true;
             break;
-        }
-        if (p.pstate == 0 && l->field == 0 && l->h->done && l->dicts && !l->nul_in_record && len &&
-            line[len - 1] == '\n' && plain_ok(l->h->delim)) {
-            size_t body = len - 1;
-            if (body && line[body - 1] == '\r')
-                body--;
-            if (!memchr(line, '"', body) && !memchr(line, '\r', body)) {
-                if (fp_csv_split_plain(line, body, l->h->delim, on_field, l))
-                    on_row(line[body], l);
-                if (l->failed)
-                    break;
-                continue;
-            }
         }
         size_t parsed = csv_parse(&p, line, len, on_field, on_row, l);
         /* a cell still open after this line (a quoted cell running on) is bounded too: no cell of an export

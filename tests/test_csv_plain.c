@@ -1,4 +1,4 @@
-/* Tests of csv_plain.h: a line with no quote gives the same cells as libcsv, for every delimiter the
+/* Tests of csv_plain.c: a line with no quote gives the same cells as libcsv, for every delimiter the
  * loader uses, on hand-picked lines and on random ones built from the bytes that matter (delimiters,
  * spaces, tabs, UTF-8 of Chinese and of the ideographic space, a semicolon, a comma, a pipe). */
 #include "testutil.h"
@@ -52,8 +52,12 @@ static void by_libcsv(const char *line, size_t n, char delim, cells *out)
 static void by_split(const char *line, size_t n, char delim, cells *out)
 {
     memset(out, 0, sizeof *out);
-    if (fp_csv_split_plain(line, n, delim, on_cell, out))
-        out->rows = 1;
+    fp_csv_cell c[MAXF];
+    int nc = fp_csv_plain_cut(line, n, delim, c, MAXF);
+    assert_true(nc >= 0);
+    for (int k = 0; k < nc; k++)
+        on_cell((void *)(uintptr_t)(line + c[k].off), c[k].len, out);
+    out->rows = nc > 0;
 }
 
 static void same(const char *line, size_t n, char delim)
@@ -97,6 +101,16 @@ static void hand_picked_lines(void **state)
     for (size_t d = 0; d < sizeof delims; d++)
         for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
             same(lines[i], strlen(lines[i]), delims[d]);
+    /* a quote, a CR or a NUL anywhere (in the first sixteen bytes or after) is for libcsv; so is a line of
+     * more cells than asked for */
+    fp_csv_cell c16[4];
+    static const char *not_plain[] = {"a,\"b\"", "a\rb", "0123456789abcdef,\"", "0123456789abcdefghij\r"};
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(fp_csv_plain_cut(not_plain[i], strlen(not_plain[i]), ',', c16, 4), -1);
+    assert_int_equal(fp_csv_plain_cut("a\0b", 3, ',', c16, 4), -1);
+    assert_int_equal(fp_csv_plain_cut("a,b,c,d", 7, ',', c16, 4), 4);
+    assert_int_equal(fp_csv_plain_cut("a,b,c,d,e", 9, ',', c16, 4), -1);
+    assert_int_equal(fp_csv_plain_cut("0123456789abcdef,1,2,3,4", 24, ',', c16, 4), -1);
     /* a blank line is no record; a line of delimiters is a record of empty cells */
     cells c;
     by_split(" \t ", 3, ',', &c);
