@@ -46,7 +46,7 @@
 
 #define CACHE_BYTES 56
 #define CACHE_SLOTS 256
-#define PEND 8
+#define PEND 16
 #define PEND_BYTES 56
 
 typedef struct cacheslot {
@@ -109,7 +109,6 @@ typedef struct loader {
 
     colcache *cache;          /* FP_MAX_COLS of them */
     uint32_t row_text;        /* canonical text columns given a value in this row (bit per column) */
-    uint32_t row_pend;        /* … and those whose value waits for its lookup */
     int follow[FP_MAX_COLS];  /* the column whose value usually decides this one's (a customer's name follows
                                * its number), or -1 */
     uint32_t *follow_id[FP_MAX_COLS]; /* per id of that column: the id this column had with it last */
@@ -198,10 +197,6 @@ static bool valid_utf8(const char *s, size_t n)
     return fp_utf8_valid_prefix((const unsigned char *)s, n) == n;
 }
 
-/* kid when the key's own cell waits for its lookup in the same row: resolve() reads the key's id from the
- * row, where the key's lookup (older in the queue) has written it */
-#define KID_IN_ROW (UINT32_MAX - 1)
-
 /* The id the column's key had with this text last, or 0. */
 static uint32_t followed(const loader *l, int c, uint32_t kid, const char *s, size_t n)
 {
@@ -239,8 +234,6 @@ static bool cached(loader *l, int c, const char *s, size_t n, uint32_t *id, uint
         *id = followed(l, c, *kid, s, n);
         return *id != 0;
     }
-    if (k >= 0 && (l->row_pend >> k) & 1)
-        *kid = KID_IN_ROW;
     return false;
 }
 
@@ -249,12 +242,8 @@ static void resolve(loader *l, int f, int c, const char *s, size_t n, uint32_t h
                     uint32_t line, uint32_t kid)
 {
     fp_dict *d = l->dicts[l->spec->cols[c].domain];
-    uint32_t id = 0;
-    if (kid == KID_IN_ROW) {
-        kid = ((const uint32_t *)l->t->col[l->follow[c]])[row];
-        id = followed(l, c, kid, s, n);
-    }
-    if (!id && !fp_dict_intern_hashed(d, s, n, hash, valid_utf8, &id)) {
+    uint32_t id;
+    if (!fp_dict_intern_hashed(d, s, n, hash, valid_utf8, &id)) {
         char q[200];
         fp_quote_text(q, sizeof q, s, n, 120);
         fp_fail(l->err, FP_ERR_INPUT,
@@ -297,6 +286,11 @@ static void resolve(loader *l, int f, int c, const char *s, size_t n, uint32_t h
 
 static void resolve_oldest(loader *l)
 {
+    /* the lookup half-way down the queue: its slot has arrived by now, so its string is asked for */
+    if (l->npend > PEND / 2) {
+        const struct pending *q = &l->pend[(l->pend_head + PEND / 2) % PEND];
+        fp_dict_prefetch(l->dicts[l->spec->cols[q->c].domain], q->hash);
+    }
     struct pending *p = &l->pend[l->pend_head];
     if (!l->failed)
         resolve(l, p->f, p->c, p->text, p->len, p->hash, p->row, p->run, p->line, p->kid);
@@ -336,7 +330,6 @@ static void store_text(loader *l, int f, int c, const char *s, size_t n)
         struct pending *p = &l->pend[lp];
         if (p->row + p->run + 1 == row && p->len == n && fp_bytes_eq(p->text, s, n)) {
             p->run++;
-            l->row_pend |= 1u << c;
             return;
         }
     }
@@ -354,7 +347,6 @@ static void store_text(loader *l, int f, int c, const char *s, size_t n)
     p->c = c;
     memcpy(p->text, s, n);
     l->last_pend[c] = i;
-    l->row_pend |= 1u << c;
 }
 
 static void store_cell(loader *l, int f, int c, const char *raw, size_t rawn, char mark)
@@ -608,7 +600,6 @@ static void on_row(int term, void *ud)
     l->field = 0;
     l->row_nonempty = false;
     l->row_text = 0;
-    l->row_pend = 0;
     l->empty_required = -1;
 }
 
@@ -867,7 +858,6 @@ void fp_rowsink_begin(fp_rowsink *s, uint32_t line)
     l->field = 0;
     l->row_nonempty = false;
     l->row_text = 0;
-    l->row_pend = 0;
     l->empty_required = -1;
     s->stored = 0;
 }

@@ -192,6 +192,13 @@ uint32_t fp_dict_hash(const fp_dict *d, const char *s, size_t n)
     return h;
 }
 
+void fp_dict_prefetch(const fp_dict *d, uint32_t h)
+{
+    const hslot *sl = &d->slot[h & (d->nslot - 1)];
+    if (sl->loc1 && sl->hash == h)
+        __builtin_prefetch(at(d, sl->loc1 - 1));
+}
+
 bool fp_dict_intern_hashed(fp_dict *d, const char *s, size_t n, uint32_t h, bool (*accept)(const char *, size_t),
                            uint32_t *id)
 {

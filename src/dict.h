@@ -29,6 +29,9 @@ bool fp_dict_intern_checked(fp_dict *d, const char *s, size_t n, bool (*accept)(
  * fp_dict_hash gives the hash of s and asks the processor to fetch where it will be looked up;
  * fp_dict_intern_hashed is fp_dict_intern_checked with that hash. */
 uint32_t fp_dict_hash(const fp_dict *d, const char *s, size_t n);
+/* The second step of a lookup coming up: once the slot fp_dict_hash asked for has arrived, asks for the
+ * string it points to. */
+void fp_dict_prefetch(const fp_dict *d, uint32_t hash);
 bool fp_dict_intern_hashed(fp_dict *d, const char *s, size_t n, uint32_t hash, bool (*accept)(const char *, size_t),
                            uint32_t *id);
 /* Interns every string of src into dst, in src's id order; map (fp_dict_size(src) entries) receives

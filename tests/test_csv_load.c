@@ -529,8 +529,8 @@ static void a_customer_renamed_between_lines(void **state)
         unload(&L);
         fp_buf_free(&b);
     }
-    /* more customers than the caches hold, so a name is checked against the one its number had last while
-     * the number itself still waits for its lookup; customer 5 changes its name half-way */
+    /* more customers than the caches hold, each name found in the dictionary or checked against the one its
+     * number had last; customer 5 changes its name half-way */
     for (int k = 0; k < 2; k++) {
         fp_buf b;
         fp_buf_init(&b);
