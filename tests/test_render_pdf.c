@@ -12,11 +12,15 @@
  *    repeated and no row split, tables wider than the page that shrink to fit, landscape pages,
  *    characters outside the BMP kept or warned about.
  */
+#define _GNU_SOURCE
 #include "testutil.h"
 
 #include "font.h"
 
 #include <ctype.h>
+#include <dlfcn.h>
+#include <hpdf.h>
+#include <hpdf_utils.h>
 #include <math.h>
 #include <stdint.h>
 
@@ -884,10 +888,29 @@ static void text_reads_in_order(void **state)
     free(pdf);
 }
 
+/* render_pdf.c puts the C library's memcpy and memset in place of libharu's byte loops, and zlib level 1
+ * where libharu leaves the level to zlib: the definitions libharu's calls reach are fupan's, and they return
+ * what libharu's own do */
+static void libharu_gets_the_fast_copies(void **state)
+{
+    (void)state;
+    assert_ptr_equal(dlsym(RTLD_DEFAULT, "HPDF_MemCpy"), (void *)HPDF_MemCpy);
+    assert_ptr_equal(dlsym(RTLD_DEFAULT, "HPDF_MemSet"), (void *)HPDF_MemSet);
+    assert_non_null(dlsym(RTLD_DEFAULT, "deflateInit_"));
+    HPDF_BYTE a[8] = "abcdefg", b[8] = {0};
+    assert_ptr_equal(HPDF_MemCpy(b, a, 3), b + 3);
+    assert_memory_equal(b, "abc\0", 4);
+    assert_ptr_equal(HPDF_MemCpy(b, a, 0), b);
+    assert_ptr_equal(HPDF_MemSet(a, 'x', 2), a + 2);
+    assert_memory_equal(a, "xxcdefg", 8);
+    assert_ptr_equal(HPDF_MemSet(a, 'y', 0), a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(golden_reports),
+        cmocka_unit_test(libharu_gets_the_fast_copies),
         cmocka_unit_test(chinese_line_breaking_in_the_output),
         cmocka_unit_test(sound_small_and_reproducible),
         cmocka_unit_test(no_glyph_a_page_uses_is_empty),
