@@ -47,6 +47,7 @@ typedef struct run {
     fp_batch_item *items;
     size_t n, done;
     pthread_mutex_t lock;
+    double cpu[6]; /* metrics, expand, PDF, HTML, .xlsx, files: processor seconds over all reports */
 } run;
 
 static void one(int i, void *arg)
@@ -74,7 +75,9 @@ static void one(int i, void *arg)
                          .xlsx = r->xlsx};
     fp_report rep;
     fp_error err = {0};
+    double tw = 0;
     if (fp_report_make(&req, &rep, &err) == FP_OK) {
+        tw = fp_thread_cpu();
         /* the file name is the one fp_batch_run chose for this scope (unique in the run), not rep.base */
         snprintf(rep.base, sizeof rep.base, "%s", it->base);
         it->title = fp_xstrdup(rep.title);
@@ -113,12 +116,16 @@ static void one(int i, void *arg)
                 fp_sha256_hex(rep.xlsx.data, rep.xlsx.len, it->xlsx_sha);
             }
         }
+        tw = fp_thread_cpu() - tw;
     }
     if (!it->ok)
         snprintf(it->error, sizeof it->error, "%.590s", err.msg[0] ? err.msg : "unknown error");
+    double cpu[6] = {rep.cpu_metrics, rep.cpu_expand, rep.cpu_pdf, rep.cpu_html, rep.cpu_xlsx, tw};
     fp_report_free(&rep);
     it->seconds = fp_now() - t0;
     pthread_mutex_lock(&ru->lock);
+    for (int k = 0; k < 6; k++)
+        ru->cpu[k] += cpu[k];
     ru->done++;
     if (r->progress)
         r->progress(r->progress_ud, ru->done, ru->n, it);
@@ -502,8 +509,16 @@ static fp_status batch_locked(const fp_batch_req *r, fp_batch_result *res, fp_er
         res->items[i].attainment = res->items[i].mom = res->items[i].yoy = NAN;
     run ru = {.r = r, .items = res->items, .n = res->n};
     pthread_mutex_init(&ru.lock, NULL);
+    fp_timer tm;
+    fp_timer_start(&tm);
     fp_parallel_for((int)res->n, r->jobs > 0 ? r->jobs : fp_ncpus(), one, &ru);
     pthread_mutex_destroy(&ru.lock);
+    fp_timer_lap(&tm, "batch: reports (in parallel)");
+    static const char *step[6] = {"batch: … metrics",     "batch: … expand the template", "batch: … PDF",
+                                  "batch: … HTML",        "batch: … .xlsx",               "batch: … write files"};
+    for (int k = 0; k < 6; k++)
+        if (k != 4 || r->xlsx)
+            fp_timer_sum(&tm, step[k], ru.cpu[k]);
     for (size_t i = 0; i < res->n; i++) {
         res->interrupted += res->items[i].interrupted;
         res->failed += !res->items[i].ok && !res->items[i].interrupted;
@@ -526,6 +541,7 @@ static fp_status batch_locked(const fp_batch_req *r, fp_batch_result *res, fp_er
     }
     fp_buf_free(&m);
     fp_buf_free(&ix);
+    fp_timer_lap(&tm, "batch: manifest and index");
     return st;
 }
 

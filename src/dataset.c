@@ -224,6 +224,44 @@ static void index_rows(const fp_dataset *ds, fp_domain dom, int col, fp_row_inde
     free(fill);
 }
 
+/* a counting sort of rows 0 … n - 1 by key[r] (below nkeys) */
+static void index_keys(const uint32_t *key, size_t n, uint32_t nkeys, fp_row_index *ix)
+{
+    ix->off = fp_xcalloc((size_t)nkeys + 1, sizeof *ix->off);
+    ix->rows = fp_xmalloc((n ? n : 1) * sizeof *ix->rows);
+    for (size_t r = 0; r < n; r++)
+        ix->off[key[r] + 1]++;
+    for (uint32_t i = 0; i < nkeys; i++)
+        ix->off[i + 1] += ix->off[i];
+    uint32_t *fill = fp_xmalloc(((size_t)nkeys + 1) * sizeof *fill);
+    memcpy(fill, ix->off, ((size_t)nkeys + 1) * sizeof *fill);
+    for (size_t r = 0; r < n; r++)
+        ix->rows[fill[key[r]]++] = (uint32_t)r;
+    free(fill);
+}
+
+/* rows of a table attributed to a rep (rep[r], 0: none), by the rep's team, region and self */
+static void index_by_rep(const fp_dataset *ds, const uint32_t *rep, size_t n, fp_row_index ix[3])
+{
+    uint32_t nteam = fp_dict_size(ds->dict[FP_DOM_TEAM]), nregion = fp_dict_size(ds->dict[FP_DOM_REGION]);
+    uint32_t *key = fp_xmalloc((n ? n : 1) * sizeof *key);
+    for (size_t r = 0; r < n; r++)
+        key[r] = rep[r] ? ds->person_team[rep[r]] : 0;
+    index_keys(key, n, nteam, &ix[0]);
+    for (size_t r = 0; r < n; r++)
+        key[r] = key[r] && key[r] < nteam ? ds->team_region[key[r]] : 0;
+    index_keys(key, n, nregion, &ix[1]);
+    index_keys(rep, n, fp_dict_size(ds->dict[FP_DOM_PERSON]), &ix[2]);
+    free(key);
+}
+
+uint32_t fp_survey_rep(const fp_dataset *ds, size_t r)
+{
+    const fp_table *t = &ds->table[FP_TBL_SURVEYS];
+    const uint32_t *srep = fp_col_text(t, FP_SUR_REP), *scust = fp_col_text(t, FP_SUR_CUSTOMER);
+    return srep && srep[r] ? srep[r] : (scust && scust[r] ? ds->cust_rep[scust[r]] : 0);
+}
+
 void fp_dataset_index_scopes(fp_dataset *ds)
 {
     if (ds->by_team.off)
@@ -231,6 +269,16 @@ void fp_dataset_index_scopes(fp_dataset *ds)
     index_rows(ds, FP_DOM_TEAM, FP_ORD_TEAM, &ds->by_team);
     index_rows(ds, FP_DOM_REGION, FP_ORD_REGION, &ds->by_region);
     index_rows(ds, FP_DOM_PERSON, FP_ORD_REP, &ds->by_rep);
+    const fp_table *s = &ds->table[FP_TBL_SURVEYS], *a = &ds->table[FP_TBL_ACTIVITIES];
+    if (s->present) {
+        uint32_t *rep = fp_xmalloc((s->nrows ? s->nrows : 1) * sizeof *rep);
+        for (size_t r = 0; r < s->nrows; r++)
+            rep[r] = fp_survey_rep(ds, r);
+        index_by_rep(ds, rep, s->nrows, ds->surveys_by);
+        free(rep);
+    }
+    if (a->present)
+        index_by_rep(ds, fp_col_text(a, FP_ACT_REP), a->nrows, ds->activities_by);
 }
 
 /* Bounds on the number of different people, teams, regions, channels, categories and products: far
@@ -388,8 +436,10 @@ void fp_dataset_free(fp_dataset *ds)
     free(ds->cust_first);
     free(ds->cust_first_row);
     free(ds->cust_rep);
-    fp_row_index *ixs[3] = {&ds->by_team, &ds->by_region, &ds->by_rep};
-    for (int i = 0; i < 3; i++) {
+    fp_row_index *ixs[9] = {&ds->by_team,         &ds->by_region,       &ds->by_rep,
+                            &ds->surveys_by[0],    &ds->surveys_by[1],   &ds->surveys_by[2],
+                            &ds->activities_by[0], &ds->activities_by[1], &ds->activities_by[2]};
+    for (int i = 0; i < 9; i++) {
         free(ixs[i]->off);
         free(ixs[i]->rows);
     }

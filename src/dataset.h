@@ -48,6 +48,9 @@ typedef struct fp_dataset {
     size_t won_rows;
     fp_row_index by_team, by_region, by_rep; /* won order lines per FP_DOM_TEAM / REGION / PERSON id;
                                               * empty until fp_dataset_index_scopes */
+    /* survey and activity rows (all of them, in file order) by the team, region and person of the rep they
+     * count for: [0] team, [1] region, [2] person; empty until fp_dataset_index_scopes */
+    fp_row_index surveys_by[3], activities_by[3];
 } fp_dataset;
 
 /* Loads the data directory dir as profile describes, on nthreads threads (large files are split, the
@@ -60,6 +63,9 @@ void fp_dataset_free(fp_dataset *ds);
  * its own lines: worth its cost (three passes) when many scopes are queried, as batch does. Call it
  * before the dataset is shared between threads. */
 void fp_dataset_index_scopes(fp_dataset *ds);
+/* the rep a survey row counts for: its own rep column, else the rep of the customer's latest won order
+ * (0: none) */
+uint32_t fp_survey_rep(const fp_dataset *ds, size_t r);
 
 static inline const fp_table *fp_ds_table(const fp_dataset *ds, fp_table_id id) { return &ds->table[id]; }
 static inline const char *fp_ds_str(const fp_dataset *ds, fp_domain dom, uint32_t id)

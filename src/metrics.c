@@ -126,6 +126,18 @@ static bool rep_in_scope(const scope_ctx *sc, uint32_t rep)
     return team_in_scope(sc, sc->ds->person_team[rep]);
 }
 
+/* The rows of a rep-attributed table (surveys, activities) a scope can count, in file order: from the
+ * dataset's index when it has one, else every row. *rows is NULL for every row. */
+static size_t scope_rows(const scope_ctx *sc, const fp_row_index by[3], size_t nrows, const uint32_t **rows)
+{
+    int k = sc->kind == FP_SCOPE_TEAM ? 0 : sc->kind == FP_SCOPE_REGION ? 1 : sc->kind == FP_SCOPE_REP ? 2 : -1;
+    *rows = NULL;
+    if (k < 0 || !by[k].off)
+        return nrows;
+    *rows = by[k].rows + by[k].off[sc->id];
+    return by[k].off[sc->id + 1] - by[k].off[sc->id];
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -565,19 +577,21 @@ static void compute_surveys(const fp_dataset *ds, const scope_ctx *sc, fp_metric
         return;
     }
     const fp_date *date = fp_col_date(t, FP_SUR_DATE);
-    const uint32_t *srep = fp_col_text(t, FP_SUR_REP), *scust = fp_col_text(t, FP_SUR_CUSTOMER);
     const uint32_t *comment = fp_col_text(t, FP_SUR_COMMENT);
     const double *score = fp_col_num(t, FP_SUR_SCORE);
     uint32_t ntext = fp_dict_size(ds->dict[FP_DOM_TEXT]);
     int64_t *ccount = fp_xcalloc(ntext, sizeof *ccount);
     double sum = 0, psum = 0;
     int64_t pn = 0;
-    for (size_t r = 0; r < t->nrows; r++) {
+    const uint32_t *rows;
+    size_t nrows = scope_rows(sc, ds->surveys_by, t->nrows, &rows);
+    for (size_t ri = 0; ri < nrows; ri++) {
+        size_t r = rows ? rows[ri] : ri;
         bool cur = date[r] >= win[B_CUR].start && date[r] <= win[B_CUR].end;
         bool prev = date[r] >= win[B_PREV].start && date[r] <= win[B_PREV].end;
         if (!cur && !prev)
             continue;
-        uint32_t rep = srep && srep[r] ? srep[r] : (scust && scust[r] ? ds->cust_rep[scust[r]] : 0);
+        uint32_t rep = fp_survey_rep(ds, r);
         if (!rep_in_scope(sc, rep))
             continue;
         double s = score[r];
@@ -618,7 +632,10 @@ static void compute_activities(const fp_dataset *ds, const scope_ctx *sc, fp_met
     const uint32_t *type = fp_col_text(t, FP_ACT_TYPE), *result = fp_col_text(t, FP_ACT_RESULT);
     uint32_t ntext = fp_dict_size(ds->dict[FP_DOM_TEXT]);
     int64_t *tc = fp_xcalloc(ntext, sizeof *tc), *rc = fp_xcalloc(ntext, sizeof *rc);
-    for (size_t r = 0; r < t->nrows; r++) {
+    const uint32_t *rows;
+    size_t nrows = scope_rows(sc, ds->activities_by, t->nrows, &rows);
+    for (size_t ri = 0; ri < nrows; ri++) {
+        size_t r = rows ? rows[ri] : ri;
         if (date[r] < cur->start || date[r] > cur->end || !rep_in_scope(sc, arep[r]))
             continue;
         m->activities++;

@@ -63,11 +63,14 @@ fp_status fp_report_make(const fp_report_req *r, fp_report *out, fp_error *err)
     out->attainment = out->mom = out->yoy = NAN;
     fp_report_base(&r->q, out->base, sizeof out->base);
     fp_metrics *m = NULL;
+    double t = fp_thread_cpu(), t1;
     fp_status st = fp_template_check_period(r->tmpl, &r->q.period, err);
     if (st == FP_OK)
         st = fp_metrics_compute(r->ds, &r->q, &m, err);
     if (st != FP_OK)
         return st;
+    out->cpu_metrics = (t1 = fp_thread_cpu()) - t;
+    t = t1;
     fp_query_warnings(r->ds, &r->q, &out->warnings);
     out->sales = m->sales;
     out->orders = m->orders;
@@ -84,19 +87,26 @@ fp_status fp_report_make(const fp_report_req *r, fp_report *out, fp_error *err)
         return st;
     out->title = fp_xstrdup(doc->title ? doc->title : "");
     out->risk = first_risk(doc->root);
+    out->cpu_expand = (t1 = fp_thread_cpu()) - t;
+    t = t1;
     fp_render_opts ro = {.fonts = r->fonts, .created = r->created, .warnings = &out->warnings};
     if (r->pdf && (st = fp_render_pdf(doc, &ro, &out->pdf, err)) != FP_OK) {
         fp_doc_free(doc);
         return st;
     }
+    out->cpu_pdf = (t1 = fp_thread_cpu()) - t;
+    t = t1;
     if (r->html && (st = fp_render_html(doc, &ro, &out->html, err)) != FP_OK) {
         fp_doc_free(doc);
         return st;
     }
+    out->cpu_html = (t1 = fp_thread_cpu()) - t;
+    t = t1;
     if (r->xlsx && (st = fp_render_xlsx(doc, &ro, &out->xlsx, err)) != FP_OK) {
         fp_doc_free(doc);
         return st;
     }
+    out->cpu_xlsx = fp_thread_cpu() - t;
     if (r->keep_doc)
         out->doc = doc;
     else

@@ -44,6 +44,8 @@ typedef struct fp_report {
     double attainment, mom, yoy; /* NAN when unknown */
     char *risk;             /* the first line of the report's risks box, for a chat message; NULL: none */
     int64_t orders;
+    /* processor seconds of each step on the thread that made the report (for FUPAN_TIMING) */
+    double cpu_metrics, cpu_expand, cpu_pdf, cpu_html, cpu_xlsx;
 } fp_report;
 
 fp_status fp_report_make(const fp_report_req *r, fp_report *out, fp_error *err);

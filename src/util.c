@@ -527,6 +527,19 @@ static void timer_now(double *wall, double *cpu)
     *cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
+double fp_thread_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void fp_timer_sum(const fp_timer *t, const char *what, double cpu)
+{
+    if (t->on)
+        fprintf(stderr, "fupan: timing: %-38s %7s   wall %7.3f s CPU (summed over the threads)\n", what, "", cpu);
+}
+
 void fp_timer_start(fp_timer *t)
 {
     const char *e = getenv("FUPAN_TIMING");

@@ -29,11 +29,15 @@ void *fp_big_zalloc(size_t n);
 void *fp_big_realloc(void *p, size_t old_n, size_t new_n);
 void fp_big_free(void *p, size_t n);
 
-/* Phase timing a user can switch on: with FUPAN_TIMING set in the environment, each lap prints to stderr
- * "fupan: timing: WHAT  W s wall  C s CPU" (CPU: the whole process, all threads, user + system) since the
- * previous lap. Off, a lap costs nothing but a branch. */
 /* Seconds on the monotonic clock (for durations only). */
 double fp_now(void);
+/* Seconds of processor time the calling thread has used. */
+double fp_thread_cpu(void);
+
+/* Phase timing a user can switch on: with FUPAN_TIMING set in the environment, each lap prints to stderr
+ * "fupan: timing: WHAT  W s wall  C s CPU" (CPU: the whole process, all threads, user + system) since the
+ * previous lap. Off, a lap costs nothing but a branch. fp_timer_sum prints a phase that ran in pieces on
+ * several threads: its processor time in all. */
 
 typedef struct fp_timer {
     bool on;
@@ -41,6 +45,7 @@ typedef struct fp_timer {
 } fp_timer;
 void fp_timer_start(fp_timer *t);
 void fp_timer_lap(fp_timer *t, const char *what);
+void fp_timer_sum(const fp_timer *t, const char *what, double cpu);
 
 /* A growable byte buffer, always NUL-terminated once anything was added. */
 typedef struct fp_buf {
