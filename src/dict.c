@@ -267,8 +267,13 @@ void fp_dict_merge_consume(fp_dict *dst, fp_dict *src, uint32_t *map)
     src->slot = NULL;
     src->nslot = 0;
     size_t done = 0; /* chunks freed */
+    size_t mask = dst->nslot - 1;
     for (uint32_t id = 0; id < src->n; id++) {
         uint32_t loc = src->loc[id];
+        /* the slot a string a few ids on will be looked up in, asked for now (a lookup in a large table is a
+         * cache miss) */
+        if (id + 16 < src->n)
+            __builtin_prefetch(&dst->slot[at(src, src->loc[id + 16])->hash & mask]);
         for (; done < (size_t)(loc >> OFF_BITS); done++) {
             fp_big_free(src->chunks[done], src->chunk_size[done]);
             src->chunks[done] = NULL;
