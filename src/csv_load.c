@@ -172,13 +172,8 @@ static void cell_error(loader *l, int f, int c, const char *s, size_t n, const c
  * differ in one character in the middle (华东一组, 华东二组) still land apart */
 static inline unsigned slot_of(const char *s, size_t n)
 {
-    uint64_t a = 0, b = 0;
-    if (n >= 8) {
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n - 8, 8);
-    } else {
-        memcpy(&a, s, n);
-    }
+    uint64_t a, b;
+    fp_bytes_ends(s, n, &a, &b);
     uint64_t h = (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full) ^ ((uint64_t)n * 0x165667B19E3779F9ull);
     h ^= h >> 29;
     h *= 0xBF58476D1CE4E5B9ull;

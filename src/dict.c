@@ -53,9 +53,9 @@ static uint64_t hash_bytes(const char *s, size_t n)
         s += 8;
         n -= 8;
     }
-    uint64_t w = 0;
-    memcpy(&w, s, n);
-    h = (h ^ w) * 0xff51afd7ed558ccdull;
+    uint64_t w0, w1;
+    fp_bytes_ends(s, n, &w0, &w1); /* the last 0 … 7 bytes, without a copy of variable length */
+    h = (h ^ (w0 | w1 << 32)) * 0xff51afd7ed558ccdull;
     h ^= h >> 33;
     h *= 0xc4ceb9fe1a85ec53ull;
     h ^= h >> 29;
