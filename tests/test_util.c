@@ -134,10 +134,38 @@ static void sha256_known_answers(void **state)
     free(a);
 }
 
+/* fp_bytes_eq reads whole words (overlapping at the end of a text): it agrees with memcmp for every length up
+ * to 40 and a difference at every position, and fp_bytes_ends gives equal texts equal words */
+static void bytes_eq_agrees_with_memcmp(void **state)
+{
+    (void)state;
+    char a[48], b[48];
+    for (size_t n = 0; n <= 40; n++) {
+        for (size_t i = 0; i < n; i++)
+            a[i] = b[i] = (char)('A' + (i * 7) % 26);
+        assert_true(fp_bytes_eq(a, b, n));
+        uint64_t x0, x1, y0, y1;
+        fp_bytes_ends(a, n, &x0, &x1);
+        fp_bytes_ends(b, n, &y0, &y1);
+        assert_true(x0 == y0 && x1 == y1);
+        for (size_t i = 0; i < n; i++) {
+            b[i] ^= 0x20;
+            if (fp_bytes_eq(a, b, n))
+                fail_msg("length %zu, difference at %zu: equal", n, i);
+            b[i] ^= (char)0x20;
+        }
+        /* bytes past the end do not count */
+        b[n] = 'x';
+        a[n] = 'y';
+        assert_true(fp_bytes_eq(a, b, n));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(trim_ascii_and_ideographic_space),
+        cmocka_unit_test(bytes_eq_agrees_with_memcmp),
         cmocka_unit_test(utf8_validity),
         cmocka_unit_test(widths_and_lengths),
         cmocka_unit_test(quote_text_escapes_and_cuts),
