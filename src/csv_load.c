@@ -45,13 +45,14 @@
 #define CHUNK_MIN_BYTES (8u << 20)
 
 #define CACHE_BYTES 56
-#define CACHE_SLOTS 256
+#define CACHE_BITS 10
+#define CACHE_SLOTS (1u << CACHE_BITS)
 #define PEND 16
 #define PEND_BYTES 56
 
 typedef struct cacheslot {
     uint32_t id;
-    uint32_t len;      /* UINT32_MAX: empty */
+    uint32_t len;      /* 0: empty (an empty cell is never looked up) */
     char text[CACHE_BYTES];
 } cacheslot;
 
@@ -63,7 +64,7 @@ typedef struct colcache {
      * (order numbers, customers) would only miss in them, at the price of a cache miss each. */
     uint32_t probes, hits;
     bool off;
-    cacheslot slot[CACHE_SLOTS];
+    cacheslot *slot;   /* CACHE_SLOTS of them, from the column's first lookup */
 } colcache;
 
 #define CACHE_TRIAL 8192 /* values looked up before the slots are judged */
@@ -177,7 +178,7 @@ static inline unsigned slot_of(const char *s, size_t n)
     uint64_t h = (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full) ^ ((uint64_t)n * 0x165667B19E3779F9ull);
     h ^= h >> 29;
     h *= 0xBF58476D1CE4E5B9ull;
-    return (unsigned)(h >> 56) & (CACHE_SLOTS - 1);
+    return (unsigned)(h >> (64 - CACHE_BITS));
 }
 
 static inline void remember(cacheslot *cs, const char *s, size_t n, uint32_t id)
@@ -212,7 +213,7 @@ static bool cached(loader *l, int c, const char *s, size_t n, uint32_t *id, uint
         *id = cc->last->id;
         return true;
     }
-    if (!cc->off && n <= CACHE_BYTES) {
+    if (!cc->off && cc->slot && n <= CACHE_BYTES) {
         cacheslot *cs = &cc->slot[slot_of(s, n)];
         if (cs->len == n && fp_bytes_eq(cs->text, s, n)) {
             cc->last = cs;
@@ -262,6 +263,8 @@ static void resolve(loader *l, int f, int c, const char *s, size_t n, uint32_t h
     }
     colcache *cc = &l->cache[c];
     if (n <= CACHE_BYTES) {
+        if (!cc->slot)
+            cc->slot = fp_xcalloc(CACHE_SLOTS, sizeof *cc->slot);
         cacheslot *cs = &cc->slot[cc->off ? 0 : slot_of(s, n)];
         remember(cs, s, n, id);
         cc->last = cs;
@@ -651,18 +654,13 @@ static void loader_init(loader *l, const char *name, const fp_profile_table *pt,
         l->last_pend[c] = -1;
     }
     l->defer = true;
-    l->cache = fp_xmalloc(FP_MAX_COLS * sizeof *l->cache);
-    for (int c = 0; c < FP_MAX_COLS; c++) {
-        l->cache[c].last = NULL;
-        l->cache[c].probes = l->cache[c].hits = 0;
-        l->cache[c].off = false;
-        for (int k = 0; k < CACHE_SLOTS; k++)
-            l->cache[c].slot[k].len = UINT32_MAX;
-    }
+    l->cache = fp_xcalloc(FP_MAX_COLS, sizeof *l->cache);
 }
 
 static void loader_free(loader *l)
 {
+    for (int c = 0; c < FP_MAX_COLS; c++)
+        free(l->cache[c].slot);
     free(l->cache);
     for (int c = 0; c < FP_MAX_COLS; c++)
         free(l->follow_id[c]);
