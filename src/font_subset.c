@@ -39,6 +39,7 @@ fp_status fp_fontset_load(const char *const *paths, int n, fp_fontset **out, fp_
         fs->n++;
     }
     fs->bmp = fp_xcalloc(0x10000, sizeof *fs->bmp);
+    fs->glyph = fp_xcalloc(0x10000, sizeof *fs->glyph);
     *out = fs;
     return FP_OK;
 }
@@ -50,6 +51,10 @@ void fp_fontset_free(fp_fontset *fs)
     for (int i = 0; i < fs->n; i++)
         fp_font_free(fs->font[i]);
     free((void *)fs->bmp);
+    if (fs->glyph)
+        for (int i = 0; i < 0x10000; i++)
+            free(atomic_load(&fs->glyph[i]));
+    free((void *)fs->glyph);
     free(fs);
 }
 
@@ -253,6 +258,76 @@ static void encode_glyph(const glyph *g, fp_buf *out)
         fp_buf_addc(out, 0);
 }
 
+/* A glyph as the subset writes it: its glyf entry (encoded, padded to 4 bytes) and what the other tables
+ * need of it. Immutable once made. */
+typedef struct fp_glyph_rec {
+    int32_t xmin, ymin, xmax, ymax;
+    int npoints, ncontours;
+    uint16_t adv;
+    bool missing; /* no font has the character: the box */
+    size_t len;
+    unsigned char data[];
+} fp_glyph_rec;
+
+static fp_glyph_rec *rec_of(const glyph *g, bool missing)
+{
+    fp_buf b;
+    fp_buf_init(&b);
+    encode_glyph(g, &b);
+    fp_glyph_rec *r = fp_xmalloc(sizeof *r + b.len);
+    const fp_outline *o = &g->o;
+    *r = (fp_glyph_rec){.xmin = o->xmin, .ymin = o->ymin, .xmax = o->xmax, .ymax = o->ymax, .npoints = o->npoints,
+                        .ncontours = o->ncontours, .adv = g->adv, .missing = missing, .len = b.len};
+    if (b.len)
+        memcpy(r->data, b.data, b.len);
+    fp_buf_free(&b);
+    return r;
+}
+
+/* The glyph of cp at upem units per em: from the fontset's cache for a BMP character (made and put there
+ * by the first caller), else made now, and then *own is set: the caller frees it. */
+static fp_status glyph_of(const fp_fontset *fs, uint32_t cp, int upem, const fp_glyph_rec **out, bool *own,
+                          fp_error *err)
+{
+    *own = false;
+    fp_glyph_rec *_Atomic *slot = cp < 0x10000 && fs->glyph ? &fs->glyph[cp] : NULL;
+    fp_glyph_rec *r = slot ? atomic_load_explicit(slot, memory_order_acquire) : NULL;
+    if (r) {
+        *out = r;
+        return FP_OK;
+    }
+    glyph g = {0};
+    fp_outline_init(&g.o);
+    int fi;
+    uint16_t gid;
+    bool missing = !fp_fontset_find(fs, cp, &fi, &gid);
+    if (missing) {
+        int adv = box_width(cp) * upem / 1000;
+        box(&g.o, upem, adv);
+        g.adv = (uint16_t)adv;
+    } else {
+        const fp_font *f = fs->font[fi];
+        int fu = fp_font_units_per_em(f);
+        fp_status st = fp_font_outline(f, gid, upem, fu, &g.o, err);
+        if (st != FP_OK) {
+            fp_outline_free(&g.o);
+            return st;
+        }
+        g.adv = (uint16_t)((fp_font_advance(f, gid) * upem + fu / 2) / fu);
+    }
+    r = rec_of(&g, missing);
+    fp_outline_free(&g.o);
+    fp_glyph_rec *none = NULL;
+    if (!slot) {
+        *own = true;
+    } else if (!atomic_compare_exchange_strong_explicit(slot, &none, r, memory_order_acq_rel, memory_order_acquire)) {
+        free(r); /* another thread made it first */
+        r = none;
+    }
+    *out = r;
+    return FP_OK;
+}
+
 typedef struct pair {
     uint16_t code, gid;
 } pair;
@@ -420,26 +495,20 @@ fp_status fp_subset_make(const fp_fontset *fs, const uint32_t *cps, size_t n, fp
     int upem = fp_font_units_per_em(primary);
     /* the glyphs: a box first, then one per character */
     size_t ng = s->n + 1;
-    glyph *g = fp_xcalloc(ng, sizeof *g);
+    const fp_glyph_rec **g = fp_xcalloc(ng, sizeof *g);
+    bool *own = fp_xcalloc(ng, sizeof *own);
     s->missing = fp_xmalloc((s->n ? s->n : 1) * sizeof *s->missing);
-    box(&g[0].o, upem, upem);
-    g[0].adv = (uint16_t)upem;
+    glyph g0 = {.adv = (uint16_t)upem};
+    fp_outline_init(&g0.o);
+    box(&g0.o, upem, upem);
+    g[0] = rec_of(&g0, true);
+    own[0] = true;
+    fp_outline_free(&g0.o);
     fp_status st = FP_OK;
     for (size_t i = 0; i < s->n && st == FP_OK; i++) {
-        int fi;
-        uint16_t gid;
-        fp_outline_init(&g[i + 1].o);
-        if (!fp_fontset_find(fs, s->cp[i], &fi, &gid)) {
-            int adv = box_width(s->cp[i]) * upem / 1000;
-            box(&g[i + 1].o, upem, adv);
-            g[i + 1].adv = (uint16_t)adv;
+        st = glyph_of(fs, s->cp[i], upem, &g[i + 1], &own[i + 1], err);
+        if (st == FP_OK && g[i + 1]->missing)
             s->missing[s->nmissing++] = s->cp[i];
-            continue;
-        }
-        const fp_font *f = fs->font[fi];
-        int fu = fp_font_units_per_em(f);
-        st = fp_font_outline(f, gid, upem, fu, &g[i + 1].o, err);
-        g[i + 1].adv = (uint16_t)((fp_font_advance(f, gid) * upem + fu / 2) / fu);
     }
     if (st != FP_OK)
         goto out;
@@ -458,12 +527,12 @@ fp_status fp_subset_make(const fp_fontset *fs, const uint32_t *cps, size_t n, fp
     bool first = true;
     for (size_t i = 0; i < ng; i++) {
         be32(loca, (uint32_t)glyf->len);
-        encode_glyph(&g[i], glyf);
-        const fp_outline *o = &g[i].o;
-        be16(hmtx, g[i].adv);
+        const fp_glyph_rec *o = g[i];
+        fp_buf_add(glyf, o->data, o->len);
+        be16(hmtx, o->adv);
         be16(hmtx, (uint32_t)(int16_t)(o->npoints ? o->xmin : 0));
-        if (g[i].adv > advmax)
-            advmax = g[i].adv;
+        if (o->adv > advmax)
+            advmax = o->adv;
         if (!o->npoints)
             continue;
         if (first || o->xmin < bx0)
@@ -476,8 +545,8 @@ fp_status fp_subset_make(const fp_fontset *fs, const uint32_t *cps, size_t n, fp
             by1 = o->ymax;
         if (first || o->xmin < minlsb)
             minlsb = o->xmin;
-        if (first || g[i].adv - o->xmax < minrsb)
-            minrsb = g[i].adv - o->xmax;
+        if (first || o->adv - o->xmax < minrsb)
+            minrsb = o->adv - o->xmax;
         if (first || o->xmax > xmaxext)
             xmaxext = o->xmax;
         first = false;
@@ -580,8 +649,10 @@ fp_status fp_subset_make(const fp_fontset *fs, const uint32_t *cps, size_t n, fp
     put32(o, head_at + 8, 0xB1B0AFBA - checksum(o->data, o->len));
 out:
     for (size_t i = 0; i < ng; i++)
-        fp_outline_free(&g[i].o);
+        if (own[i])
+            free((void *)g[i]);
     free(g);
+    free(own);
     if (st != FP_OK)
         fp_subset_free(s);
     return st;

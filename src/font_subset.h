@@ -22,11 +22,16 @@
 
 #define FP_MAX_FONTS 4
 
+struct fp_glyph_rec;
+
 typedef struct fp_fontset {
     fp_font *font[FP_MAX_FONTS];
     int n;
     /* per BMP code point, filled on first use (any thread): 0 unknown, else 1 + font << 16 | advance */
     _Atomic uint32_t *bmp;
+    /* per BMP code point, the glyph as fp_subset_make writes it, made by the first document that uses the
+     * character (any thread) and read by every later one: a batch of reports outlines each character once */
+    struct fp_glyph_rec *_Atomic *glyph;
 } fp_fontset;
 
 /* Loads the fonts of a fontset: paths of TrueType files, "file.ttc:1" for face 1 of a collection. */

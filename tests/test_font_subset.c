@@ -12,6 +12,8 @@
 #include "font.h"
 #include "font_subset.h"
 
+#include <pthread.h>
+
 static fp_font *wqy;
 static fp_fontset *fs;
 
@@ -477,6 +479,82 @@ static void fontsets(void **state)
     free(ttc);
 }
 
+/* The fontset keeps each character's glyph once made (a batch outlines a character once): a subset made
+ * from the cache is the same font, byte for byte, as one made from scratch, and so are subsets made by
+ * several threads at once from a fontset none of them has filled yet. */
+static fp_fontset *fresh_fontset(void)
+{
+    char *a = tu_path("fonts/wqy-microhei.ttc"), *b = tu_path("fonts/DroidSansFallbackFull.ttf");
+    char fa[1100];
+    snprintf(fa, sizeof fa, "%s:0", a);
+    const char *paths[] = {fa, b};
+    fp_error e = {0};
+    fp_fontset *set = NULL;
+    assert_int_equal(fp_fontset_load(paths, 2, &set, &e), FP_OK);
+    free(a);
+    free(b);
+    return set;
+}
+
+static const char *texts[4] = {"销售管理总结：本月销售额 544.67 万元，环比▼-4.4%", "华东一组 王浩然 目标达成率 95.5%〘〙",
+                               mixed, "销售额前十的产品 工业手持机 H8 热敏纸 80mm（箱）𠮷"};
+
+typedef struct made {
+    fp_fontset *set;
+    const char *text;
+    fp_subset sub;
+    fp_status st;
+} made;
+
+static void *make_one(void *arg)
+{
+    made *m = arg;
+    uint32_t cps[256];
+    size_t n = 0;
+    collect(m->text, cps, &n);
+    fp_error e = {0};
+    m->st = fp_subset_make(m->set, cps, n, &m->sub, &e);
+    return NULL;
+}
+
+static void cached_glyphs_make_the_same_font(void **state)
+{
+    (void)state;
+    fp_fontset *cold = fresh_fontset(), *shared = fresh_fontset();
+    made first[4], again[4], par[4];
+    for (int i = 0; i < 4; i++) {
+        first[i] = (made){.set = cold, .text = texts[i]};
+        make_one(&first[i]); /* glyphs made, some of them from an earlier text's */
+        assert_int_equal(first[i].st, FP_OK);
+    }
+    for (int i = 0; i < 4; i++) {
+        again[i] = (made){.set = cold, .text = texts[i]};
+        make_one(&again[i]); /* every glyph from the cache */
+        assert_int_equal(again[i].st, FP_OK);
+        assert_int_equal(again[i].sub.ttf.len, first[i].sub.ttf.len);
+        assert_memory_equal(again[i].sub.ttf.data, first[i].sub.ttf.data, first[i].sub.ttf.len);
+    }
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++) {
+        par[i] = (made){.set = shared, .text = texts[i]};
+        assert_int_equal(pthread_create(&th[i], NULL, make_one, &par[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(par[i].st, FP_OK);
+        assert_int_equal(par[i].sub.ttf.len, first[i].sub.ttf.len);
+        assert_memory_equal(par[i].sub.ttf.data, first[i].sub.ttf.data, first[i].sub.ttf.len);
+        assert_int_equal(par[i].sub.nmissing, first[i].sub.nmissing);
+    }
+    for (int i = 0; i < 4; i++) {
+        fp_subset_free(&first[i].sub);
+        fp_subset_free(&again[i].sub);
+        fp_subset_free(&par[i].sub);
+    }
+    fp_fontset_free(cold);
+    fp_fontset_free(shared);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -491,6 +569,7 @@ int main(void)
         cmocka_unit_test(private_use_text_keeps_its_codes),
         cmocka_unit_test(duplicates_zeros_and_limits),
         cmocka_unit_test(fontsets),
+        cmocka_unit_test(cached_glyphs_make_the_same_font),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
