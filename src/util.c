@@ -537,7 +537,7 @@ double fp_thread_cpu(void)
 void fp_timer_sum(const fp_timer *t, const char *what, double cpu)
 {
     if (t->on)
-        fprintf(stderr, "fupan: timing: %-38s %7s   wall %7.3f s CPU (summed over the threads)\n", what, "", cpu);
+        fprintf(stderr, "fupan: timing: %-38s %13s %7.3f s CPU (added up over the threads)\n", what, "", cpu);
 }
 
 void fp_timer_start(fp_timer *t)
