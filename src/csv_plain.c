@@ -14,6 +14,8 @@ static inline bool blank(char c, char delim)
 
 int fp_csv_plain_cut(const char *s, size_t n, char delim, fp_csv_cell *cells, int max)
 {
+    if (max < 1)
+        return -1;
     /* first where each cell ends (the delimiters), while looking for the bytes that need libcsv */
     int nd = 0;
     size_t i = 0;
@@ -44,8 +46,6 @@ int fp_csv_plain_cut(const char *s, size_t n, char delim, fp_csv_cell *cells, in
             cells[nd++].off = (uint32_t)i;
         }
     }
-    if (max < 1)
-        return -1;
     cells[nd].off = (uint32_t)n;
     /* then each cell's bounds, blanks stripped */
     size_t start = 0;

@@ -249,7 +249,7 @@ static void index_by_rep(const fp_dataset *ds, const uint32_t *rep, size_t n, fp
         key[r] = rep[r] ? ds->person_team[rep[r]] : 0;
     index_keys(key, n, nteam, &ix[0]);
     for (size_t r = 0; r < n; r++)
-        key[r] = key[r] && key[r] < nteam ? ds->team_region[key[r]] : 0;
+        key[r] = key[r] < nteam ? ds->team_region[key[r]] : 0; /* as rep_in_scope reads it */
     index_keys(key, n, nregion, &ix[1]);
     index_keys(rep, n, fp_dict_size(ds->dict[FP_DOM_PERSON]), &ix[2]);
     free(key);

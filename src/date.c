@@ -153,7 +153,8 @@ bool fp_date_parse(const char *s, size_t n, fp_date *out)
         *out = fp_date_from_ymd(y, m, d);
         return true;
     }
-    if (n == 8 && strspn(s, "0123456789") >= 8) {
+    if (n == 8 && dig(s[0]) && dig(s[1]) && dig(s[2]) && dig(s[3]) && dig(s[4]) && dig(s[5]) && dig(s[6]) &&
+        dig(s[7])) { /* the cell need not end with a NUL: no strspn */
         y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
         m = (s[4] - '0') * 10 + (s[5] - '0');
         d = (s[6] - '0') * 10 + (s[7] - '0');

@@ -583,7 +583,7 @@ int deflateInit_(z_streamp strm, int level, const char *version, int stream_size
 HPDF_BYTE *HPDF_MemCpy(HPDF_BYTE *out, const HPDF_BYTE *in, HPDF_UINT n)
 {
     if (n)
-        memcpy(out, in, n);
+        memmove(out, in, n); /* libharu's Type 1 loader copies within one buffer */
     return out + n;
 }
 

@@ -151,9 +151,43 @@ static void months(void **state)
     assert_false(fp_parse_month("2026-10-40", 10, &m));
 }
 
+/* The loader hands over cells cut from the line, without a NUL after them: every parser reads only its n
+ * bytes (under AddressSanitizer a read past them fails). Forms the parsers accept and refuse alike. */
+static void cells_are_bytes_not_c_strings(void **state)
+{
+    (void)state;
+    static const char *cells[] = {"1234.50", "1,234.50", "¥1,234.50", "1.2万", "12", "3.5", "-7", "0.05", "5%", "95折",
+                                  "2026-10", "2026年10月", "1234,50", "1.234,50", "", " ", "x", "12x3", "1e5", "9",
+                                  "99999999999999999999", "八折", "2026-10-03"};
+    for (size_t i = 0; i < sizeof cells / sizeof *cells; i++) {
+        size_t n = strlen(cells[i]);
+        char *c = malloc(n ? n : 1);
+        memcpy(c, cells[i], n);
+        int64_t v;
+        double x;
+        int32_t m;
+        (void)fp_parse_money(c, n, 0, &v);
+        (void)fp_parse_money_in(c, n, 0, NULL, ',', &v);
+        (void)fp_parse_number_in(c, n, ',', &x);
+        (void)fp_parse_number(c, n, &x);
+        (void)fp_parse_int(c, n, &v);
+        (void)fp_parse_discount(c, n, &x);
+        (void)fp_parse_month(c, n, &m);
+        free(c);
+    }
+    /* and they read the cell right */
+    char *c = malloc(7);
+    memcpy(c, "1234.50", 7);
+    int64_t fen;
+    assert_true(fp_parse_money(c, 7, 0, &fen));
+    assert_int_equal(fen, 123450);
+    free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(cells_are_bytes_not_c_strings),
         cmocka_unit_test(money_forms), cmocka_unit_test(money_refusals), cmocka_unit_test(money_in_other_currencies),
         cmocka_unit_test(numbers_and_ints),
         cmocka_unit_test(discounts),   cmocka_unit_test(months),
