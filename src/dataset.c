@@ -3,6 +3,8 @@
  * happens when an optional one is missing. */
 #include "dataset.h"
 
+#include "pool.h"
+
 #include "csv_load.h"
 #include "util.h"
 #include "xlsx_load.h"
@@ -262,23 +264,43 @@ uint32_t fp_survey_rep(const fp_dataset *ds, size_t r)
     return srep && srep[r] ? srep[r] : (scust && scust[r] ? ds->cust_rep[scust[r]] : 0);
 }
 
+/* one index of fp_dataset_index_scopes: the order lines by team, region, rep; the surveys; the visits */
+static void index_one(int i, void *arg)
+{
+    fp_dataset *ds = arg;
+    const fp_table *s = &ds->table[FP_TBL_SURVEYS], *a = &ds->table[FP_TBL_ACTIVITIES];
+    switch (i) {
+    case 0:
+        index_rows(ds, FP_DOM_TEAM, FP_ORD_TEAM, &ds->by_team);
+        break;
+    case 1:
+        index_rows(ds, FP_DOM_REGION, FP_ORD_REGION, &ds->by_region);
+        break;
+    case 2:
+        index_rows(ds, FP_DOM_PERSON, FP_ORD_REP, &ds->by_rep);
+        break;
+    case 3:
+        if (s->present) {
+            uint32_t *rep = fp_xmalloc((s->nrows ? s->nrows : 1) * sizeof *rep);
+            for (size_t r = 0; r < s->nrows; r++)
+                rep[r] = fp_survey_rep(ds, r);
+            index_by_rep(ds, rep, s->nrows, ds->surveys_by);
+            free(rep);
+        }
+        break;
+    case 4:
+        if (a->present)
+            index_by_rep(ds, fp_col_text(a, FP_ACT_REP), a->nrows, ds->activities_by);
+        break;
+    }
+}
+
 void fp_dataset_index_scopes(fp_dataset *ds)
 {
     if (ds->by_team.off)
         return;
-    index_rows(ds, FP_DOM_TEAM, FP_ORD_TEAM, &ds->by_team);
-    index_rows(ds, FP_DOM_REGION, FP_ORD_REGION, &ds->by_region);
-    index_rows(ds, FP_DOM_PERSON, FP_ORD_REP, &ds->by_rep);
-    const fp_table *s = &ds->table[FP_TBL_SURVEYS], *a = &ds->table[FP_TBL_ACTIVITIES];
-    if (s->present) {
-        uint32_t *rep = fp_xmalloc((s->nrows ? s->nrows : 1) * sizeof *rep);
-        for (size_t r = 0; r < s->nrows; r++)
-            rep[r] = fp_survey_rep(ds, r);
-        index_by_rep(ds, rep, s->nrows, ds->surveys_by);
-        free(rep);
-    }
-    if (a->present)
-        index_by_rep(ds, fp_col_text(a, FP_ACT_REP), a->nrows, ds->activities_by);
+    /* each index reads the dataset and writes only its own arrays: they are built side by side */
+    fp_parallel_for(5, fp_ncpus(), index_one, ds);
 }
 
 /* Bounds on the number of different people, teams, regions, channels, categories and products: far

@@ -214,18 +214,24 @@ int fp_cmd_batch(int argc, char **argv)
     fp_dataset *ds = NULL;
     fp_fontset *fonts = NULL;
     fp_batch_result res = {0};
+    fp_timer tm;
+    fp_timer_start(&tm);
     if (fp_template_load_lang(tpath, schema, lang, &t, &err) != FP_OK ||
         (rollup && fp_template_load_lang(rpath, schema, rlang, &rt, &err) != FP_OK)) {
         rc = fp_cli_fail(&err);
         goto out;
     }
+    fp_timer_lap(&tm, "batch: template");
     if ((rc = fp_cli_load(&d, &prof, &ds)) != 0)
         goto out;
+    fp_timer_start(&tm);
     fp_dataset_index_scopes(ds); /* many scopes: each reads only its own lines */
+    fp_timer_lap(&tm, "batch: indexes by team, region and rep");
     if (fp_fonts_default(&fonts, &err) != FP_OK) {
         rc = fp_cli_fail(&err);
         goto out;
     }
+    fp_timer_lap(&tm, "batch: fonts");
     char date[16];
     progress pg = {.tty = isatty(2), .quiet = quiet, .t0 = fp_now()};
     {
