@@ -3,7 +3,9 @@
  * Lines come from textfile.c one at a time and are fed to csv_parse one at a
  * time, so at every callback we know which physical line is being read: a
  * record starts on the first line fed while libcsv is between records, which
- * gives exact line numbers even for quoted cells that span lines.
+ * gives exact line numbers even for quoted cells that span lines. A line that
+ * starts a record and holds no quote (nearly every line of an export) is cut
+ * by csv_plain.c instead, into exactly the cells libcsv would give.
  *
  * Each cell is typed and stored as it is read. Text cells are interned; a
  * per-column cache of recent values skips the hash lookup for the runs and
