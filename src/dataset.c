@@ -203,43 +203,42 @@ static void derive_customers(fp_dataset *ds)
     free(last);
 }
 
-/* a counting sort of the won order lines by one column */
-static void index_rows(const fp_dataset *ds, fp_domain dom, int col, fp_row_index *ix)
-{
-    const fp_table *o = &ds->table[FP_TBL_ORDERS];
-    uint32_t n = fp_dict_size(ds->dict[dom]);
-    ix->off = fp_xcalloc((size_t)n + 1, sizeof *ix->off);
-    ix->rows = fp_xmalloc((ds->won_rows ? ds->won_rows : 1) * sizeof *ix->rows);
-    const uint32_t *key = fp_col_text(o, col), *st = fp_col_text(o, FP_ORD_STATUS);
-    if (!key)
-        return;
-    for (size_t r = 0; r < o->nrows; r++)
-        if (ds->status_won[st[r]] && key[r] < n)
-            ix->off[key[r] + 1]++;
-    for (uint32_t i = 0; i < n; i++)
-        ix->off[i + 1] += ix->off[i];
-    uint32_t *fill = fp_xmalloc(((size_t)n + 1) * sizeof *fill);
-    memcpy(fill, ix->off, ((size_t)n + 1) * sizeof *fill);
-    for (size_t r = 0; r < o->nrows; r++)
-        if (ds->status_won[st[r]] && key[r] < n)
-            ix->rows[fill[key[r]]++] = (uint32_t)r;
-    free(fill);
-}
 
-/* a counting sort of rows 0 … n - 1 by key[r] (below nkeys) */
-static void index_keys(const uint32_t *key, size_t n, uint32_t nkeys, fp_row_index *ix)
+/* A counting sort of rows 0 … n - 1 by key[r] (rows whose key is nkeys or more are left out); with won,
+ * only the rows whose status[r] won counts (the won order lines). */
+static void index_keys(const uint32_t *key, size_t n, uint32_t nkeys, const uint8_t *won, const uint32_t *status,
+                       fp_row_index *ix)
 {
     ix->off = fp_xcalloc((size_t)nkeys + 1, sizeof *ix->off);
-    ix->rows = fp_xmalloc((n ? n : 1) * sizeof *ix->rows);
+    size_t kept = 0;
     for (size_t r = 0; r < n; r++)
-        ix->off[key[r] + 1]++;
+        if (key[r] < nkeys && (!won || won[status[r]])) {
+            ix->off[key[r] + 1]++;
+            kept++;
+        }
+    ix->rows = fp_xmalloc((kept ? kept : 1) * sizeof *ix->rows);
     for (uint32_t i = 0; i < nkeys; i++)
         ix->off[i + 1] += ix->off[i];
     uint32_t *fill = fp_xmalloc(((size_t)nkeys + 1) * sizeof *fill);
     memcpy(fill, ix->off, ((size_t)nkeys + 1) * sizeof *fill);
     for (size_t r = 0; r < n; r++)
-        ix->rows[fill[key[r]]++] = (uint32_t)r;
+        if (key[r] < nkeys && (!won || won[status[r]]))
+            ix->rows[fill[key[r]]++] = (uint32_t)r;
     free(fill);
+}
+
+/* the won order lines by one column */
+static void index_rows(const fp_dataset *ds, fp_domain dom, int col, fp_row_index *ix)
+{
+    const fp_table *o = &ds->table[FP_TBL_ORDERS];
+    uint32_t n = fp_dict_size(ds->dict[dom]);
+    const uint32_t *key = fp_col_text(o, col);
+    if (!key) {
+        ix->off = fp_xcalloc((size_t)n + 1, sizeof *ix->off);
+        ix->rows = fp_xmalloc(sizeof *ix->rows);
+        return;
+    }
+    index_keys(key, o->nrows, n, ds->status_won, fp_col_text(o, FP_ORD_STATUS), ix);
 }
 
 /* rows of a table attributed to a rep (rep[r], 0: none), by the rep's team, region and self */
@@ -249,11 +248,11 @@ static void index_by_rep(const fp_dataset *ds, const uint32_t *rep, size_t n, fp
     uint32_t *key = fp_xmalloc((n ? n : 1) * sizeof *key);
     for (size_t r = 0; r < n; r++)
         key[r] = rep[r] ? ds->person_team[rep[r]] : 0;
-    index_keys(key, n, nteam, &ix[0]);
+    index_keys(key, n, nteam, NULL, NULL, &ix[0]);
     for (size_t r = 0; r < n; r++)
         key[r] = key[r] < nteam ? ds->team_region[key[r]] : 0; /* as rep_in_scope reads it */
-    index_keys(key, n, nregion, &ix[1]);
-    index_keys(rep, n, fp_dict_size(ds->dict[FP_DOM_PERSON]), &ix[2]);
+    index_keys(key, n, nregion, NULL, NULL, &ix[1]);
+    index_keys(rep, n, fp_dict_size(ds->dict[FP_DOM_PERSON]), NULL, NULL, &ix[2]);
     free(key);
 }
 
