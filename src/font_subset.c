@@ -461,35 +461,20 @@ fp_status fp_subset_make(const fp_fontset *fs, const uint32_t *cps, size_t n, fp
     if (s->n > 60000)
         return fp_fail(err, FP_ERR_INPUT, "a document with %zu different characters is more than one font can hold",
                        s->n);
-    /* codes: when they fit, every character gets a Private Use code, U+E000 up in character order
-     * (spaces keep their own): one cmap segment, which makes libharu's glyph lookup — a linear scan
-     * of the segments for each of the 65536 codes of its CIDToGIDMap — cheap. The PDF's ToUnicode map
-     * gives the real characters back. Otherwise: the character itself in the BMP, Private Use codes
-     * from U+F8FF down for the others. */
+    /* codes: the space keeps its own (0x20); every other character gets the next code from 0x21 up, in
+     * character order, over the surrogates (libharu reads text as UTF-8). The codes are libharu's CIDs:
+     * small ones keep its CIDToGIDMap and width array as short as the document's character list and the
+     * font's cmap one segment. The PDF's ToUnicode map gives the real characters back. */
     s->code = fp_xmalloc((s->n ? s->n : 1) * sizeof *s->code);
-    bool dense = s->n <= 0xF8FF - 0xE000 + 1;
-    for (size_t i = 0; i < s->n && dense; i++)
-        dense = s->cp[i] < 0xE000 || (s->cp[i] > 0xF8FF && s->cp[i] < 0xF0000); /* no Private Use text */
-    if (dense) {
-        uint32_t next = 0xE000;
-        for (size_t i = 0; i < s->n; i++)
-            s->code[i] = s->cp[i] == 0x20 || s->cp[i] == 0x3000 ? (uint16_t)s->cp[i] : (uint16_t)next++;
-    }
-    uint32_t pua = 0xF8FF;
-    for (size_t i = 0; i < s->n && !dense; i++) {
-        if (s->cp[i] < 0x10000) {
-            s->code[i] = (uint16_t)s->cp[i];
+    uint32_t next = 0x21;
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->cp[i] == 0x20) {
+            s->code[i] = 0x20;
             continue;
         }
-        while (pua >= 0xE000) {
-            uint32_t key = pua;
-            if (!bsearch(&key, s->cp, s->n, sizeof *s->cp, cmp_u32))
-                break;
-            pua--;
-        }
-        if (pua < 0xE000)
-            return fp_fail(err, FP_ERR_INPUT, "too many characters outside the Basic Multilingual Plane");
-        s->code[i] = (uint16_t)pua--;
+        if (next == 0xD800)
+            next = 0xE000;
+        s->code[i] = (uint16_t)next++;
     }
     const fp_font *primary = fs->font[0];
     int upem = fp_font_units_per_em(primary);

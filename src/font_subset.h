@@ -4,12 +4,15 @@
  * it. fp_subset_make writes a new TrueType font holding exactly the
  * characters a document uses, every glyph a simple glyph (composites
  * flattened, glyphs from fallback fonts scaled to one unit size), so libharu
- * can embed it and keep every glyph. Characters outside the Basic
- * Multilingual Plane are given Private Use code points in that font (libharu's
- * UTF-8 encoder only handles the BMP), and the subset says which code to
- * write for each character and which real character it stands for, so the
- * PDF's ToUnicode map can give the real text back. Characters no font has
- * are drawn as an empty box and listed, so the caller can warn.
+ * can embed it and keep every glyph. Each character gets a small code of its
+ * own in that font, 0x21 up in character order (the space keeps 0x20): the
+ * PDF's CIDs stay few (libharu's CIDToGIDMap and width array as long as the
+ * document's character list) and characters outside the Basic Multilingual
+ * Plane, which libharu's UTF-8 encoder cannot write, get codes like the rest.
+ * The subset says which code to write for each character and which real
+ * character it stands for, so the PDF's ToUnicode map can give the real text
+ * back. Characters no font has are drawn as an empty box and listed, so the
+ * caller can warn.
  */
 #ifndef FP_FONT_SUBSET_H
 #define FP_FONT_SUBSET_H
@@ -52,8 +55,8 @@ typedef struct fp_subset {
     fp_buf ttf;          /* the TrueType file */
     size_t n;            /* characters in it */
     uint32_t *cp;        /* sorted code points */
-    uint16_t *code;      /* the code to write for cp[i]: a Private Use code (cp[i] itself for spaces, or when
-                          * the text has Private Use characters of its own) */
+    uint16_t *code;      /* the code to write for cp[i]: 0x20 for the space, else 0x21 up in character order
+                          * (over the surrogates D800–DFFF); below 0xFFFE */
     uint32_t *missing;   /* code points no font has (drawn as a box) */
     size_t nmissing;
     char name[32];       /* its PostScript name */

@@ -3,12 +3,11 @@
  * Fonts. The characters of the whole document are collected first; a
  * TrueType font holding exactly those (font_subset.c: composites flattened,
  * fallback fonts merged) is handed to libharu from memory, so every glyph
- * survives libharu's own subsetting. libharu's UTF-8 encoder writes each
- * character's code point as its CID; the ToUnicode map it would attach uses a
- * cidrange, which is not allowed there (poppler warns, some viewers garble
- * copied text), so it is replaced by one with bfchar/bfrange entries for the
- * characters used, mapping the Private Use codes of characters outside the
- * BMP back to the real characters.
+ * survives libharu's own subsetting. Each character is drawn by its code in
+ * that font (0x21 up; libharu's UTF-8 encoder writes it as the CID); the
+ * ToUnicode map libharu would attach uses a cidrange, which is not allowed
+ * there (poppler warns, some viewers garble copied text), so it is replaced by
+ * one with bfchar/bfrange entries mapping each code back to its character.
  *
  * Layout. A cursor moves down the page; every block measures itself with the
  * glyph widths of the font and starts a new page when it does not fit:
@@ -31,6 +30,7 @@
 
 #include <hpdf.h>
 #include <hpdf_doc.h>
+#include <hpdf_encoder.h>
 #include <hpdf_fontdef.h>
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
@@ -498,6 +498,34 @@ static void hp_text(fp_canvas *c, double x, double y, const char *s, double size
         span_end(p);
 }
 
+/* libharu 2.3.0 builds the font's CIDToGIDMap and width array (in HPDF_GetFont) by asking the font for each of
+ * the 65,536 codes when the encoder is its UTF-8 one: 65,536 glyph lookups, 65,535 widths and a 128 KB map
+ * compressed into every PDF, a sixth of its time. For any other CMap encoder it asks only for the codes the
+ * encoder's cid_map lists. So, while the font is made, the document's encoder lists exactly the subset's codes
+ * (code = CID, and the font's cmap maps each code to its glyph) and names libharu's own CMap lookup as its
+ * to_unicode_fn; the caller puts the UTF-8 function back at once (it reads the text drawn later). The code above
+ * the last is listed too, mapping to no glyph: libharu's loop stops one short of the highest CID. Returns the
+ * function to put back. The encoder belongs to this document alone; its cid_map (whose first bytes the UTF-8
+ * reader uses as its state) is not read again. */
+static HPDF_Encoder_ToUnicode_Func only_the_codes_used(HPDF_Encoder enc, const fp_subset *sub)
+{
+    HPDF_CMapEncoderAttr a = (HPDF_CMapEncoderAttr)enc->attr;
+    memset(a->cid_map, 0, sizeof a->cid_map);
+    uint32_t top = 0;
+    for (size_t i = 0; i < sub->n; i++) {
+        uint16_t c = sub->code[i];
+        a->cid_map[c >> 8][c & 0xFF] = c;
+        a->unicode_map[c >> 8][c & 0xFF] = c;
+        top = c > top ? c : top;
+    }
+    top++; /* at most 0xFFFE + 1: fp_subset_make's codes stop below 0xFFFE */
+    a->cid_map[top >> 8][top & 0xFF] = (HPDF_UINT16)top;
+    a->unicode_map[top >> 8][top & 0xFF] = (HPDF_UNICODE)top;
+    HPDF_Encoder_ToUnicode_Func was = enc->to_unicode_fn;
+    enc->to_unicode_fn = HPDF_CMapEncoder_ToUnicode;
+    return was;
+}
+
 static fp_status setup_font(pdf *p, fp_error *err)
 {
     charset cs = {0};
@@ -548,7 +576,12 @@ static fp_status setup_font(pdf *p, fp_error *err)
     char tag[7];
     fp_subset_tag(&p->sub, tag);
     HPDF_TTFontDef_SetTagName(def, tag);
+    HPDF_Encoder enc = HPDF_GetEncoder(p->doc, "UTF-8");
+    if (!enc)
+        return fp_fail(err, FP_ERR_INTERNAL, "libharu has no UTF-8 encoder (error 0x%04X)", (unsigned)p->herr);
+    HPDF_Encoder_ToUnicode_Func utf8 = only_the_codes_used(enc, &p->sub);
     p->font = HPDF_GetFont(p->doc, def->base_font, "UTF-8");
+    enc->to_unicode_fn = utf8;
     if (!p->font)
         return fp_fail(err, FP_ERR_INTERNAL, "libharu cannot make the font (error 0x%04X)", (unsigned)p->herr);
     HPDF_Dict cmap = HPDF_DictStream_New(p->doc->mmgr, p->doc->xref);
@@ -594,7 +627,7 @@ void *HPDF_MemSet(void *s, HPDF_BYTE c, HPDF_UINT n)
     return (HPDF_BYTE *)s + n;
 }
 
-/* text as libharu must get it: characters outside the BMP replaced by their Private Use codes */
+/* text as libharu must get it: each character replaced by its code in the subset font, in UTF-8 */
 static const char *conv(pdf *p, const char *s)
 {
     fp_buf_reset(&p->conv);

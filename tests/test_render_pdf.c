@@ -296,6 +296,52 @@ static int hexval(int c)
     return isdigit(c) ? c - '0' : tolower(c) - 'a' + 10;
 }
 
+/* reads "<XXXX>" at *p (after blanks): the number, or -1 */
+static long hexnum(const char **p, const char *end)
+{
+    while (*p < end && isspace((unsigned char)**p))
+        (*p)++;
+    if (*p >= end || **p != '<')
+        return -1;
+    long v = 0;
+    for ((*p)++; *p < end && isxdigit((unsigned char)**p); (*p)++)
+        v = v * 16 + hexval(**p);
+    if (*p >= end || **p != '>')
+        return -1;
+    (*p)++;
+    return v;
+}
+
+/* The bfchar and bfrange entries of a ToUnicode CMap: cp_of[code] = the character (UTF-16 pairs joined),
+ * *n the number of codes, *top the highest */
+static void tounicode_codes(const char *u, size_t len, uint32_t *cp_of, size_t *n, size_t *top)
+{
+    const char *end = u + len;
+    for (const char *p = u; p < end; p++) {
+        bool range = (size_t)(end - p) > 12 && !strncmp(p, "beginbfrange", 12);
+        bool chars = (size_t)(end - p) > 11 && !strncmp(p, "beginbfchar", 11);
+        if (!range && !chars)
+            continue;
+        p += range ? 12 : 11;
+        for (;;) {
+            const char *q = p;
+            long lo = hexnum(&q, end), hi = range ? hexnum(&q, end) : lo, to = hexnum(&q, end);
+            if (lo < 0 || hi < 0 || to < 0 || lo > 0xFFFF || hi > 0xFFFF)
+                break;
+            if (to > 0xFFFF) /* a surrogate pair, written as one 8-digit number */
+                to = 0x10000 + (((to >> 16) - 0xD800) << 10) + ((to & 0xFFFF) - 0xDC00);
+            for (long c = lo; c <= hi; c++) {
+                assert_int_equal(cp_of[c], 0); /* no code twice */
+                cp_of[c] = (uint32_t)(to + (c - lo));
+                (*n)++;
+                if ((size_t)c > *top)
+                    *top = (size_t)c;
+            }
+            p = q;
+        }
+    }
+}
+
 static void check_glyphs(const char *pdf, size_t *checked)
 {
     char qdf[1024], cmd[2400];
@@ -307,12 +353,28 @@ static void check_glyphs(const char *pdf, size_t *checked)
     struct stat qs;
     assert_int_equal(stat(qdf, &qs), 0);
     size_t len = (size_t)qs.st_size;
-    int font_obj = objref(text, len, "/FontFile2 "), map_obj = objref(text, len, "/CIDToGIDMap ");
-    assert_true(font_obj > 0 && map_obj > 0);
-    size_t flen, mlen;
+    int font_obj = objref(text, len, "/FontFile2 "), map_obj = objref(text, len, "/CIDToGIDMap "),
+        uni_obj = objref(text, len, "/ToUnicode ");
+    assert_true(font_obj > 0 && map_obj > 0 && uni_obj > 0);
+    size_t flen, mlen, ulen;
     char *ttf = stream_of(qdf, font_obj, &flen);
     char *map = stream_of(qdf, map_obj, &mlen);
-    assert_true(mlen >= 0xFFFF * 2); /* libharu maps CIDs 0…FFFE */
+    char *uni = stream_of(qdf, uni_obj, &ulen);
+    /* the character of every code, from the ToUnicode map */
+    uint32_t *cp_of = calloc(0x10000, sizeof *cp_of);
+    size_t ncodes = 0, top = 0;
+    tounicode_codes(uni, ulen, cp_of, &ncodes, &top);
+    assert_true(ncodes > 0);
+    /* every code the font has maps to its own glyph; the map is no longer than the codes need (libharu 2.3.0
+     * alone writes all 65,536 CIDs: 128 KB per PDF) and covers the last of them (its loop stops one short) */
+    assert_int_equal(mlen, 2 * (top + 1));
+    for (size_t code = 0; code <= top; code++) {
+        if (!cp_of[code])
+            continue;
+        uint16_t gid = (uint16_t)((uint8_t)map[2 * code] << 8 | (uint8_t)map[2 * code + 1]);
+        if (gid == 0)
+            fail_msg("%s: code %04zX (U+%04X) maps to no glyph in the CIDToGIDMap", pdf, code, cp_of[code]);
+    }
     fp_font *f = NULL;
     fp_error e = {0};
     if (fp_font_load_mem("embedded", ttf, flen, 0, &f, &e) != FP_OK)
@@ -332,23 +394,29 @@ static void check_glyphs(const char *pdf, size_t *checked)
         if (!seen[code])
             continue;
         if (2 * (size_t)code + 1 >= mlen)
-            fail_msg("%s: character code U+%04X is beyond the CIDToGIDMap", pdf, code);
+            fail_msg("%s: code %04X is beyond the CIDToGIDMap", pdf, code);
         uint16_t gid = (uint16_t)((uint8_t)map[2 * code] << 8 | (uint8_t)map[2 * code + 1]);
-        if (code == 0x20 || code == 0x3000 || code == 0xA0)
+        uint32_t cp = cp_of[code];
+        if (!cp)
+            fail_msg("%s: code %04X is shown but has no character in the ToUnicode map", pdf, code);
+        if (cp == 0x20 || cp == 0x3000 || cp == 0xA0)
             continue; /* spaces are empty by nature */
         if (gid == 0)
-            fail_msg("%s: character code U+%04X maps to no glyph", pdf, code);
+            fail_msg("%s: code %04X (U+%04X) maps to no glyph", pdf, code, cp);
         fp_outline o;
         fp_outline_init(&o);
         assert_int_equal(fp_font_outline(f, gid, 1, 1, &o, &e), FP_OK);
         if (o.npoints == 0 || o.ncontours == 0)
-            fail_msg("%s: the glyph for U+%04X (gid %u) is empty: it would print as blank", pdf, code, gid);
+            fail_msg("%s: the glyph for U+%04X (code %04X, gid %u) is empty: it would print as blank", pdf, cp, code,
+                     gid);
         assert_false(fp_font_is_composite(f, gid)); /* composites are flattened before libharu sees them */
         fp_outline_free(&o);
         (*checked)++;
     }
     fp_font_free(f);
     free(seen);
+    free(cp_of);
+    free(uni);
     free(ttf);
     free(map);
     free(text);
