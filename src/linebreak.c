@@ -31,6 +31,12 @@ static const uint32_t OPEN[] = {'(', '[', '{', 0x2018 /* ‘ */, 0x201C /* “ *
 
 static enum cls cls(uint32_t cp)
 {
+    /* the common cases first, before the scans of CLOSE and OPEN (none of which is a letter, a digit or a
+     * CJK unified ideograph) */
+    if (cp >= 0x4E00 && cp <= 0x9FFF)
+        return C_IDEO;
+    if ((cp | 0x20) - 'a' < 26 || cp - '0' < 10)
+        return C_ALNUM;
     if (cp == '\n')
         return C_BREAK;
     if (cp == ' ' || cp == '\t')
