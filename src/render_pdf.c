@@ -107,6 +107,13 @@ typedef struct pdf {
     int nalpha;
     bool dry;          /* measuring: nothing is drawn, no page is started (block_height) */
     double lead;       /* line height over type size */
+    struct gcache {    /* the graphics state the page's content has set (see g_sync) */
+        HPDF_Page page;
+        bool fill_known, stroke_known;
+        HPDF_REAL fill[3], stroke[3];
+        HPDF_REAL width, size; /* line width, type size: 0 = not known */
+        int join, cap, dash, mode; /* -1 = not known */
+    } g, *gpage;       /* the page being drawn's; each page's, kept while another is drawn */
 } pdf;
 
 static void on_error(HPDF_STATUS e, HPDF_STATUS detail, void *ud)
@@ -116,6 +123,107 @@ static void on_error(HPDF_STATUS e, HPDF_STATUS detail, void *ud)
         p->herr = e;
         p->hdetail = detail;
     }
+}
+
+/* ---- the graphics state ----
+ * libharu writes every operator it is asked for. A report sets the same colour, line width, cap and type size
+ * again and again (every grid line of a chart: "rg RG w j J … S J"); these calls write an operator only when
+ * the value differs from what the page's content has set last, which is the state in force: the same page,
+ * drawn the same, with a sixth less content to format and compress. Each page has its own (the furniture is
+ * drawn on every page at the end, where its content left off); after a GRestore nothing is known. */
+
+static struct gcache g_unknown(HPDF_Page page)
+{
+    return (struct gcache){.page = page, .join = -1, .cap = -1, .dash = -1, .mode = -1};
+}
+
+static void g_sync(pdf *p)
+{
+    if (p->g.page == p->page)
+        return;
+    for (size_t i = 0; i < p->npages; i++)
+        if (p->pages[i] == p->g.page)
+            p->gpage[i] = p->g;
+    p->g = g_unknown(p->page);
+    for (size_t i = 0; i < p->npages; i++)
+        if (p->pages[i] == p->page)
+            p->g = p->gpage[i];
+}
+
+static void g_fill(pdf *p, HPDF_REAL r, HPDF_REAL g, HPDF_REAL b)
+{
+    g_sync(p);
+    if (p->g.fill_known && p->g.fill[0] == r && p->g.fill[1] == g && p->g.fill[2] == b)
+        return;
+    HPDF_Page_SetRGBFill(p->page, r, g, b);
+    p->g.fill_known = true;
+    p->g.fill[0] = r, p->g.fill[1] = g, p->g.fill[2] = b;
+}
+
+static void g_stroke(pdf *p, HPDF_REAL r, HPDF_REAL g, HPDF_REAL b)
+{
+    g_sync(p);
+    if (p->g.stroke_known && p->g.stroke[0] == r && p->g.stroke[1] == g && p->g.stroke[2] == b)
+        return;
+    HPDF_Page_SetRGBStroke(p->page, r, g, b);
+    p->g.stroke_known = true;
+    p->g.stroke[0] = r, p->g.stroke[1] = g, p->g.stroke[2] = b;
+}
+
+static void g_width(pdf *p, HPDF_REAL w)
+{
+    g_sync(p);
+    if (p->g.width == w && w > 0)
+        return;
+    HPDF_Page_SetLineWidth(p->page, w);
+    p->g.width = w;
+}
+
+static void g_join(pdf *p, HPDF_LineJoin j)
+{
+    g_sync(p);
+    if (p->g.join == (int)j)
+        return;
+    HPDF_Page_SetLineJoin(p->page, j);
+    p->g.join = (int)j;
+}
+
+static void g_cap(pdf *p, HPDF_LineCap c)
+{
+    g_sync(p);
+    if (p->g.cap == (int)c)
+        return;
+    HPDF_Page_SetLineCap(p->page, c);
+    p->g.cap = (int)c;
+}
+
+static void g_dash(pdf *p, bool on)
+{
+    static const HPDF_UINT16 dash[2] = {4, 3};
+    g_sync(p);
+    if (p->g.dash == (int)on)
+        return;
+    HPDF_Page_SetDash(p->page, on ? dash : NULL, on ? 2 : 0, 0);
+    p->g.dash = (int)on;
+}
+
+/* the type size (the font is always the document's one font); inside BT…ET, where libharu wants it */
+static void g_size(pdf *p, HPDF_REAL size)
+{
+    g_sync(p);
+    if (p->g.size == size && size > 0)
+        return;
+    HPDF_Page_SetFontAndSize(p->page, p->font, size);
+    p->g.size = size;
+}
+
+static void g_mode(pdf *p, HPDF_TextRenderingMode m)
+{
+    g_sync(p);
+    if (p->g.mode == (int)m)
+        return;
+    HPDF_Page_SetTextRenderingMode(p->page, m);
+    p->g.mode = (int)m;
 }
 
 /* ---- characters and the font ---- */
@@ -343,9 +451,9 @@ static void hp_color(pdf *p, uint32_t col, bool stroke_too)
 {
     HPDF_REAL r = (HPDF_REAL)((col >> 16) & 0xFF) / 255, g = (HPDF_REAL)((col >> 8) & 0xFF) / 255,
               b = (HPDF_REAL)(col & 0xFF) / 255;
-    HPDF_Page_SetRGBFill(p->page, r, g, b);
+    g_fill(p, r, g, b);
     if (stroke_too)
-        HPDF_Page_SetRGBStroke(p->page, r, g, b);
+        g_stroke(p, r, g, b);
 }
 
 static void hp_path(pdf *p, const fp_path *path)
@@ -402,8 +510,10 @@ static void hp_fill(fp_canvas *c, const fp_path *path, uint32_t col, double alph
     hp_color(p, col, false);
     hp_path(p, path);
     HPDF_Page_Fill(p->page);
-    if (gs)
+    if (gs) {
         HPDF_Page_GRestore(p->page);
+        p->g = g_unknown(p->page); /* the state before the GSave: not known here */
+    }
 }
 
 static void hp_stroke(fp_canvas *c, const fp_path *path, uint32_t col, double width, bool dashed)
@@ -411,18 +521,13 @@ static void hp_stroke(fp_canvas *c, const fp_path *path, uint32_t col, double wi
     pdf *p = c->ud;
     if (!p->page || !path->n)
         return;
-    static const HPDF_UINT16 dash[2] = {4, 3};
     hp_color(p, col, true);
-    HPDF_Page_SetLineWidth(p->page, (HPDF_REAL)width);
-    HPDF_Page_SetLineJoin(p->page, HPDF_ROUND_JOIN);
-    HPDF_Page_SetLineCap(p->page, dashed ? HPDF_BUTT_END : HPDF_ROUND_END);
-    if (dashed)
-        HPDF_Page_SetDash(p->page, dash, 2, 0);
+    g_width(p, (HPDF_REAL)width);
+    g_join(p, HPDF_ROUND_JOIN);
+    g_cap(p, dashed ? HPDF_BUTT_END : HPDF_ROUND_END);
+    g_dash(p, dashed);
     hp_path(p, path);
     HPDF_Page_Stroke(p->page);
-    if (dashed)
-        HPDF_Page_SetDash(p->page, NULL, 0, 0);
-    HPDF_Page_SetLineCap(p->page, HPDF_BUTT_END);
 }
 
 static double width(pdf *p, const char *s, double size);
@@ -482,17 +587,17 @@ static void hp_text(fp_canvas *c, double x, double y, const char *s, double size
     if (angle != 0)
         span_begin(p, s);
     HPDF_Page_BeginText(p->page);
-    HPDF_Page_SetFontAndSize(p->page, p->font, (HPDF_REAL)size);
+    g_size(p, (HPDF_REAL)size);
     hp_color(p, col, bold);
-    if (bold) {
-        HPDF_Page_SetLineWidth(p->page, (HPDF_REAL)(size * 0.045));
-        HPDF_Page_SetTextRenderingMode(p->page, HPDF_FILL_THEN_STROKE);
+    if (bold) { /* the outline stroked: butt caps, no dash, as for every other line but a chart's */
+        g_width(p, (HPDF_REAL)(size * 0.045));
+        g_cap(p, HPDF_BUTT_END);
+        g_dash(p, false);
     }
+    g_mode(p, bold ? HPDF_FILL_THEN_STROKE : HPDF_FILL);
     HPDF_Page_SetTextMatrix(p->page, (HPDF_REAL)ca, (HPDF_REAL)sa, (HPDF_REAL)-sa, (HPDF_REAL)ca, (HPDF_REAL)px,
                             (HPDF_REAL)py);
     HPDF_Page_ShowText(p->page, conv(p, s));
-    if (bold)
-        HPDF_Page_SetTextRenderingMode(p->page, HPDF_FILL);
     HPDF_Page_EndText(p->page);
     if (angle != 0)
         span_end(p);
@@ -667,14 +772,14 @@ static void fill(pdf *p, rgb c)
 {
     if (!p->page)
         return;
-    HPDF_Page_SetRGBFill(p->page, c.r, c.g, c.b);
+    g_fill(p, c.r, c.g, c.b);
 }
 
 static void stroke(pdf *p, rgb c)
 {
     if (!p->page)
         return;
-    HPDF_Page_SetRGBStroke(p->page, c.r, c.g, c.b);
+    g_stroke(p, c.r, c.g, c.b);
 }
 
 /* one line of text with its baseline at y */
@@ -685,16 +790,16 @@ static void text_at(pdf *p, double x, double y, const char *s, double size, rgb 
     if (!s || !*s)
         return;
     HPDF_Page_BeginText(p->page);
-    HPDF_Page_SetFontAndSize(p->page, p->font, (HPDF_REAL)size);
+    g_size(p, (HPDF_REAL)size);
     fill(p, c);
     if (bold) {
         stroke(p, c);
-        HPDF_Page_SetLineWidth(p->page, (HPDF_REAL)(size * 0.045));
-        HPDF_Page_SetTextRenderingMode(p->page, HPDF_FILL_THEN_STROKE);
+        g_width(p, (HPDF_REAL)(size * 0.045));
+        g_cap(p, HPDF_BUTT_END);
+        g_dash(p, false);
     }
+    g_mode(p, bold ? HPDF_FILL_THEN_STROKE : HPDF_FILL);
     HPDF_Page_TextOut(p->page, (HPDF_REAL)x, (HPDF_REAL)y, conv(p, s));
-    if (bold)
-        HPDF_Page_SetTextRenderingMode(p->page, HPDF_FILL);
     HPDF_Page_EndText(p->page);
 }
 
@@ -712,7 +817,9 @@ static void hline(pdf *p, double x0, double x1, double y, double w, rgb c)
     if (!p->page)
         return; /* libharu failed; the error is reported at the end */
     stroke(p, c);
-    HPDF_Page_SetLineWidth(p->page, (HPDF_REAL)w);
+    g_width(p, (HPDF_REAL)w);
+    g_cap(p, HPDF_BUTT_END);
+    g_dash(p, false);
     HPDF_Page_MoveTo(p->page, (HPDF_REAL)x0, (HPDF_REAL)y);
     HPDF_Page_LineTo(p->page, (HPDF_REAL)x1, (HPDF_REAL)y);
     HPDF_Page_Stroke(p->page);
@@ -723,7 +830,9 @@ static void frame(pdf *p, double x, double y, double w, double h, double lw, rgb
     if (!p->page)
         return; /* libharu failed; the error is reported at the end */
     stroke(p, c);
-    HPDF_Page_SetLineWidth(p->page, (HPDF_REAL)lw);
+    g_width(p, (HPDF_REAL)lw);
+    g_cap(p, HPDF_BUTT_END);
+    g_dash(p, false);
     HPDF_Page_Rectangle(p->page, (HPDF_REAL)x, (HPDF_REAL)y, (HPDF_REAL)w, (HPDF_REAL)h);
     HPDF_Page_Stroke(p->page);
 }
@@ -743,7 +852,10 @@ static void new_page(pdf *p)
     }
     HPDF_Page_SetWidth(p->page, (HPDF_REAL)p->W);
     HPDF_Page_SetHeight(p->page, (HPDF_REAL)p->H);
+    size_t cap = p->cap;
     fp_xgrow((void **)&p->pages, &p->cap, p->npages + 1, sizeof *p->pages);
+    fp_xgrow((void **)&p->gpage, &cap, p->npages + 1, sizeof *p->gpage);
+    p->gpage[p->npages] = g_unknown(p->page);
     p->pages[p->npages++] = p->page;
     p->y = p->top;
 }
@@ -1548,9 +1660,11 @@ static void discard(pdf *p)
         HPDF_Free(p->doc);
     fp_subset_free(&p->sub);
     free(p->pages);
+    free(p->gpage);
     fp_buf_free(&p->conv);
     p->doc = NULL;
     p->pages = NULL;
+    p->gpage = NULL;
 }
 
 fp_status fp_render_pdf(const fp_doc *d, const fp_render_opts *o, fp_buf *out, fp_error *err)

@@ -422,6 +422,62 @@ static void check_glyphs(const char *pdf, size_t *checked)
     free(text);
 }
 
+/* No state operator repeats the value in force on its page: colours, line width, cap, join, dash, type size,
+ * rendering mode (libharu writes whatever it is asked; render_pdf.c asks only for changes). q…Q: after Q
+ * the state before q is in force again, and nothing is assumed. */
+static void check_no_repeated_state(const char *pdf, size_t *ops)
+{
+    char qdf[1024], cmd[2400];
+    snprintf(qdf, sizeof qdf, "%s/qs.pdf", tmp);
+    snprintf(cmd, sizeof cmd, "qpdf --qdf --object-streams=disable '%s' '%s'", pdf, qdf);
+    assert_int_equal(system(cmd), 0);
+    char *text = tu_read(qdf);
+    struct stat qs;
+    assert_int_equal(stat(qdf, &qs), 0);
+    size_t len = (size_t)qs.st_size, pages = 0;
+    static const char *const kinds[] = {" rg", " RG", " w", " J", " j", " d", " Tf", " Tr"};
+    enum { NK = sizeof kinds / sizeof kinds[0] };
+    for (const char *k = text; (k = find(k, len - (size_t)(k - text), "/Contents ")) != NULL; k += 10) {
+        size_t clen;
+        char *c = stream_of(qdf, atoi(k + 10), &clen);
+        char *last[NK] = {0};
+        char *save = NULL;
+        for (char *l = strtok_r(c, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+            if (!strcmp(l, "Q")) {
+                memset(last, 0, sizeof last);
+                continue;
+            }
+            size_t n = strlen(l);
+            for (int i = 0; i < NK; i++) {
+                size_t kl = strlen(kinds[i]);
+                if (n <= kl || strcmp(l + n - kl, kinds[i]))
+                    continue;
+                if (last[i] && !strcmp(last[i], l))
+                    fail_msg("%s: page content sets \"%s\" again, with that already in force", pdf, l);
+                last[i] = l;
+                (*ops)++;
+            }
+        }
+        free(c);
+        pages++;
+    }
+    assert_true(pages > 0);
+    free(text);
+}
+
+static void no_operator_repeats_the_state(void **state)
+{
+    (void)state;
+    size_t ops = 0;
+    char *a = demo_pdf("state");
+    check_no_repeated_state(a, &ops);
+    free(a);
+    char *c = render("--template annual --data samples/demo --period 2025 --as-of 2026-10-31", "state-c", NULL);
+    check_no_repeated_state(c, &ops);
+    free(c);
+    assert_true(ops > 200); /* the operators were found */
+}
+
 static void no_glyph_a_page_uses_is_empty(void **state)
 {
     (void)state;
@@ -982,6 +1038,7 @@ int main(void)
         cmocka_unit_test(chinese_line_breaking_in_the_output),
         cmocka_unit_test(sound_small_and_reproducible),
         cmocka_unit_test(no_glyph_a_page_uses_is_empty),
+        cmocka_unit_test(no_operator_repeats_the_state),
         cmocka_unit_test(tables_break_across_pages),
         cmocka_unit_test(wide_tables_shrink_and_landscape_pages),
         cmocka_unit_test(characters_outside_the_bmp),
