@@ -82,11 +82,17 @@ static rgb tint(rgb c, float k)
 #define LEAD (p->lead) /* line height over type size: 1.62, 1.5 when a document is tightened */
 #define SMALL 8.0
 
+typedef struct fontsrc {
+    const HPDF_BYTE *data;
+    HPDF_UINT len, pos;
+} fontsrc;
+
 typedef struct pdf {
     const fp_doc *d;
     const fp_render_opts *o;
     fp_fontset *fonts;
     fp_subset sub;
+    fontsrc *src;      /* libharu's reader of sub.ttf (setup_font) */
     HPDF_Doc doc;
     HPDF_Font font;
     HPDF_STATUS herr;
@@ -631,6 +637,70 @@ static HPDF_Encoder_ToUnicode_Func only_the_codes_used(HPDF_Encoder enc, const f
     return was;
 }
 
+/* The subset font as libharu reads it: straight from fp_subset's bytes. libharu reads a font a few bytes at a
+ * time (each glyph as it is first drawn, every table again as it writes the PDF: thousands of reads); its memory
+ * stream costs a list lookup and a chunk check for each, and a copy of the whole font to begin with. */
+static HPDF_STATUS src_read(HPDF_Stream st, HPDF_BYTE *buf, HPDF_UINT *size)
+{
+    fontsrc *f = st->attr;
+    HPDF_UINT want = *size, n = f->len - f->pos < want ? f->len - f->pos : want;
+    if (n)
+        memcpy(buf, f->data + f->pos, n);
+    f->pos += n;
+    *size = n;
+    return n < want ? HPDF_STREAM_EOF : HPDF_OK; /* as libharu's memory stream answers a short read */
+}
+
+static HPDF_STATUS src_seek(HPDF_Stream st, HPDF_INT pos, HPDF_WhenceMode mode)
+{
+    fontsrc *f = st->attr;
+    int64_t to = mode == HPDF_SEEK_CUR ? (int64_t)f->pos + pos : mode == HPDF_SEEK_END ? (int64_t)f->len - pos : pos;
+    if (to < 0 || to > (int64_t)f->len)
+        return HPDF_SetError(st->error, HPDF_STREAM_EOF, 0);
+    f->pos = (HPDF_UINT)to;
+    return HPDF_OK;
+}
+
+static HPDF_INT32 src_tell(HPDF_Stream st)
+{
+    return (HPDF_INT32)((fontsrc *)st->attr)->pos;
+}
+
+static HPDF_UINT32 src_size(HPDF_Stream st)
+{
+    return ((fontsrc *)st->attr)->len;
+}
+
+/* The font descriptor with the font program, made before libharu would make it as the PDF is written: then
+ * libharu embeds the subset font as fp_subset_make wrote it. Its own way (HPDF_TTFontDef_SaveFontData) rebuilds
+ * the font table by table, reading it back four bytes at a time for the checksums — a tenth of a PDF's time —
+ * to drop glyphs no text drew, of which a subset made of the document's own characters has next to none. The
+ * descriptor has the entries libharu's has (CIDFontType2_BeforeWrite_Func), with the same values. */
+static void embed(pdf *p, HPDF_FontDef def)
+{
+    HPDF_MMgr mm = p->doc->mmgr;
+    HPDF_Dict desc = HPDF_Dict_New(mm), data = HPDF_DictStream_New(mm, p->doc->xref);
+    if (!desc || !data)
+        return; /* libharu's error is set */
+    HPDF_Stream_Write(data->stream, (const HPDF_BYTE *)p->sub.ttf.data, (HPDF_UINT)p->sub.ttf.len);
+    HPDF_Dict_AddNumber(data, "Length1", (HPDF_INT32)p->sub.ttf.len);
+    HPDF_Dict_AddNumber(data, "Length2", 0);
+    HPDF_Dict_AddNumber(data, "Length3", 0);
+    data->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    HPDF_Dict_Add(desc, "FontFile2", data);
+    HPDF_Xref_Add(p->doc->xref, desc);
+    HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
+    HPDF_Dict_AddNumber(desc, "Ascent", def->ascent);
+    HPDF_Dict_AddNumber(desc, "Descent", def->descent);
+    HPDF_Dict_AddNumber(desc, "Flags", (HPDF_INT32)def->flags);
+    HPDF_Dict_Add(desc, "FontBBox", HPDF_Box_Array_New(mm, def->font_bbox));
+    HPDF_Dict_AddName(desc, "FontName", ((HPDF_TTFontDefAttr)def->attr)->base_font);
+    HPDF_Dict_AddNumber(desc, "ItalicAngle", def->italic_angle);
+    HPDF_Dict_AddNumber(desc, "StemV", (HPDF_INT32)def->stemv);
+    HPDF_Dict_AddNumber(desc, "XHeight", def->x_height);
+    def->descriptor = desc;
+}
+
 static fp_status setup_font(pdf *p, fp_error *err)
 {
     charset cs = {0};
@@ -666,9 +736,12 @@ static fp_status setup_font(pdf *p, fp_error *err)
                       "for it%s%s\n",
                       u, c, pl.found ? ": " : "", pl.found ? pl.where : "");
     }
-    /* the font, from memory, the way HPDF_LoadTTFontFromFile does it from a file */
-    HPDF_Stream st = HPDF_MemStream_New(p->doc->mmgr, 65536);
-    if (!st || HPDF_Stream_Write(st, (HPDF_BYTE *)p->sub.ttf.data, (HPDF_UINT)p->sub.ttf.len) != HPDF_OK)
+    /* the font, from memory, the way HPDF_LoadTTFontFromFile does it from a file: read in place */
+    p->src = fp_xcalloc(1, sizeof *p->src);
+    p->src->data = (const HPDF_BYTE *)p->sub.ttf.data;
+    p->src->len = (HPDF_UINT)p->sub.ttf.len;
+    HPDF_Stream st = HPDF_CallbackReader_New(p->doc->mmgr, src_read, src_seek, src_tell, src_size, p->src);
+    if (!st)
         return fp_fail(err, FP_ERR_INTERNAL, "libharu cannot take the font (error 0x%04X)", (unsigned)p->herr);
     HPDF_FontDef def = HPDF_TTFontDef_Load(p->doc->mmgr, st, HPDF_TRUE);
     if (!def)
@@ -697,6 +770,7 @@ static fp_status setup_font(pdf *p, fp_error *err)
     fp_buf_free(&b);
     cmap->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
     HPDF_Dict_Add((HPDF_Dict)p->font, "ToUnicode", cmap);
+    embed(p, def);
     return p->herr ? fp_fail(err, FP_ERR_INTERNAL, "libharu error 0x%04X while setting up the font", (unsigned)p->herr)
                    : FP_OK;
 }
@@ -1659,10 +1733,12 @@ static void discard(pdf *p)
     if (p->doc)
         HPDF_Free(p->doc);
     fp_subset_free(&p->sub);
+    free(p->src);
     free(p->pages);
     free(p->gpage);
     fp_buf_free(&p->conv);
     p->doc = NULL;
+    p->src = NULL;
     p->pages = NULL;
     p->gpage = NULL;
 }
