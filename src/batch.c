@@ -42,13 +42,70 @@ const char **fp_batch_scopes(const fp_dataset *ds, fp_scope_kind by, size_t *n)
     return names;
 }
 
+/* a report's files, written to temporary names, waiting to be flushed to disk and renamed into place */
+typedef struct commit {
+    size_t item;
+    int nfiles;
+    fp_pending f[3];
+} commit;
+
 typedef struct run {
     const fp_batch_req *r;
     fp_batch_item *items;
     size_t n, done;
     pthread_mutex_t lock;
     double cpu[6]; /* metrics, expand, PDF, HTML, .xlsx, files: processor seconds over all reports */
+    /* the committer: a thread that flushes each report's files and renames them into place while the workers
+     * make the next reports (a flush waits for the disk: on the workers it held up the batch by 7 %) */
+    pthread_cond_t more;
+    commit **queue; /* n slots: each report is queued at most once */
+    size_t qhead, qtail;
+    bool closing;
 } run;
+
+/* under the run's lock: one report finished (its files in place, or none of them) */
+static void finished(run *ru, const fp_batch_item *it)
+{
+    ru->done++;
+    if (ru->r->progress)
+        ru->r->progress(ru->r->progress_ud, ru->done, ru->n, it);
+}
+
+static void *committer(void *arg)
+{
+    run *ru = arg;
+    double cpu = fp_thread_cpu();
+    pthread_mutex_lock(&ru->lock);
+    for (;;) {
+        while (ru->qhead == ru->qtail && !ru->closing)
+            pthread_cond_wait(&ru->more, &ru->lock);
+        if (ru->qhead == ru->qtail)
+            break;
+        commit *c = ru->queue[ru->qhead++];
+        pthread_mutex_unlock(&ru->lock);
+        fp_batch_item *it = &ru->items[c->item];
+        fp_error err = {0};
+        int k = 0;
+        while (k < c->nfiles && fp_commit(&c->f[k], &err) == FP_OK)
+            k++;
+        if (k < c->nfiles) {
+            /* a scope is all its files or none: the ones in place go, the ones still waiting too */
+            for (int j = 0; j < k; j++)
+                unlink(c->f[j].final);
+            for (int j = k + 1; j < c->nfiles; j++)
+                unlink(c->f[j].tmp);
+            snprintf(it->error, sizeof it->error, "%.590s", err.msg);
+        }
+        bool ok = k == c->nfiles;
+        free(c);
+        pthread_mutex_lock(&ru->lock);
+        it->ok = ok;
+        finished(ru, it);
+    }
+    ru->cpu[5] += fp_thread_cpu() - cpu;
+    pthread_mutex_unlock(&ru->lock);
+    return NULL;
+}
 
 static void one(int i, void *arg)
 {
@@ -87,26 +144,20 @@ static void one(int i, void *arg)
         it->mom = rep.mom;
         it->yoy = rep.yoy;
         it->risk = rep.risk ? fp_xstrdup(rep.risk) : NULL;
-        char pdf[220], html[220];
-        snprintf(pdf, sizeof pdf, "%s.pdf", rep.base);
-        snprintf(html, sizeof html, "%s.html", rep.base);
-        bool pdf_ok = fp_write_atomic(r->out, pdf, rep.pdf.data, rep.pdf.len, &err) == FP_OK;
-        bool html_ok = pdf_ok && fp_write_atomic(r->out, html, rep.html.data, rep.html.len, &err) == FP_OK;
-        char xlsx[220];
-        snprintf(xlsx, sizeof xlsx, "%s.xlsx", rep.base);
-        if (!html_ok || (r->xlsx && fp_write_atomic(r->out, xlsx, rep.xlsx.data, rep.xlsx.len, &err) != FP_OK)) {
-            /* a scope is all its files or none: a failed scope leaves nothing behind */
-            char path[4400];
-            const char *made[2] = {pdf_ok ? pdf : NULL, html_ok ? html : NULL};
-            for (int k = 0; k < 2; k++)
-                if (made[k]) {
-                    snprintf(path, sizeof path, "%s/%s", r->out, made[k]);
-                    unlink(path);
-                }
-            pdf_ok = false;
+        /* the files to temporary names; the committer puts them in place */
+        commit *c = fp_xcalloc(1, sizeof *c);
+        c->item = (size_t)i;
+        const fp_buf *data[3] = {&rep.pdf, &rep.html, &rep.xlsx};
+        static const char *const ext[3] = {"pdf", "html", "xlsx"};
+        bool written = true;
+        for (int k = 0; k < (r->xlsx ? 3 : 2) && written; k++) {
+            char name[220];
+            snprintf(name, sizeof name, "%s.%s", rep.base, ext[k]);
+            written = fp_write_temp(r->out, name, data[k]->data, data[k]->len, &c->f[k], &err) == FP_OK;
+            if (written)
+                c->nfiles++;
         }
-        if (pdf_ok) {
-            it->ok = true;
+        if (written) {
             it->pdf_bytes = rep.pdf.len;
             it->html_bytes = rep.html.len;
             fp_sha256_hex(rep.pdf.data, rep.pdf.len, it->pdf_sha);
@@ -115,7 +166,21 @@ static void one(int i, void *arg)
                 it->xlsx_bytes = rep.xlsx.len;
                 fp_sha256_hex(rep.xlsx.data, rep.xlsx.len, it->xlsx_sha);
             }
+            double cpu[6] = {rep.cpu_metrics, rep.cpu_expand, rep.cpu_pdf, rep.cpu_html, rep.cpu_xlsx,
+                             fp_thread_cpu() - tw};
+            fp_report_free(&rep);
+            it->seconds = fp_now() - t0; /* made and written; the committer's flush is not counted */
+            pthread_mutex_lock(&ru->lock);
+            for (int k = 0; k < 6; k++)
+                ru->cpu[k] += cpu[k];
+            ru->queue[ru->qtail++] = c;
+            pthread_cond_signal(&ru->more);
+            pthread_mutex_unlock(&ru->lock);
+            return;
         }
+        for (int k = 0; k < c->nfiles; k++) /* a scope is all its files or none */
+            unlink(c->f[k].tmp);
+        free(c);
         tw = fp_thread_cpu() - tw;
     }
     if (!it->ok)
@@ -126,9 +191,7 @@ static void one(int i, void *arg)
     pthread_mutex_lock(&ru->lock);
     for (int k = 0; k < 6; k++)
         ru->cpu[k] += cpu[k];
-    ru->done++;
-    if (r->progress)
-        r->progress(r->progress_ud, ru->done, ru->n, it);
+    finished(ru, it);
     pthread_mutex_unlock(&ru->lock);
 }
 
@@ -507,12 +570,27 @@ static fp_status batch_locked(const fp_batch_req *r, fp_batch_result *res, fp_er
     free(names);
     for (size_t i = 0; i < res->n; i++)
         res->items[i].attainment = res->items[i].mom = res->items[i].yoy = NAN;
-    run ru = {.r = r, .items = res->items, .n = res->n};
+    run ru = {.r = r, .items = res->items, .n = res->n, .queue = fp_xcalloc(res->n + 1, sizeof *ru.queue)};
     pthread_mutex_init(&ru.lock, NULL);
+    pthread_cond_init(&ru.more, NULL);
     fp_timer tm;
     fp_timer_start(&tm);
+    pthread_t ct;
+    bool threaded = pthread_create(&ct, NULL, committer, &ru) == 0;
+    if (!threaded) /* no thread to be had: the workers' files are put in place after them, here */
+        ru.closing = true;
     fp_parallel_for((int)res->n, r->jobs > 0 ? r->jobs : fp_ncpus(), one, &ru);
+    pthread_mutex_lock(&ru.lock);
+    ru.closing = true;
+    pthread_cond_signal(&ru.more);
+    pthread_mutex_unlock(&ru.lock);
+    if (threaded)
+        pthread_join(ct, NULL);
+    else
+        committer(&ru);
+    pthread_cond_destroy(&ru.more);
     pthread_mutex_destroy(&ru.lock);
+    free(ru.queue);
     fp_timer_lap(&tm, "batch: reports (in parallel)");
     static const char *step[6] = {"batch: … metrics",     "batch: … expand the template", "batch: … PDF",
                                   "batch: … HTML",        "batch: … .xlsx",               "batch: … write files"};

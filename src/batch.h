@@ -29,7 +29,7 @@ typedef struct fp_batch_item {
     double seconds;
 } fp_batch_item;
 
-/* called after each report, from the thread that made it, under the run's lock */
+/* called after each report (its files in place, or failed), from one of the run's threads, under its lock */
 typedef void (*fp_batch_progress)(void *ud, size_t done, size_t total, const fp_batch_item *it);
 
 typedef struct fp_batch_req {

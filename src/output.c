@@ -6,8 +6,8 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <signal.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,47 +95,63 @@ fp_status fp_make_dir(const char *dir, fp_error *err)
     return FP_OK;
 }
 
-fp_status fp_write_atomic(const char *dir, const char *name, const void *data, size_t n, fp_error *err)
+fp_status fp_write_temp(const char *dir, const char *name, const void *data, size_t n, fp_pending *pf,
+                        fp_error *err)
 {
-    char tmp[4096], final[4096];
-    if ((size_t)snprintf(final, sizeof final, "%s/%s", dir, name) >= sizeof final ||
-        (size_t)snprintf(tmp, sizeof tmp, "%s/.fupan-%ld-XXXXXX", dir, (long)getpid()) >= sizeof tmp)
+    if ((size_t)snprintf(pf->final, sizeof pf->final, "%s/%s", dir, name) >= sizeof pf->final ||
+        (size_t)snprintf(pf->tmp, sizeof pf->tmp, "%s/.fupan-%ld-XXXXXX", dir, (long)getpid()) >= sizeof pf->tmp)
         return fp_fail(err, FP_ERR_USAGE, "%s/%s: the path is too long", dir, name);
-    int fd = mkstemp(tmp);
+    int fd = mkstemp(pf->tmp);
     if (fd < 0)
         return fp_fail(err, FP_ERR_IO, "%s: cannot write a file there: %s", dir, strerror(errno));
     const char *p = data;
     size_t left = n;
-    while (left) {
+    int e = 0;
+    while (left && !e) {
         ssize_t w = write(fd, p, left);
         if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            int e = errno;
-            close(fd);
-            unlink(tmp);
-            return fp_fail(err, FP_ERR_IO, "%s: cannot write: %s", final, strerror(e));
+            if (errno != EINTR)
+                e = errno;
+            continue;
         }
         p += w;
         left -= (size_t)w;
     }
-    if (fsync(fd) != 0 || fchmod(fd, 0644) != 0) {
-        int e = errno;
-        close(fd);
-        unlink(tmp);
-        return fp_fail(err, FP_ERR_IO, "%s: cannot write: %s", final, strerror(e));
-    }
-    if (close(fd) != 0) {
-        int e = errno;
-        unlink(tmp);
-        return fp_fail(err, FP_ERR_IO, "%s: cannot write: %s", final, strerror(e));
-    }
-    if (rename(tmp, final) != 0) {
-        int e = errno;
-        unlink(tmp);
-        return fp_fail(err, FP_ERR_IO, "%s: cannot put the file in place: %s", final, strerror(e));
+    if (!e && fchmod(fd, 0644) != 0)
+        e = errno;
+    if (close(fd) != 0 && !e)
+        e = errno;
+    if (e) {
+        unlink(pf->tmp);
+        return fp_fail(err, FP_ERR_IO, "%s: cannot write: %s", pf->final, strerror(e));
     }
     return FP_OK;
+}
+
+fp_status fp_commit(const fp_pending *pf, fp_error *err)
+{
+    /* fsync through a descriptor of its own: the writer closed its one (a batch may have hundreds waiting) */
+    int fd = open(pf->tmp, O_RDONLY | O_CLOEXEC);
+    int e = fd < 0 ? errno : fsync(fd) != 0 ? errno : 0;
+    if (fd >= 0)
+        close(fd);
+    if (e) {
+        unlink(pf->tmp);
+        return fp_fail(err, FP_ERR_IO, "%s: cannot write: %s", pf->final, strerror(e));
+    }
+    if (rename(pf->tmp, pf->final) != 0) {
+        e = errno;
+        unlink(pf->tmp);
+        return fp_fail(err, FP_ERR_IO, "%s: cannot put the file in place: %s", pf->final, strerror(e));
+    }
+    return FP_OK;
+}
+
+fp_status fp_write_atomic(const char *dir, const char *name, const void *data, size_t n, fp_error *err)
+{
+    fp_pending pf;
+    fp_status st = fp_write_temp(dir, name, data, n, &pf, err);
+    return st == FP_OK ? fp_commit(&pf, err) : st;
 }
 
 size_t fp_sweep_temps(const char *dir)

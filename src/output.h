@@ -19,6 +19,15 @@
 void fp_safe_name(const char *in, char *out, size_t n);
 /* Writes data to dir/name atomically. dir must exist. */
 fp_status fp_write_atomic(const char *dir, const char *name, const void *data, size_t n, fp_error *err);
+/* fp_write_atomic in two steps, for a writer that hands the waiting for the disk to another thread:
+ * fp_write_temp writes the data to a temporary file in dir (removed again on an error); fp_commit flushes
+ * it to disk and renames it into place (the temporary file removed on an error). */
+typedef struct fp_pending {
+    char tmp[4096], final[4096];
+} fp_pending;
+fp_status fp_write_temp(const char *dir, const char *name, const void *data, size_t n, fp_pending *pf,
+                        fp_error *err);
+fp_status fp_commit(const fp_pending *pf, fp_error *err);
 /* A whole file, NUL-terminated (caller frees), its length in *n; NULL with a message naming it when it
  * cannot be read. */
 char *fp_read_all(const char *path, size_t *n, fp_error *err);

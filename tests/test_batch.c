@@ -193,6 +193,42 @@ static void a_failing_scope_does_not_stop_the_others(void **state)
     free(err);
 }
 
+/* the second file of a scope cannot be put in place (its HTML name is taken by a folder) after its PDF was:
+ * the PDF goes again, so the scope is all its files or none; the files are put in place by the batch's
+ * committer thread, after the report was made */
+static void a_scope_is_all_its_files_or_none(void **state)
+{
+    (void)state;
+    char d[1024], cmd[4096];
+    snprintf(d, sizeof d, "%s/half/华东一组-2026-10.html", tmp);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && touch '%s/keep'", d, d);
+    assert_int_equal(system(cmd), 0);
+    char args[2048], *out, *err;
+    snprintf(args, sizeof args,
+             "--template monthly --data samples/demo --period 2026-10 --as-of 2026-10-31 --out '%s/half'", tmp);
+    assert_int_equal(batch(args, &out, &err), 1);
+    assert_contains(err, "1 failed");
+    assert_contains(err, "failed: 华东一组:");
+    assert_contains(err, "华东一组-2026-10.html: cannot put the file in place");
+    char p[1024];
+    snprintf(p, sizeof p, "%s/half/华东一组-2026-10.pdf", tmp);
+    assert_int_equal(access(p, F_OK), -1); /* its PDF was in place, and went */
+    snprintf(p, sizeof p, "%s/half/华南一组-2026-10.pdf", tmp);
+    assert_int_equal(access(p, F_OK), 0);
+    snprintf(p, sizeof p, "%s/half/manifest.json", tmp);
+    char *m = tu_read(p);
+    assert_int_equal(count(m, "\"status\": \"ok\""), 4);
+    assert_int_equal(count(m, "\"status\": \"failed\""), 1);
+    free(m);
+    snprintf(cmd, sizeof cmd, "find '%s/half' -name '.fupan-*' | wc -l", tmp);
+    char *n;
+    assert_int_equal(tu_run(cmd, &n, NULL), 0);
+    assert_int_equal(atoi(n), 0);
+    free(n);
+    free(out);
+    free(err);
+}
+
 /* SIGINT in the middle: the reports made are whole and listed, the rest are marked, no temporary
  * file is left, and the exit code says interrupted */
 static void interrupted_runs_stay_consistent(void **state)
@@ -521,6 +557,7 @@ int main(void)
         cmocka_unit_test(every_team_once_with_index_and_manifest),
         cmocka_unit_test(shards_cover_every_scope_once),
         cmocka_unit_test(a_failing_scope_does_not_stop_the_others),
+        cmocka_unit_test(a_scope_is_all_its_files_or_none),
         cmocka_unit_test(interrupted_runs_stay_consistent),
         cmocka_unit_test(full_disk),
         cmocka_unit_test(read_only_output),
