@@ -15,10 +15,10 @@
 
 static void num(fp_buf *b, double v)
 {
-    char t[32];
-    snprintf(t, sizeof t, "%.2f", v);
+    char t[48];
+    int len = fp_fixed(t, sizeof t, v, 2);
     /* trim trailing zeros: shorter files */
-    char *e = t + strlen(t) - 1;
+    char *e = t + len - 1;
     while (*e == '0')
         *e-- = 0;
     if (*e == '.')

@@ -230,7 +230,7 @@ static void num_text_ex(double v, unit u, int dec, bool keep, char *out, size_t 
 {
     double s = v / u.div;
     char b[64];
-    snprintf(b, sizeof b, "%.*f", dec, s);
+    fp_fixed(b, sizeof b, s, dec);
     if (!keep && strchr(b, '.')) {
         char *e = b + strlen(b) - 1;
         while (*e == '0')

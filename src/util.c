@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,6 +228,47 @@ char *fp_buf_steal(fp_buf *b)
     char *d = b->data ? b->data : fp_xstrdup("");
     fp_buf_init(b);
     return d;
+}
+
+int fp_fixed(char *out, size_t n, double v, int dec)
+{
+    static const double scale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+    double a = fabs(v);
+    if (dec >= 0 && dec <= 6 && n >= 32 && isfinite(v)) {
+        /* |v| * 10^dec, computed within 1.2e-5 of the exact product while it stays under 1e11: its rounding
+         * to a whole number is printf's (which rounds the exact binary value) unless the product lies within
+         * 1e-4 of a half, where the rounding error could tip it: those go to snprintf */
+        double sc = a * scale[dec];
+        if (sc < 1e11) {
+            double fl = floor(sc), fr = sc - fl;
+            if (fabs(fr - 0.5) > 1e-4) {
+                uint64_t k = (uint64_t)fl + (fr > 0.5);
+                uint64_t div = (uint64_t)scale[dec], ip = k / div, fp = k % div;
+                char tmp[32];
+                int t = 0;
+                do {
+                    tmp[t++] = (char)('0' + ip % 10);
+                    ip /= 10;
+                } while (ip);
+                int o = 0;
+                if (signbit(v))
+                    out[o++] = '-';
+                while (t)
+                    out[o++] = tmp[--t];
+                if (dec) {
+                    out[o++] = '.';
+                    for (int i = dec - 1; i >= 0; i--) {
+                        out[o + i] = (char)('0' + fp % 10);
+                        fp /= 10;
+                    }
+                    o += dec;
+                }
+                out[o] = 0;
+                return o;
+            }
+        }
+    }
+    return snprintf(out, n, "%.*f", dec, v);
 }
 
 size_t fp_trim(const char **sp, size_t n)

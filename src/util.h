@@ -67,6 +67,9 @@ char *fp_buf_steal(fp_buf *b);
 
 /* Strips ASCII white space and U+3000 (ideographic space) at both ends; returns the new length. */
 size_t fp_trim(const char **s, size_t n);
+/* Exactly what snprintf(out, n, "%.*f", dec, v) writes, and its length, without printf for the common case
+ * (a chart's coordinates and labels, JSON numbers): dec 0 to 6. */
+int fp_fixed(char *out, size_t n, double v, int dec);
 bool fp_streq(const char *a, const char *b);
 bool fp_mem_eq(const char *a, size_t an, const char *b);
 /* a[0..n) == b[0..n): short strings (most of a CRM export's) eight bytes at a time, without a call */

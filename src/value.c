@@ -231,7 +231,7 @@ void fp_json_number(double d, fp_numkind kind, fp_buf *out)
         return;
     }
     int decimals = kind == FP_NUM_COUNT ? 0 : kind == FP_NUM_MONEY ? 2 : 6;
-    snprintf(tmp, sizeof tmp, "%.*f", decimals, d);
+    fp_fixed(tmp, sizeof tmp, d, decimals);
     /* trim trailing zeros of the fraction, and a bare point */
     if (decimals) {
         size_t n = strlen(tmp);

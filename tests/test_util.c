@@ -1,6 +1,9 @@
 /* Tests of util.c: trimming, UTF-8 checks and widths, quoting for messages, buffers, big blocks. */
 #include "testutil.h"
+
 #include "util.h"
+
+#include <math.h>
 
 static void trim_ascii_and_ideographic_space(void **state)
 {
@@ -98,6 +101,65 @@ static void buffers(void **state)
     free(s);
 }
 
+/* fp_fixed writes what snprintf's "%.*f" writes: random values of every size and sign, values a hair either
+ * side of a rounding half, exact halves (0.125, 2.5), binary near-halves (2.675 is 2.67499999…), -0.0, huge
+ * and tiny values, NaN and infinities, every decimals count from 0 to 6 */
+static void fixed_is_printf(void **state)
+{
+    (void)state;
+    uint64_t x = 88172645463325252u;
+    char a[64], b[64];
+    size_t checked = 0;
+    static const double special[] = {0.0, -0.0, 0.5, -0.5, 1.5, 2.5, 0.125, 0.375, 2.675, 1.005, 1e-7, -1e-7,
+                                     0.0049999, 0.005, 0.015, 99999999.995, 1e10, 1e11, 1e15, 1e300, -1e300,
+                                     4.35, 123456.785, 5e-324};
+    for (int dec = 0; dec <= 6; dec++) {
+        for (size_t i = 0; i < sizeof special / sizeof *special; i++) {
+            for (int sg = 0; sg < 2; sg++) {
+                double v = sg ? -special[i] : special[i];
+                int la = fp_fixed(a, sizeof a, v, dec), lb = snprintf(b, sizeof b, "%.*f", dec, v);
+                if (la != lb || strcmp(a, b))
+                    fail_msg("%.17g with %d decimals: \"%s\", printf \"%s\"", v, dec, a, b);
+                checked++;
+            }
+        }
+        double inf[] = {INFINITY, -INFINITY, NAN};
+        for (int i = 0; i < 3; i++) {
+            fp_fixed(a, sizeof a, inf[i], dec);
+            snprintf(b, sizeof b, "%.*f", dec, inf[i]);
+            assert_string_equal(a, b);
+        }
+    }
+    for (int i = 0; i < 300000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int dec = (int)(x % 7);
+        double v;
+        switch ((x >> 8) % 4) {
+        case 0: /* anything from 1e-6 to 1e12 */
+            v = ldexp((double)(x >> 12), -52) * pow(10, (double)((x >> 4) % 19) - 6);
+            break;
+        case 1: /* a value with dec + 1 decimals ending in 5: a half, in decimal */
+            v = (double)((x >> 20) % 100000000) * 10 + 5;
+            v /= pow(10, dec + 1);
+            break;
+        case 2: /* a hair either side of such a half */
+            v = ((double)((x >> 20) % 1000000) * 10 + 5) / pow(10, dec + 1);
+            v = nextafter(v, (x >> 3) & 1 ? INFINITY : -INFINITY);
+            break;
+        default: /* a chart coordinate */
+            v = (double)((x >> 16) % 100000) / 64.0;
+            break;
+        }
+        if ((x >> 40) & 1)
+            v = -v;
+        int la = fp_fixed(a, sizeof a, v, dec), lb = snprintf(b, sizeof b, "%.*f", dec, v);
+        if (la != lb || strcmp(a, b))
+            fail_msg("%.17g with %d decimals: \"%s\", printf \"%s\"", v, dec, a, b);
+        checked++;
+    }
+    assert_true(checked > 300000);
+}
+
 static void big_blocks_grow_and_keep_contents(void **state)
 {
     (void)state;
@@ -170,6 +232,7 @@ int main(void)
         cmocka_unit_test(widths_and_lengths),
         cmocka_unit_test(quote_text_escapes_and_cuts),
         cmocka_unit_test(buffers),
+        cmocka_unit_test(fixed_is_printf),
         cmocka_unit_test(big_blocks_grow_and_keep_contents),
         cmocka_unit_test(sha256_known_answers),
     };
