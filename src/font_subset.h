@@ -57,6 +57,8 @@ typedef struct fp_subset {
     uint32_t *cp;        /* sorted code points */
     uint16_t *code;      /* the code to write for cp[i]: 0x20 for the space, else 0x21 up in character order
                           * (over the surrogates D800–DFFF); below 0xFFFE */
+    uint32_t *slot;      /* hash table of cp: index into cp + 1, 0 empty (fp_subset_code) */
+    unsigned bits;       /* slot has 1 << bits entries */
     uint32_t *missing;   /* code points no font has (drawn as a box) */
     size_t nmissing;
     char name[32];       /* its PostScript name */
