@@ -38,6 +38,7 @@ typedef struct fp_xlsx_limits {
      * chunk_bytes (0: 1 MB) on several threads; tests set them low */
     uint64_t parallel_bytes;
     size_t chunk_bytes;
+    bool xml_only;         /* every chunk through libxml2, none through xlsx_load.c's own reader (tests) */
 } fp_xlsx_limits;
 
 #define FP_XLSX_MAX_PART_BYTES ((uint64_t)2 << 30)   /* 2 GiB: a 1,000,000-row sheet of 16 columns is ~0.4 */
