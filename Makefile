@@ -21,7 +21,7 @@ CFLAGS_ALL = -std=c11 $(OPT) $(SAN) -Wall -Wextra -Werror -Wshadow -Wpointer-ari
              -Wmissing-prototypes -Wvla -fno-common -pthread $(CFLAGS)
 CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -DFP_DATADIR='"$(DATADIR)"' -Isrc \
                $(shell pkg-config --cflags libxml-2.0 libzip cairo libcurl xlsxwriter libmicrohttpd 2>/dev/null) $(CPPFLAGS)
-LIBS    = -lcsv -lhpdf $(shell pkg-config --libs libxml-2.0 libzip cairo libcurl xlsxwriter libcrypto libmicrohttpd zlib 2>/dev/null) -lm -pthread
+LIBS    = -lcsv -lhpdf -lisal $(shell pkg-config --libs libxml-2.0 libzip cairo libcurl xlsxwriter libcrypto libmicrohttpd zlib 2>/dev/null) -lm -pthread
 TEST_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 LIB_SRC  = $(wildcard src/*.c)
@@ -59,6 +59,7 @@ $(STAMP):
 	pkg-config --exists libmicrohttpd 2>/dev/null || missing="$$missing libmicrohttpd-dev"; \
 	[ -f /usr/include/csv.h ] || missing="$$missing libcsv-dev"; \
 	[ -f /usr/include/hpdf.h ] || missing="$$missing libhpdf-dev"; \
+	[ -f /usr/include/isa-l/igzip_lib.h ] || missing="$$missing libisal-dev"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
 	pkg-config --exists cmocka 2>/dev/null || missing="$$missing libcmocka-dev"; \

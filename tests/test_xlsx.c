@@ -990,6 +990,87 @@ static void parallel_reading_falls_back_when_it_cannot_tell(void **state)
     fp_buf_free(&rows);
 }
 
+/* A large sheet is inflated by ISA-L from the archive's raw bytes, its CRC-32 checked at the end: damaged bytes in
+ * the middle of the deflated sheet fail as libzip's reading fails, with the same message (the parallel reading
+ * gives up and the sheet is read again through libzip); a wrong checksum gives the same outcome both ways */
+static char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)len + 1);
+    assert_int_equal(fread(b, 1, (size_t)len, f), (size_t)len);
+    fclose(f);
+    *n = (size_t)len;
+    return b;
+}
+
+static void spill(const char *path, const char *b, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(b, 1, n, f), n);
+    fclose(f);
+}
+
+static void damaged_deflate_data_fails_the_same_way(void **state)
+{
+    (void)state;
+    py("xlsx_cases.py", "big big.xlsx 20000");
+    const char *prof = "<profile><orders file=\"big.xlsx\"><column name=\"order_id\" header=\"单号\"/>"
+                       "<column name=\"date\" header=\"日期\"/><column name=\"customer_id\" header=\"客户\"/>"
+                       "<column name=\"rep\" header=\"销售\"/><column name=\"amount\" header=\"金额\"/></orders></profile>";
+    char *path = in_dir("big.xlsx");
+    size_t n;
+    char *zipb = slurp(path, &n);
+    assert_non_null(zipb);
+    /* the sheet's local header, its data after the name and extra field */
+    char *h = NULL;
+    for (size_t i = 0; i + 30 < n && !h; i++)
+        if (!memcmp(zipb + i, "PK\3\4", 4) && !memcmp(zipb + i + 30, "xl/worksheets/sheet1.xml", 24))
+            h = zipb + i;
+    assert_non_null(h);
+    size_t data = (size_t)(h - zipb) + 30 + (uint8_t)h[26] + 256u * (uint8_t)h[27] + (uint8_t)h[28] + 256u * (uint8_t)h[29];
+    uint32_t csize = (uint8_t)h[18] | (uint32_t)(uint8_t)h[19] << 8 | (uint32_t)(uint8_t)h[20] << 16 |
+                     (uint32_t)(uint8_t)h[21] << 24;
+    assert_true(csize > 10000);
+    fp_xlsx_limits seq = fp_xlsx_default_limits, par = fp_xlsx_default_limits;
+    seq.parallel_bytes = UINT64_MAX;
+    par.parallel_bytes = 1;
+    par.chunk_bytes = 4096;
+    for (int k = 0; k < 3; k++) {
+        char *copy = malloc(n);
+        memcpy(copy, zipb, n);
+        if (k == 0)
+            copy[data + csize / 2] ^= 0x55; /* bytes of the deflate stream */
+        else if (k == 1)
+            copy[data + csize / 3] ^= 0x01;
+        else
+            copy[h - zipb + 14] ^= 0x10; /* the CRC-32 in the local header (libzip reads the central one) */
+        if (k == 2) { /* and in the central directory */
+            for (size_t i = 0; i + 46 < n; i++)
+                if (!memcmp(copy + i, "PK\1\2", 4) && !memcmp(copy + i + 46, "xl/worksheets/sheet1.xml", 24))
+                    copy[i + 16] ^= 0x10;
+        }
+        spill(path, copy, n);
+        free(copy);
+        loaded A, B;
+        load_book(&A, prof, "big.xlsx", &seq);
+        load_book(&B, prof, "big.xlsx", &par);
+        assert_int_equal(A.st, B.st);
+        assert_string_equal(A.err.msg, B.err.msg);
+        if (k < 2) /* (a wrong checksum alone goes unseen both ways: the reading stops at </sheetData>, before the
+                    * end of the part where the checksum is compared) */
+            assert_true(A.st != FP_OK && strstr(A.err.msg, "damaged") != NULL);
+        unload(&A);
+        unload(&B);
+    }
+    free(zipb);
+    free(path);
+}
+
 /* xlsx_load.c reads most chunks of a large sheet itself (fast_chunk), and gives the ones with anything it does not
  * read as surely as libxml2 back to libxml2. 300 sheets of random rows mixing what it reads (entities, character
  * references, single quotes, blanks inside tags, formulas, inline and rich strings, phonetic runs, empty cells,
@@ -1187,6 +1268,7 @@ int main(void)
         cmocka_unit_test(parallel_reading_equals_sequential),
         cmocka_unit_test(parallel_reading_falls_back_when_it_cannot_tell),
         cmocka_unit_test(own_reader_reads_as_libxml2),
+        cmocka_unit_test(damaged_deflate_data_fails_the_same_way),
         cmocka_unit_test(csv_and_xlsx_give_the_same_metrics),
     };
     return cmocka_run_group_tests_name("xlsx_load", tests, setup, teardown);
