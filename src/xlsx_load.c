@@ -1978,24 +1978,47 @@ static bool fast_text(xlsx *px, const char *p, const char *e)
     return true;
 }
 
-static bool name_start(char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-}
+/* byte classes of the own reader */
+enum { B_START = 1, B_NAME = 2, B_WS = 4, B_TEXT = 8 /* < & ] */, B_VALUE = 16 /* < & \t \n " ' */ };
+
+/* by byte: 1 a name's first character (ASCII letters, _), 2 a name's character (and digits, -, .), 4 blank (space,
+ * tab, line feed), 8 text that needs fast_text (< & ]), 16 the end of a plain attribute value (< & tab line feed
+ * and both quotes) */
+static const uint8_t byte_class[256] = {
+     0,  0,  0,  0,  0,  0,  0,  0,  0, 20, 20,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     4,  0, 16,  0,  0,  0, 24, 16,  0,  0,  0,  0,  0,  2,  2,  0,
+     2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  0,  0, 24,  0,  0,  0,
+     0,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,
+     3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  0,  0,  8,  0,  3,
+     0,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,
+     3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+};
+
+#define CLS(c, b) (byte_class[(unsigned char)(c)] & (b))
 
 static bool name_char(char c)
 {
-    return name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.';
 }
 
 /* a name (ASCII, no prefix) at *p into out; its length, 0 when there is none or it does not fit */
 static size_t fast_name(const char **p, const char *e, char *out)
 {
     const char *q = *p;
-    if (q >= e || !name_start(*q))
+    if (q >= e || !CLS(*q, B_START))
         return 0;
     size_t n = 0;
-    while (q < e && name_char(*q)) {
+    while (q < e && CLS(*q, B_NAME)) {
         if (n + 1 >= FAST_NAME)
             return 0;
         out[n++] = *q++;
@@ -2005,11 +2028,6 @@ static size_t fast_name(const char **p, const char *e, char *out)
     out[n] = 0;
     *p = q;
     return n;
-}
-
-static bool is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n';
 }
 
 /* 1: the chunk is read (the handlers had everything libxml2 would have given them), 0: it is libxml2's (the
@@ -2054,7 +2072,7 @@ static int fast_chunk(xlsx *px, const char *s, size_t n, bool last)
             const char *q = p;
             bool plain = true;
             while (q < e && *q != '<') {
-                plain = plain && *q != '&' && *q != ']';
+                plain = plain && !CLS(*q, B_TEXT);
                 q++;
             }
             if (plain) {
@@ -2078,7 +2096,7 @@ static int fast_chunk(xlsx *px, const char *s, size_t n, bool last)
                 if (p[i] != names[depth - 1][i])
                     return 0;
             p += l;
-            while (p < e && is_ws(*p))
+            while (p < e && CLS(*p, B_WS))
                 p++;
             if (p >= e || *p != '>')
                 return 0;
@@ -2094,7 +2112,7 @@ static int fast_chunk(xlsx *px, const char *s, size_t n, bool last)
         bool empty = false;
         for (;;) {
             const char *w = p;
-            while (p < e && is_ws(*p))
+            while (p < e && CLS(*p, B_WS))
                 p++;
             if (p >= e)
                 return 0;
@@ -2115,23 +2133,20 @@ static int fast_chunk(xlsx *px, const char *s, size_t n, bool last)
             for (int i = 0; i < na; i++)
                 if (alen[i] == alen[na] && anames[i][0] == anames[na][0] && !strcmp(anames[i], anames[na]))
                     return 0; /* twice: an error for libxml2 to report */
-            while (p < e && is_ws(*p))
+            while (p < e && CLS(*p, B_WS))
                 p++;
             if (p >= e || *p != '=')
                 return 0;
             p++;
-            while (p < e && is_ws(*p))
+            while (p < e && CLS(*p, B_WS))
                 p++;
             if (p >= e || (*p != '"' && *p != '\''))
                 return 0;
             char quote = *p++;
             const char *v = p;
-            while (p < e && *p != quote) {
-                if (*p == '<' || *p == '&' || *p == '\t' || *p == '\n')
-                    return 0; /* an error, an entity, whitespace to normalize: libxml2's */
+            while (p < e && !CLS(*p, B_VALUE))
                 p++;
-            }
-            if (p >= e)
+            if (p >= e || *p != quote) /* an error, an entity, whitespace to normalize, the other quote: libxml2's */
                 return 0;
             const xmlChar **a = attrs + 5 * na;
             a[0] = (const xmlChar *)anames[na];
