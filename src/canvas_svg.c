@@ -16,9 +16,9 @@
 static void num(fp_buf *b, double v)
 {
     char t[48];
-    int len = fp_fixed(t, sizeof t, v, 2);
+    fp_fixed(t, sizeof t, v, 2);
     /* trim trailing zeros: shorter files */
-    char *e = t + len - 1;
+    char *e = t + strlen(t) - 1; /* (not fp_fixed's count: snprintf's, of a number too long for t, is more) */
     while (*e == '0')
         *e-- = 0;
     if (*e == '.')

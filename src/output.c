@@ -130,8 +130,9 @@ fp_status fp_write_temp(const char *dir, const char *name, const void *data, siz
 
 fp_status fp_commit(const fp_pending *pf, fp_error *err)
 {
-    /* fsync through a descriptor of its own: the writer closed its one (a batch may have hundreds waiting) */
-    int fd = open(pf->tmp, O_RDONLY | O_CLOEXEC);
+    /* fsync through a descriptor of its own: the writer closed its one (a batch may have hundreds waiting);
+     * opened for writing, as SMB/CIFS wants for a flush to reach the server */
+    int fd = open(pf->tmp, O_WRONLY | O_CLOEXEC);
     int e = fd < 0 ? errno : fsync(fd) != 0 ? errno : 0;
     if (fd >= 0)
         close(fd);

@@ -648,7 +648,9 @@ static HPDF_STATUS src_read(HPDF_Stream st, HPDF_BYTE *buf, HPDF_UINT *size)
         memcpy(buf, f->data + f->pos, n);
     f->pos += n;
     *size = n;
-    return n < want ? HPDF_STREAM_EOF : HPDF_OK; /* as libharu's memory stream answers a short read */
+    if (n < want) /* as libharu's file reader answers a short read */
+        return HPDF_SetError(st->error, HPDF_STREAM_EOF, 0);
+    return HPDF_OK;
 }
 
 static HPDF_STATUS src_seek(HPDF_Stream st, HPDF_INT pos, HPDF_WhenceMode mode)

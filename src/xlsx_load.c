@@ -1778,9 +1778,9 @@ typedef struct par {
 } par;
 
 /* Where a chunk may end: just after the last "</row>" (or "</x:row>") in b[0..n); 0 when there is none. */
-static size_t cut_point(const char *b, size_t n)
+static size_t cut_point(const char *b, size_t n, size_t from)
 {
-    for (size_t i = n; i >= 6; i--) {
+    for (size_t i = n; i >= 6 && i + 64 > from; i--) { /* (before from: scanned already, nothing; a tag is short) */
         if (b[i - 1] != '>' || memcmp(b + i - 4, "row>", 3) != 0)
             continue;
         size_t q = i - 4; /* at "row>" */
@@ -1817,7 +1817,7 @@ static void *fill_chunks(void *arg)
         fp_buf_add(&c->xml, carry.data ? carry.data : "", carry.len);
         fp_buf_reset(&carry);
         bool eof = false;
-        size_t cut = 0;
+        size_t cut = 0, scanned = 0;
         for (;;) {
             while (c->xml.len < pa->chunk_bytes) {
                 size_t want = pa->chunk_bytes - c->xml.len < READ_MAX ? pa->chunk_bytes - c->xml.len : READ_MAX;
@@ -1835,7 +1835,8 @@ static void *fill_chunks(void *arg)
             }
             if (failed || eof)
                 break;
-            cut = cut_point(c->xml.data, c->xml.len);
+            cut = cut_point(c->xml.data, c->xml.len, scanned);
+            scanned = c->xml.len;
             if (cut)
                 break;
             if (c->xml.len >= CHUNK_MAX) {
@@ -1900,6 +1901,7 @@ static const char CHUNK_HEAD[] =
 #define FAST_DEPTH 12
 #define FAST_NAME 32
 #define FAST_ATTRS 16
+#define FAST_VALUE (1 << 20) /* longer attribute values are libxml2's (which refuses a tag of 10 MB) */
 
 /* a character libxml2 takes in text, as a character reference's value */
 static bool xml_char(uint32_t c)
@@ -2030,6 +2032,29 @@ static size_t fast_name(const char **p, const char *e, char *out)
     return n;
 }
 
+/* An attribute's name at *p: its local name into out, as libxml2 hands it over (Excel writes x14ac:dyDescent on
+ * every row, xml:space on text); 0 when there is none, or it declares a namespace (libxml2's). */
+static size_t fast_attr_name(const char **p, const char *e, char *out)
+{
+    const char *q = *p;
+    size_t n = fast_name(&q, e, out);
+    if (!n && q < e && CLS(*q, B_START)) { /* stopped at a prefix */
+        char prefix[FAST_NAME];
+        size_t pn = 0;
+        while (q < e && CLS(*q, B_NAME) && pn + 1 < FAST_NAME)
+            prefix[pn++] = *q++;
+        prefix[pn] = 0;
+        if (q >= e || *q != ':' || !strcmp(prefix, "xmlns"))
+            return 0;
+        q++;
+        n = fast_name(&q, e, out);
+    }
+    if (!n || !strcmp(out, "xmlns"))
+        return 0;
+    *p = q;
+    return n;
+}
+
 /* 1: the chunk is read (the handlers had everything libxml2 would have given them), 0: it is libxml2's (the
  * caller starts it again) */
 static int fast_chunk(xlsx *px, const char *s, size_t n, bool last)
@@ -2127,12 +2152,11 @@ static int fast_chunk(xlsx *px, const char *s, size_t n, bool last)
                 empty = true;
                 break;
             }
-            if (p == w || na == FAST_ATTRS || !(alen[na] = fast_name(&p, e, anames[na])) ||
-                (alen[na] == 5 && !memcmp(anames[na], "xmlns", 5)))
+            if (p == w || na == FAST_ATTRS || !(alen[na] = fast_attr_name(&p, e, anames[na])))
                 return 0; /* attributes apart by whitespace; a namespace declaration is libxml2's */
             for (int i = 0; i < na; i++)
                 if (alen[i] == alen[na] && anames[i][0] == anames[na][0] && !strcmp(anames[i], anames[na]))
-                    return 0; /* twice: an error for libxml2 to report */
+                    return 0; /* a local name twice (an error, or two namespaces): libxml2's */
             while (p < e && CLS(*p, B_WS))
                 p++;
             if (p >= e || *p != '=')
@@ -2144,7 +2168,7 @@ static int fast_chunk(xlsx *px, const char *s, size_t n, bool last)
                 return 0;
             char quote = *p++;
             const char *v = p;
-            while (p < e && !CLS(*p, B_VALUE))
+            while (p < e && !CLS(*p, B_VALUE) && p - v < FAST_VALUE)
                 p++;
             if (p >= e || *p != quote) /* an error, an entity, whitespace to normalize, the other quote: libxml2's */
                 return 0;
@@ -2230,6 +2254,17 @@ static bool parse_chunk(xlsx *px, chunk *c, long k)
         if (px->stop || left == 0)
             break;
     }
+    /* a chunk the sheet goes on after must have been read to its end, back at the level of <sheetData>:
+     * a comment, CDATA or reference still open where the chunk was cut is no error to a parser waiting for
+     * more, and would hide rows or drop one (the whole sheet is read again instead) */
+    if (ok && !c->last && !px->stop) {
+        xmlParserInputPtr in = px->ctxt->input;
+        if (px->ctxt->nameNr != 2 || !in || in->cur != in->end)
+            ok = false;
+    }
+    /* the chunks after the first are read as UTF-8: a sheet in another encoding is read whole */
+    if (ok && k == 0 && px->ctxt->input && px->ctxt->input->buf && px->ctxt->input->buf->encoder)
+        ok = false;
     c->end = px->data_done;
     c->recs = mine;
     px->out = NULL;

@@ -990,6 +990,123 @@ static void parallel_reading_falls_back_when_it_cannot_tell(void **state)
     fp_buf_free(&rows);
 }
 
+/* Cut where the sheet goes on: the rows of a chunk end at its last "</row>", which may lie inside a comment or
+ * after a reference that never ends; and a sheet declared in another encoding. Whole and in chunks (by either
+ * reader), each loads the same rows or fails with the same message, at every chunk size tried. */
+static void chunks_cut_where_the_xml_goes_on(void **state)
+{
+    (void)state;
+    const char *prof = "<profile><orders file=\"b.xlsx\"><column name=\"order_id\" header=\"单号\"/>"
+                       "<column name=\"date\" header=\"日期\"/><column name=\"customer_id\" header=\"客户\"/>"
+                       "<column name=\"rep\" header=\"销售\"/><column name=\"amount\" header=\"金额\"/></orders></profile>";
+    for (int variant = 0; variant < 3; variant++) {
+        fp_buf rows;
+        fp_buf_init(&rows);
+        fp_buf_adds(&rows, HDR);
+        for (int r = 2; r < 20; r++) {
+            char date[100], amt[200];
+            snprintf(date, sizeof date, "<c r=\"B%d\" s=\"1\"><v>%d</v></c>", r, 46000 + r);
+            if (variant == 1 && r == 9) /* damaged: a reference without its ';' */
+                snprintf(amt, sizeof amt, "<c r=\"E%d\" t=\"inlineStr\"><is><t>a &amp b</t></is></c>", r);
+            else
+                snprintf(amt, sizeof amt, "<c r=\"E%d\"><v>%d</v></c>", r, r);
+            char *x = row_with(r, date, amt);
+            if (variant == 0 && r == 9)
+                fp_buf_adds(&rows, "<!-- ");
+            fp_buf_adds(&rows, x);
+            if (variant == 0 && r == 13)
+                fp_buf_adds(&rows, " -->");
+            free(x);
+        }
+        char *sh = sheet_xml(rows.data);
+        if (variant == 2) { /* the same bytes, declared Latin-1: 张三 read as six Latin-1 letters, whole */
+            char *d = strstr(sh, "encoding=\"UTF-8\"");
+            assert_non_null(d);
+            char *t = malloc(strlen(sh) + 8);
+            snprintf(t, strlen(sh) + 8, "%.*sencoding=\"ISO-8859-1\"%s", (int)(d - sh), sh, d + strlen("encoding=\"UTF-8\""));
+            free(sh);
+            sh = t;
+        }
+        char *ss = sst_xml(HSTR);
+        part parts[] = {{"xl/worksheets/sheet1.xml", sh, 0}, {"xl/sharedStrings.xml", ss, 0}, {NULL, NULL, 0}};
+        write_zip("b.xlsx", parts, true);
+        free(sh);
+        free(ss);
+        fp_buf_free(&rows);
+        fp_xlsx_limits seq = fp_xlsx_default_limits;
+        seq.parallel_bytes = UINT64_MAX;
+        loaded A;
+        load_book(&A, prof, "b.xlsx", &seq);
+        if (variant == 0) {
+            expect_ok(&A);
+            assert_int_equal(A.t.nrows, 13); /* rows 9 to 13 are inside the comment */
+        } else if (variant == 1) {
+            assert_int_not_equal(A.st, FP_OK);
+        }
+        for (size_t cb = 96; cb <= 1200; cb += 37) {
+            for (int own = 0; own < 2; own++) {
+                fp_xlsx_limits par = fp_xlsx_default_limits;
+                par.parallel_bytes = 1;
+                par.chunk_bytes = cb;
+                par.xml_only = !own;
+                loaded B;
+                load_book(&B, prof, "b.xlsx", &par);
+                assert_int_equal(A.st, B.st);
+                if (A.st == FP_OK)
+                    same_tables(&A, &B);
+                else
+                    assert_string_equal(A.err.msg, B.err.msg);
+                unload(&B);
+            }
+        }
+        unload(&A);
+    }
+}
+
+/* A tag longer than libxml2 takes (its limit: 10,000,000 bytes) is refused in chunks as it is whole: the own
+ * reader gives a chunk with an attribute value of a megabyte or more back to libxml2 */
+static void a_tag_longer_than_libxml2_takes(void **state)
+{
+    (void)state;
+    size_t big = 10500000;
+    char *v = malloc(big + 1);
+    memset(v, 'x', big);
+    v[big] = 0;
+    fp_buf rows;
+    fp_buf_init(&rows);
+    fp_buf_adds(&rows, HDR);
+    for (int r = 2; r < 12; r++) {
+        char date[100], amt[100];
+        snprintf(date, sizeof date, "<c r=\"B%d\" s=\"1\"><v>%d</v></c>", r, 46000 + r);
+        snprintf(amt, sizeof amt, "<c r=\"E%d\"><v>%d</v></c>", r, r);
+        char *x = row_with(r, date, amt);
+        if (r == 8) {
+            fp_buf_adds(&rows, "<row r=\"8\" note=\"");
+            fp_buf_adds(&rows, v);
+            fp_buf_adds(&rows, "\"");
+            fp_buf_adds(&rows, x + strlen("<row r=\"8\""));
+        } else {
+            fp_buf_adds(&rows, x);
+        }
+        free(x);
+    }
+    free(v);
+    write_book("b.xlsx", rows.data, HSTR);
+    fp_buf_free(&rows);
+    fp_xlsx_limits seq = fp_xlsx_default_limits, par = fp_xlsx_default_limits;
+    seq.parallel_bytes = UINT64_MAX;
+    par.parallel_bytes = 1;
+    par.chunk_bytes = 512;
+    loaded A, B;
+    load_book(&A, PROFILE, "b.xlsx", &seq);
+    load_book(&B, PROFILE, "b.xlsx", &par);
+    assert_int_not_equal(A.st, FP_OK);
+    assert_int_equal(A.st, B.st);
+    assert_string_equal(A.err.msg, B.err.msg);
+    unload(&A);
+    unload(&B);
+}
+
 /* A large sheet is inflated by ISA-L from the archive's raw bytes, its CRC-32 checked at the end: damaged bytes in
  * the middle of the deflated sheet fail as libzip's reading fails, with the same message (the parallel reading
  * gives up and the sheet is read again through libzip); a wrong checksum gives the same outcome both ways */
@@ -1097,6 +1214,8 @@ static void own_reader_reads_as_libxml2(void **state)
         "<c r=\"F%d\" t=\"s\"><v>5</v></c>",
         "<c r=\"F%d\" t=\"inlineStr\"><is><t>a]b]]c&gt;</t></is></c>\n  ",
         "<c r=\"F%d\" t=\"inlineStr\"><is><t>line\nbreak</t></is></c>",
+        "<c r=\"F%d\" t=\"inlineStr\"><is><t xml:space=\"preserve\"> Excel </t></is></c>",
+        "<c r=\"F%d\" x14ac:foo=\"1\"><v>5</v></c>",
     };
     static const char *const back[] = {
         "<c r=\"F%d\"><v>1</v><!-- a comment --></c>",
@@ -1106,6 +1225,8 @@ static void own_reader_reads_as_libxml2(void **state)
         "<c r=\"F%d\" t=\"inlineStr\" x=\"a\tb\"><is><t>t</t></is></c>",
         "<c r=\"F%d\" t=\"inlineStr\" x=\"a&amp;b\"><is><t>t</t></is></c>",
         "<c r=\"F%d\" xmlns:q=\"urn:q\" q:x=\"1\"><v>2</v></c>",
+        "<c r=\"F%d\" q:r=\"F%d\"><v>2</v></c>",
+        "<c r=\"F%d\" t=\"inlineStr\"><is><t>an open comment <!-- </t></is></c>",
         "<c r=\"F%d\" t=\"inlineStr\"><is><t>&#13;</t></is></c>",
     };
     static const char *const bad[] = {
@@ -1146,6 +1267,9 @@ static void own_reader_reads_as_libxml2(void **state)
                 continue;
             }
             fp_buf_printf(&rows,
+                          (x >> 5) % 2 ? "<row r=\"%d\" spans=\"1:6\" x14ac:dyDescent=\"0.25\"><c r=\"A%d\" t=\"s\"><v>6</v></c>"
+                          "<c r=\"B%d\" s=\"1\"><v>%d</v></c><c r=\"C%d\" t=\"s\"><v>7</v></c><c r=\"D%d\" t=\"s\"><v>8</v>"
+                          "</c><c r=\"E%d\"><v>%d.5</v></c>" :
                           "<row r=\"%d\" spans=\"1:6\"><c r=\"A%d\" t=\"s\"><v>6</v></c><c r=\"B%d\" s=\"1\"><v>%d</v>"
                           "</c><c r=\"C%d\" t=\"s\"><v>7</v></c><c r=\"D%d\" t=\"s\"><v>8</v></c><c r=\"E%d\"><v>%d.5</v>"
                           "</c>",
@@ -1268,6 +1392,8 @@ int main(void)
         cmocka_unit_test(parallel_reading_equals_sequential),
         cmocka_unit_test(parallel_reading_falls_back_when_it_cannot_tell),
         cmocka_unit_test(own_reader_reads_as_libxml2),
+        cmocka_unit_test(chunks_cut_where_the_xml_goes_on),
+        cmocka_unit_test(a_tag_longer_than_libxml2_takes),
         cmocka_unit_test(damaged_deflate_data_fails_the_same_way),
         cmocka_unit_test(csv_and_xlsx_give_the_same_metrics),
     };
