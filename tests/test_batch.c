@@ -157,21 +157,37 @@ static void shards_cover_every_scope_once(void **state)
     free(err);
 }
 
+/* none of output.c's temporary names (.fupan-…) left in tmp/sub */
+static void no_temporary_files(const char *sub)
+{
+    char cmd[2048], *n;
+    snprintf(cmd, sizeof cmd, "find '%s/%s' -name '.fupan-*' | wc -l", tmp, sub);
+    assert_int_equal(tu_run(cmd, &n, NULL), 0);
+    assert_int_equal(atoi(n), 0);
+    free(n);
+}
+
+/* the demo's batch into tmp/sub, where a folder (not empty) has taken the file name taken: exit 1, one failed */
+static void batch_with_a_name_taken(const char *sub, const char *taken, const char *team, char **out, char **err)
+{
+    char d[1024], cmd[4096], args[2048], want[200];
+    snprintf(d, sizeof d, "%s/%s/%s", tmp, sub, taken);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && touch '%s/keep'", d, d);
+    assert_int_equal(system(cmd), 0);
+    snprintf(args, sizeof args,
+             "--template monthly --data samples/demo --period 2026-10 --as-of 2026-10-31 --out '%s/%s'", tmp, sub);
+    assert_int_equal(batch(args, out, err), 1);
+    assert_contains(*err, "1 failed");
+    snprintf(want, sizeof want, "failed: %s:", team);
+    assert_contains(*err, want);
+}
+
 static void a_failing_scope_does_not_stop_the_others(void **state)
 {
     (void)state;
     /* a folder where one team's PDF must go: that team cannot be written, the others can */
-    char d[1024];
-    snprintf(d, sizeof d, "%s/fail/华北一组-2026-10.pdf", tmp);
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && touch '%s/keep'", d, d);
-    assert_int_equal(system(cmd), 0);
-    char args[2048], *out, *err;
-    snprintf(args, sizeof args,
-             "--template monthly --data samples/demo --period 2026-10 --as-of 2026-10-31 --out '%s/fail'", tmp);
-    assert_int_equal(batch(args, &out, &err), 1);
-    assert_contains(err, "1 failed");
-    assert_contains(err, "failed: 华北一组:");
+    char *out, *err;
+    batch_with_a_name_taken("fail", "华北一组-2026-10.pdf", "华北一组", &out, &err);
     char p[1024];
     snprintf(p, sizeof p, "%s/fail/manifest.json", tmp);
     char *m = tu_read(p);
@@ -183,12 +199,7 @@ static void a_failing_scope_does_not_stop_the_others(void **state)
     char *pdf = tu_read(p);
     assert_non_null(pdf);
     free(pdf);
-    /* no temporary file left behind */
-    snprintf(cmd, sizeof cmd, "find '%s/fail' -name '.fupan-*' | wc -l", tmp); /* output.c's temporary names */
-    char *n;
-    assert_int_equal(tu_run(cmd, &n, NULL), 0);
-    assert_int_equal(atoi(n), 0);
-    free(n);
+    no_temporary_files("fail");
     free(out);
     free(err);
 }
@@ -199,16 +210,8 @@ static void a_failing_scope_does_not_stop_the_others(void **state)
 static void a_scope_is_all_its_files_or_none(void **state)
 {
     (void)state;
-    char d[1024], cmd[4096];
-    snprintf(d, sizeof d, "%s/half/华东一组-2026-10.html", tmp);
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && touch '%s/keep'", d, d);
-    assert_int_equal(system(cmd), 0);
-    char args[2048], *out, *err;
-    snprintf(args, sizeof args,
-             "--template monthly --data samples/demo --period 2026-10 --as-of 2026-10-31 --out '%s/half'", tmp);
-    assert_int_equal(batch(args, &out, &err), 1);
-    assert_contains(err, "1 failed");
-    assert_contains(err, "failed: 华东一组:");
+    char *out, *err;
+    batch_with_a_name_taken("half", "华东一组-2026-10.html", "华东一组", &out, &err);
     assert_contains(err, "华东一组-2026-10.html: cannot put the file in place");
     char p[1024];
     snprintf(p, sizeof p, "%s/half/华东一组-2026-10.pdf", tmp);
@@ -220,11 +223,7 @@ static void a_scope_is_all_its_files_or_none(void **state)
     assert_int_equal(count(m, "\"status\": \"ok\""), 4);
     assert_int_equal(count(m, "\"status\": \"failed\""), 1);
     free(m);
-    snprintf(cmd, sizeof cmd, "find '%s/half' -name '.fupan-*' | wc -l", tmp);
-    char *n;
-    assert_int_equal(tu_run(cmd, &n, NULL), 0);
-    assert_int_equal(atoi(n), 0);
-    free(n);
+    no_temporary_files("half");
     free(out);
     free(err);
 }

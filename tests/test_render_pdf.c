@@ -342,17 +342,26 @@ static void tounicode_codes(const char *u, size_t len, uint32_t *cp_of, size_t *
     }
 }
 
-static void check_glyphs(const char *pdf, size_t *checked)
+/* the PDF as qpdf's QDF (objects uncompressed, one per line) in tmp/name: its text and length */
+static char *qdf_of(const char *pdf, const char *name, char *qdf, size_t qn, size_t *len)
 {
-    char qdf[1024], cmd[2400];
-    snprintf(qdf, sizeof qdf, "%s/q.pdf", tmp);
+    char cmd[2400];
+    snprintf(qdf, qn, "%s/%s", tmp, name);
     snprintf(cmd, sizeof cmd, "qpdf --qdf --object-streams=disable '%s' '%s'", pdf, qdf);
     assert_int_equal(system(cmd), 0);
     char *text = tu_read(qdf);
     assert_non_null(text);
     struct stat qs;
     assert_int_equal(stat(qdf, &qs), 0);
-    size_t len = (size_t)qs.st_size;
+    *len = (size_t)qs.st_size;
+    return text;
+}
+
+static void check_glyphs(const char *pdf, size_t *checked)
+{
+    char qdf[1024];
+    size_t len;
+    char *text = qdf_of(pdf, "q.pdf", qdf, sizeof qdf, &len);
     int font_obj = objref(text, len, "/FontFile2 "), map_obj = objref(text, len, "/CIDToGIDMap "),
         uni_obj = objref(text, len, "/ToUnicode ");
     assert_true(font_obj > 0 && map_obj > 0 && uni_obj > 0);
@@ -427,14 +436,9 @@ static void check_glyphs(const char *pdf, size_t *checked)
  * the state before q is in force again, and nothing is assumed. */
 static void check_no_repeated_state(const char *pdf, size_t *ops)
 {
-    char qdf[1024], cmd[2400];
-    snprintf(qdf, sizeof qdf, "%s/qs.pdf", tmp);
-    snprintf(cmd, sizeof cmd, "qpdf --qdf --object-streams=disable '%s' '%s'", pdf, qdf);
-    assert_int_equal(system(cmd), 0);
-    char *text = tu_read(qdf);
-    struct stat qs;
-    assert_int_equal(stat(qdf, &qs), 0);
-    size_t len = (size_t)qs.st_size, pages = 0;
+    char qdf[1024];
+    size_t len, pages = 0;
+    char *text = qdf_of(pdf, "qs.pdf", qdf, sizeof qdf, &len);
     static const char *const kinds[] = {" rg", " RG", " w", " J", " j", " d", " Tf", " Tr"};
     enum { NK = sizeof kinds / sizeof kinds[0] };
     for (const char *k = text; (k = find(k, len - (size_t)(k - text), "/Contents ")) != NULL; k += 10) {
