@@ -133,6 +133,7 @@ static void one(int i, void *arg)
     fp_report rep;
     fp_error err = {0};
     double tw = 0;
+    commit *c = NULL; /* the report's files, written and waiting for the committer */
     if (fp_report_make(&req, &rep, &err) == FP_OK) {
         tw = fp_thread_cpu();
         /* the file name is the one fp_batch_run chose for this scope (unique in the run), not rep.base */
@@ -145,7 +146,7 @@ static void one(int i, void *arg)
         it->yoy = rep.yoy;
         it->risk = rep.risk ? fp_xstrdup(rep.risk) : NULL;
         /* the files to temporary names; the committer puts them in place */
-        commit *c = fp_xcalloc(1, sizeof *c);
+        c = fp_xcalloc(1, sizeof *c);
         c->item = (size_t)i;
         const fp_buf *data[3] = {&rep.pdf, &rep.html, &rep.xlsx};
         static const char *const ext[3] = {"pdf", "html", "xlsx"};
@@ -166,32 +167,28 @@ static void one(int i, void *arg)
                 it->xlsx_bytes = rep.xlsx.len;
                 fp_sha256_hex(rep.xlsx.data, rep.xlsx.len, it->xlsx_sha);
             }
-            double cpu[6] = {rep.cpu_metrics, rep.cpu_expand, rep.cpu_pdf, rep.cpu_html, rep.cpu_xlsx,
-                             fp_thread_cpu() - tw};
-            fp_report_free(&rep);
-            it->seconds = fp_now() - t0; /* made and written; the committer's flush is not counted */
-            pthread_mutex_lock(&ru->lock);
-            for (int k = 0; k < 6; k++)
-                ru->cpu[k] += cpu[k];
-            ru->queue[ru->qtail++] = c;
-            pthread_cond_signal(&ru->more);
-            pthread_mutex_unlock(&ru->lock);
-            return;
+        } else {
+            for (int k = 0; k < c->nfiles; k++) /* a scope is all its files or none */
+                unlink(c->f[k].tmp);
+            free(c);
+            c = NULL;
         }
-        for (int k = 0; k < c->nfiles; k++) /* a scope is all its files or none */
-            unlink(c->f[k].tmp);
-        free(c);
         tw = fp_thread_cpu() - tw;
     }
-    if (!it->ok)
+    if (!c)
         snprintf(it->error, sizeof it->error, "%.590s", err.msg[0] ? err.msg : "unknown error");
     double cpu[6] = {rep.cpu_metrics, rep.cpu_expand, rep.cpu_pdf, rep.cpu_html, rep.cpu_xlsx, tw};
     fp_report_free(&rep);
-    it->seconds = fp_now() - t0;
+    it->seconds = fp_now() - t0; /* made and written; the committer's flush is not counted */
     pthread_mutex_lock(&ru->lock);
     for (int k = 0; k < 6; k++)
         ru->cpu[k] += cpu[k];
-    finished(ru, it);
+    if (c) {
+        ru->queue[ru->qtail++] = c;
+        pthread_cond_signal(&ru->more);
+    } else {
+        finished(ru, it);
+    }
     pthread_mutex_unlock(&ru->lock);
 }
 
